@@ -1,0 +1,152 @@
+package build
+
+import "time"
+
+// Config is the site configuration read from _config.yaml. Every field has
+// a default, set by [DefaultConfig]; a file only names what it changes.
+type Config struct {
+	Site      SiteConfig      `yaml:"site"`
+	Build     BuildConfig     `yaml:"build"`
+	Markdown  MarkdownConfig  `yaml:"markdown"`
+	Highlight HighlightConfig `yaml:"highlight"`
+	Feeds     FeedsConfig     `yaml:"feeds"`
+	Comments  CommentsConfig  `yaml:"comments"`
+	Widget    WidgetConfig    `yaml:"widget"`
+	Deploy    DeployConfig    `yaml:"deploy"`
+
+	// Root is the site's root directory (where _config.yaml lives). It is
+	// set by [Load], not read from the file.
+	Root string `yaml:"-"`
+	// Drafts and Future include draft and future-dated posts. They come
+	// from command-line flags, not from the file.
+	Drafts bool `yaml:"-"`
+	Future bool `yaml:"-"`
+	// Mode is what the build is for: "build", "serve" or "deploy". It is
+	// given to hooks as BLOG_MODE. Default "build".
+	Mode string `yaml:"-"`
+}
+
+// SiteConfig describes the site as readers and feeds see it.
+type SiteConfig struct {
+	Title       string `yaml:"title"`       // default "My blog"
+	URL         string `yaml:"url"`         // absolute base URL for feeds and canonical links; default "http://localhost:4000/"
+	Author      string `yaml:"author"`      // default author of posts
+	Description string `yaml:"description"` // meta description and feed subtitle
+	Language    string `yaml:"language"`    // BCP 47 tag for <html lang>; default "en"
+	Timezone    string `yaml:"timezone"`    // IANA zone for dates without one; default "UTC"
+}
+
+// BuildConfig says where sources and output live and how URLs look.
+type BuildConfig struct {
+	Posts     string      `yaml:"posts"`     // default "posts"
+	Pages     string      `yaml:"pages"`     // standalone pages; default "pages"
+	Templates string      `yaml:"templates"` // overrides of the embedded theme; default "templates"
+	Static    string      `yaml:"static"`    // copied as is; overrides the embedded theme's static files; default "static"
+	Output    string      `yaml:"output"`    // default "_site"
+	Permalink string      `yaml:"permalink"` // :year :month :day :slug; default "/:year/:month/:slug/"
+	Paginate  int         `yaml:"paginate"`  // posts per index page; default 10
+	Ignore    []string    `yaml:"ignore"`    // extra glob patterns of source files to skip
+	Hooks     HooksConfig `yaml:"hooks"`
+}
+
+// HooksConfig lists shell commands run around a build.
+type HooksConfig struct {
+	PreBuild  []Hook `yaml:"pre_build"`
+	PostBuild []Hook `yaml:"post_build"`
+}
+
+// Hook is one build hook. In YAML it is either a string (the command; its
+// name is the command's first word) or a map {name, run, timeout}.
+type Hook struct {
+	Name    string        `yaml:"name"`
+	Run     string        `yaml:"run"`
+	Timeout time.Duration `yaml:"timeout"` // default 60s
+}
+
+// MarkdownConfig sets goldmark's extensions.
+type MarkdownConfig struct {
+	Typographer bool `yaml:"typographer"` // default true
+	Footnotes   bool `yaml:"footnotes"`   // default true
+	UnsafeHTML  bool `yaml:"unsafe_html"` // pass raw HTML through; default false
+}
+
+// HighlightConfig sets how fenced code is highlighted.
+type HighlightConfig struct {
+	Style       string `yaml:"style"`        // chroma style; default "monokai"
+	DarkStyle   string `yaml:"dark_style"`   // style when the reader prefers dark; default "" (same as style)
+	LineNumbers bool   `yaml:"line_numbers"` // default false
+	TabWidth    int    `yaml:"tab_width"`    // default 4
+}
+
+// FeedsConfig sets the Atom and RSS feeds.
+type FeedsConfig struct {
+	Atom  bool `yaml:"atom"`  // default true
+	RSS   bool `yaml:"rss"`   // default true
+	Items int  `yaml:"items"` // newest posts in a feed; default 20
+}
+
+// CommentsConfig turns on comments.
+type CommentsConfig struct {
+	Disqus string `yaml:"disqus"` // Disqus shortname; default "" (no comments)
+}
+
+// WidgetConfig configures the who's-online widget and its endpoint.
+type WidgetConfig struct {
+	Enabled    bool          `yaml:"enabled"`     // default true
+	Path       string        `yaml:"path"`        // URL prefix of the endpoint; default "/_online"
+	Endpoint   string        `yaml:"endpoint"`    // absolute URL of the endpoint when it is on another origin; default "" (same origin, Path)
+	Redis      string        `yaml:"redis"`       // redis:// URL; default "" (embedded in-process Redis)
+	Strategy   string        `yaml:"strategy"`    // "zset" or "sets"; default "zset"
+	Window     time.Duration `yaml:"window"`      // how long a reader counts after their last beat; default 5m
+	Heartbeat  time.Duration `yaml:"heartbeat"`   // how often an open page beats; default 60s
+	Guests     bool          `yaml:"guests"`      // count anonymous readers; default true
+	Origins    []string      `yaml:"origins"`     // origins allowed to report hits; default: the site URL's origin
+	SecretEnv  string        `yaml:"secret_env"`  // environment variable holding the signing secret; default "BLOG_WIDGET_SECRET"
+	Site       string        `yaml:"site"`        // Redis key namespace; default: the site URL's host
+	Stream     bool          `yaml:"stream"`      // push updates with Server-Sent Events instead of polling; default false
+	RespectGPC bool          `yaml:"respect_gpc"` // do not record readers sending Sec-GPC: 1 or DNT: 1; default true
+}
+
+// DeployConfig says where `blog deploy` publishes.
+type DeployConfig struct {
+	Branch  string `yaml:"branch"`  // branch whose commits the post-commit hook deploys; default "main"
+	Dir     string `yaml:"dir"`     // target path served by the web server (a symlink to the live release); default ""
+	Keep    int    `yaml:"keep"`    // releases kept; default 5
+	Command string `yaml:"command"` // shell command run after the build instead of (or besides) Dir; default ""
+}
+
+// DefaultConfig returns the configuration used where _config.yaml is silent.
+func DefaultConfig() Config {
+	return Config{
+		Site: SiteConfig{
+			Title:    "My blog",
+			URL:      "http://localhost:4000/",
+			Language: "en",
+			Timezone: "UTC",
+		},
+		Build: BuildConfig{
+			Posts:     "posts",
+			Pages:     "pages",
+			Templates: "templates",
+			Static:    "static",
+			Output:    "_site",
+			Permalink: "/:year/:month/:slug/",
+			Paginate:  10,
+		},
+		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true},
+		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
+		Feeds:     FeedsConfig{Atom: true, RSS: true, Items: 20},
+		Widget: WidgetConfig{
+			Enabled:    true,
+			Path:       "/_online",
+			Strategy:   "zset",
+			Window:     5 * time.Minute,
+			Heartbeat:  60 * time.Second,
+			Guests:     true,
+			SecretEnv:  "BLOG_WIDGET_SECRET",
+			RespectGPC: true,
+		},
+		Deploy: DeployConfig{Branch: "main", Keep: 5},
+		Mode:   "build",
+	}
+}

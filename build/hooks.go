@@ -1,0 +1,125 @@
+package build
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+)
+
+// runHooks runs the hooks of one phase in order, in the site root, with
+// BLOG_SOURCE, BLOG_OUTPUT and BLOG_MODE in their environment. Each output
+// line is written to out prefixed with the hook's name. The first hook that
+// fails or times out stops the build.
+func runHooks(ctx context.Context, cfg *Config, phase string, hooks []Hook, out io.Writer) error {
+	for _, h := range hooks {
+		if err := runHook(ctx, cfg, h, out); err != nil {
+			return fmt.Errorf("hooks: %s hook %q: %w", phase, h.Name, err)
+		}
+	}
+	return nil
+}
+
+// tailLines is how many lines of a failed hook's output its error repeats.
+const tailLines = 10
+
+func runHook(ctx context.Context, cfg *Config, h Hook, out io.Writer) error {
+	timeout := h.Timeout
+	if timeout <= 0 {
+		timeout = 60 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "-c", h.Run)
+	cmd.Dir = cfg.Root
+	cmd.Env = append(os.Environ(),
+		"BLOG_SOURCE="+absPath(cfg.Root),
+		"BLOG_OUTPUT="+absPath(cfg.OutputDir()),
+		"BLOG_MODE="+cmpOr(cfg.Mode, "build"),
+	)
+	cmd.WaitDelay = 2 * time.Second
+	pw := &prefixWriter{w: out, prefix: "[" + h.Name + "] "}
+	cmd.Stdout, cmd.Stderr = pw, pw
+	err := cmd.Run()
+	pw.flush()
+	if err == nil {
+		return nil
+	}
+	tail := pw.tail()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		err = fmt.Errorf("timed out after %s", timeout)
+	} else if ee, ok := err.(*exec.ExitError); ok {
+		err = fmt.Errorf("exit status %d", ee.ExitCode())
+	}
+	if tail != "" {
+		err = fmt.Errorf("%w; last output:\n%s", err, tail)
+	}
+	return err
+}
+
+func absPath(p string) string {
+	if a, err := absolute(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// prefixWriter prefixes each line with the hook's name and remembers the
+// last lines for the error message. Stdout and stderr share it.
+type prefixWriter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	prefix string
+	buf    bytes.Buffer
+	last   []string
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buf.Write(b)
+	for {
+		line, err := p.buf.ReadString('\n')
+		if err != nil {
+			p.buf.WriteString(line) // no newline yet: keep for later
+			break
+		}
+		p.emit(strings.TrimRight(line, "\r\n"))
+	}
+	return len(b), nil
+}
+
+func (p *prefixWriter) emit(line string) {
+	fmt.Fprintln(p.w, p.prefix+line)
+	p.last = append(p.last, line)
+	if len(p.last) > tailLines {
+		p.last = p.last[1:]
+	}
+}
+
+func (p *prefixWriter) flush() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.buf.Len() > 0 {
+		p.emit(p.buf.String())
+		p.buf.Reset()
+	}
+}
+
+func (p *prefixWriter) tail() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var b strings.Builder
+	s := bufio.NewScanner(strings.NewReader(strings.Join(p.last, "\n")))
+	for s.Scan() {
+		b.WriteString("  " + s.Text() + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,354 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/blog-gen/blog/highlight"
+	"github.com/blog-gen/blog/internal/diag"
+)
+
+// ConfigFile is the name of the configuration file at a site's root.
+const ConfigFile = "_config.yaml"
+
+// Load reads root/_config.yaml over [DefaultConfig] and validates it.
+// Errors name _config.yaml with the line and column of the bad key or
+// value. A missing file is an error: it is what makes a directory a blog.
+func Load(root string) (Config, error) {
+	cfg := DefaultConfig()
+	cfg.Root = root
+	src, err := os.ReadFile(filepath.Join(root, ConfigFile))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return cfg, fmt.Errorf("%s: no %s here: not a blog (run blog init to make one)", root, ConfigFile)
+		}
+		return cfg, err
+	}
+	if err := Parse(src, &cfg); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// Parse decodes the YAML configuration src over cfg and validates the
+// result. Errors are located in _config.yaml.
+func Parse(src []byte, cfg *Config) error {
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		return diag.FromYAML(ConfigFile, 0, err)
+	}
+	positions := make(map[string]diag.Pos)
+	var errs diag.List
+	for _, doc := range f.Docs {
+		if doc.Body == nil {
+			continue
+		}
+		checkKeys(doc.Body, reflect.TypeFor[Config](), "", positions, &errs)
+	}
+	if errs.Len() > 0 {
+		return errs.Err()
+	}
+	if err := yaml.UnmarshalWithOptions(src, cfg, yaml.CustomUnmarshaler(unmarshalHook)); err != nil {
+		return typeError(err, positions)
+	}
+	return cfg.validate(positions)
+}
+
+// typeError rewrites a decoding error to name the key and the expected
+// type ("build.paginate: want a whole number, not ten") where it can.
+func typeError(err error, positions map[string]diag.Pos) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) || te.Token == nil || te.Token.Position == nil {
+		return diag.FromYAML(ConfigFile, 0, err)
+	}
+	pos := diag.Pos{File: ConfigFile, Line: te.Token.Position.Line, Col: te.Token.Position.Column}
+	want := "a " + te.DstType.String()
+	switch te.DstType.Kind() {
+	case reflect.Int, reflect.Int64:
+		want = "a whole number"
+		if te.DstType == reflect.TypeFor[time.Duration]() {
+			want = "a duration such as 30s or 5m"
+		}
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.String:
+		want = "a string"
+	case reflect.Slice:
+		want = "a list"
+	case reflect.Struct:
+		want = "a mapping of keys to values"
+	}
+	for key, p := range positions {
+		if p == pos {
+			return &diag.Error{Pos: pos, Err: fmt.Errorf("%s: want %s, not %q", key, want, te.Token.Value)}
+		}
+	}
+	return &diag.Error{Pos: pos, Err: fmt.Errorf("want %s, not %q", want, te.Token.Value)}
+}
+
+// unmarshalHook reads a hook written as a string or as {name, run, timeout}.
+func unmarshalHook(h *Hook, b []byte) error {
+	var s string
+	if err := yaml.Unmarshal(b, &s); err == nil {
+		h.Run = s
+		return nil
+	}
+	type plain Hook
+	var p plain
+	if err := yaml.UnmarshalWithOptions(b, &p, yaml.DisallowUnknownField()); err != nil {
+		return err
+	}
+	*h = Hook(p)
+	return nil
+}
+
+// checkKeys walks the YAML node n alongside the Go type t, reporting keys
+// that name no field (with the closest field name as a suggestion) and
+// recording where each dotted key path is, for value errors.
+func checkKeys(n ast.Node, t reflect.Type, prefix string, positions map[string]diag.Pos, errs *diag.List) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch v := n.(type) {
+	case *ast.TagNode:
+		checkKeys(v.Value, t, prefix, positions, errs)
+		return
+	case *ast.AnchorNode:
+		checkKeys(v.Value, t, prefix, positions, errs)
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if t == reflect.TypeFor[time.Time]() {
+			return
+		}
+		m, ok := n.(ast.MapNode)
+		if !ok {
+			if t == reflect.TypeFor[Hook]() {
+				return // a hook may be a plain string
+			}
+			if _, null := n.(*ast.NullNode); null {
+				return
+			}
+			errs.Add(&diag.Error{Pos: nodePos(n), Err: fmt.Errorf("%s: want a mapping of keys to values", strings.TrimSuffix(prefix, "."))})
+			return
+		}
+		fields := yamlFields(t)
+		it := m.MapRange()
+		for it.Next() {
+			key := it.Key().String()
+			if s, ok := it.Key().(*ast.StringNode); ok {
+				key = s.Value
+			}
+			f, ok := fields[key]
+			if !ok {
+				msg := fmt.Sprintf("unknown key %q", prefix+key)
+				if s := suggest(key, fields); s != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", prefix+s)
+				}
+				errs.Add(&diag.Error{Pos: nodePos(it.Key()), Err: errors.New(msg)})
+				continue
+			}
+			positions[prefix+key] = nodePos(it.Value())
+			checkKeys(it.Value(), f.Type, prefix+key+".", positions, errs)
+		}
+	case reflect.Slice:
+		seq, ok := n.(*ast.SequenceNode)
+		if !ok {
+			return // a type error; the decoder reports it with its position
+		}
+		for i, item := range seq.Values {
+			checkKeys(item, t.Elem(), fmt.Sprintf("%s%d.", prefix, i), positions, errs)
+		}
+	}
+}
+
+func nodePos(n ast.Node) diag.Pos {
+	tk := n.GetToken()
+	if tk == nil || tk.Position == nil {
+		return diag.Pos{File: ConfigFile}
+	}
+	return diag.Pos{File: ConfigFile, Line: tk.Position.Line, Col: tk.Position.Column}
+}
+
+func yamlFields(t reflect.Type) map[string]reflect.StructField {
+	fields := make(map[string]reflect.StructField)
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		fields[name] = f
+	}
+	return fields
+}
+
+// suggest returns the field name closest to key, or "" when none is within
+// a third of its length (at least one edit; a swap of two letters is one).
+func suggest(key string, fields map[string]reflect.StructField) string {
+	best, bestD := "", max(1, len(key)/3)+1
+	for name := range fields {
+		d := editDistance(strings.ToLower(key), name)
+		if d < bestD || d == bestD && name < best {
+			best, bestD = name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance: insertions,
+// deletions, substitutions and swaps of neighbours each cost one.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+// validate checks values the types cannot, locating errors with the key
+// positions recorded while checking keys.
+func (c *Config) validate(positions map[string]diag.Pos) error {
+	var errs diag.List
+	bad := func(key, format string, args ...any) {
+		pos, ok := positions[key]
+		if !ok {
+			pos = diag.Pos{File: ConfigFile}
+		}
+		errs.Add(&diag.Error{Pos: pos, Err: fmt.Errorf(key+": "+format, args...)})
+	}
+	u, err := url.Parse(c.Site.URL)
+	switch {
+	case err != nil || !u.IsAbs() || u.Host == "":
+		bad("site.url", "want an absolute URL such as https://example.com/, not %q", c.Site.URL)
+	default:
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/"
+		}
+		c.Site.URL = u.String()
+	}
+	if _, err := time.LoadLocation(c.Site.Timezone); err != nil {
+		bad("site.timezone", "unknown time zone %q: want an IANA name such as Europe/Paris or UTC", c.Site.Timezone)
+	}
+	if !strings.Contains(c.Build.Permalink, ":slug") {
+		bad("build.permalink", "%q must contain :slug, or posts would share a URL", c.Build.Permalink)
+	} else if !strings.HasPrefix(c.Build.Permalink, "/") {
+		bad("build.permalink", "%q must start with /", c.Build.Permalink)
+	}
+	if c.Build.Paginate < 1 {
+		bad("build.paginate", "want a number of posts per page of 1 or more, not %d", c.Build.Paginate)
+	}
+	for _, key := range []struct{ name, val string }{{"build.posts", c.Build.Posts}, {"build.output", c.Build.Output}} {
+		if strings.TrimSpace(key.val) == "" {
+			bad(key.name, "must not be empty")
+		}
+	}
+	for i, g := range c.Build.Ignore {
+		if _, err := filepath.Match(g, ""); err != nil {
+			bad(fmt.Sprintf("build.ignore.%d", i), "bad glob pattern %q", g)
+		}
+	}
+	for _, list := range []struct {
+		name  string
+		hooks []Hook
+	}{{"build.hooks.pre_build", c.Build.Hooks.PreBuild}, {"build.hooks.post_build", c.Build.Hooks.PostBuild}} {
+		for i := range list.hooks {
+			h := &list.hooks[i]
+			if strings.TrimSpace(h.Run) == "" {
+				bad(fmt.Sprintf("%s.%d", list.name, i), "want a command to run")
+				continue
+			}
+			if h.Name == "" {
+				h.Name = strings.Fields(h.Run)[0]
+			}
+			if h.Timeout <= 0 {
+				h.Timeout = 60 * time.Second
+			}
+		}
+	}
+	for _, s := range []struct{ key, name string }{{"highlight.style", c.Highlight.Style}, {"highlight.dark_style", c.Highlight.DarkStyle}} {
+		if s.name == "" && s.key == "highlight.dark_style" {
+			continue
+		}
+		if _, err := highlight.New(highlight.Options{Style: s.name}); err != nil {
+			bad(s.key, "%s", strings.TrimPrefix(err.Error(), "highlight: "))
+		}
+	}
+	if c.Highlight.TabWidth < 1 || c.Highlight.TabWidth > 16 {
+		bad("highlight.tab_width", "want 1 to 16, not %d", c.Highlight.TabWidth)
+	}
+	if c.Feeds.Items < 1 {
+		bad("feeds.items", "want 1 or more, not %d", c.Feeds.Items)
+	}
+	if c.Widget.Strategy != "zset" && c.Widget.Strategy != "sets" {
+		bad("widget.strategy", "want zset or sets, not %q", c.Widget.Strategy)
+	}
+	if !strings.HasPrefix(c.Widget.Path, "/") || strings.ContainsAny(c.Widget.Path, "?#") {
+		bad("widget.path", "want a path starting with /, such as /_online, not %q", c.Widget.Path)
+	}
+	c.Widget.Path = "/" + strings.Trim(c.Widget.Path, "/")
+	if c.Widget.Window < time.Second {
+		bad("widget.window", "want a duration of at least 1s, such as 5m, not %s", c.Widget.Window)
+	}
+	if c.Widget.Heartbeat < time.Second {
+		bad("widget.heartbeat", "want a duration of at least 1s, such as 60s, not %s", c.Widget.Heartbeat)
+	}
+	if c.Widget.Redis != "" {
+		if _, err := url.Parse(c.Widget.Redis); err != nil || !strings.HasPrefix(c.Widget.Redis, "redis") && !strings.HasPrefix(c.Widget.Redis, "unix") {
+			bad("widget.redis", "want a URL such as redis://localhost:6379/0, not %q", c.Widget.Redis)
+		}
+	}
+	if c.Deploy.Keep < 1 {
+		bad("deploy.keep", "want 1 or more releases, not %d", c.Deploy.Keep)
+	}
+	return errs.Err()
+}
+
+// Location returns the site's time zone. The zone was checked by [Load].
+func (c *Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Site.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// path resolves a configured directory against the site root.
+func (c *Config) path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Root, p)
+}
+
+// OutputDir is the absolute or root-relative path of the output directory.
+func (c *Config) OutputDir() string { return c.path(c.Build.Output) }
+
+func absolute(p string) (string, error) { return filepath.Abs(p) }

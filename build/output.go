@@ -1,0 +1,174 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing/fstest"
+)
+
+// staging is a temporary sibling of the output directory that a full build
+// writes into; commit swaps it into place. Writes go through an os.Root,
+// so no output path can escape it. It is safe for concurrent use.
+type staging struct {
+	out  string // the final output directory
+	dir  string // the staging directory
+	root *os.Root
+
+	mu      sync.Mutex
+	written []string // slash paths written
+	dirs    map[string]bool
+	done    bool
+}
+
+func newStaging(out string) (*staging, error) {
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(parent, ".site-*")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return &staging{out: out, dir: dir, root: root, dirs: map[string]bool{".": true}}, nil
+}
+
+// write writes data to the slash path rel inside the staging directory.
+func (s *staging) write(rel string, data []byte) error {
+	rel = path.Clean(strings.TrimPrefix(rel, "/"))
+	if rel == "." || !fs.ValidPath(rel) {
+		return fmt.Errorf("bad output path %q", rel)
+	}
+	dir := path.Dir(rel)
+	s.mu.Lock()
+	known := s.dirs[dir]
+	s.mu.Unlock()
+	if !known {
+		if err := s.root.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.dirs[dir] = true
+		s.mu.Unlock()
+	}
+	if err := s.root.WriteFile(rel, data, 0o644); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.written = append(s.written, rel)
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *staging) files() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.written)
+}
+
+// pages returns the HTML files written so far, sorted.
+func (s *staging) pages() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, p := range s.written {
+		if strings.HasSuffix(p, ".html") {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// commit swaps the staging directory into place: the old output is
+// renamed aside, the new one renamed in, and the old one removed. A
+// reader sees either the old site or the new one, never a mix.
+func (s *staging) commit() error {
+	if err := s.root.Close(); err != nil {
+		return err
+	}
+	old := ""
+	if _, err := os.Lstat(s.out); err == nil {
+		old = s.dir + ".old"
+		if err := os.Rename(s.out, old); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(s.dir, s.out); err != nil {
+		if old != "" {
+			os.Rename(old, s.out) // put the previous site back
+		}
+		return err
+	}
+	s.done = true
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// discard removes the staging directory unless it was committed.
+func (s *staging) discard() {
+	if s.done {
+		return
+	}
+	s.root.Close()
+	os.RemoveAll(s.dir)
+}
+
+// mapFS collects files from several file systems, later ones overriding
+// earlier ones file by file.
+type mapFS map[string][]byte
+
+func (m mapFS) add(fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") || d.Type()&fs.ModeSymlink != 0 && !isRegular(fsys, p) {
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		m[p] = data
+		return nil
+	})
+}
+
+func isRegular(fsys fs.FS, p string) bool {
+	fi, err := fs.Stat(fsys, p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+func (m mapFS) fs() fs.FS {
+	out := make(fstest.MapFS, len(m))
+	for p, data := range m {
+		out[p] = &fstest.MapFile{Data: data, Mode: 0o644}
+	}
+	return out
+}

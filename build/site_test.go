@@ -1,0 +1,174 @@
+package build_test
+
+import (
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
+
+	"github.com/blog-gen/blog/build"
+)
+
+var update = flag.Bool("update", false, "rewrite the want sections of testdata fixtures")
+
+// testNow is the clock of every test build: posts after it are "future".
+var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+// TestSites builds each testdata/sites/*.txtar and compares the result:
+//
+//	-- want/files --        every output file, one per line
+//	-- want/_site/PATH --   the exact content of one output file
+//	-- want/stderr --       for a failing build, the error lines
+//
+// Sections not under want/ are the site's files. A line "flags: drafts
+// future" in the archive comment sets build flags.
+func TestSites(t *testing.T) {
+	files, err := filepath.Glob("testdata/sites/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			for _, f := range ar.Files {
+				if strings.HasPrefix(f.Name, "want/") {
+					continue
+				}
+				writeFile(t, filepath.Join(dir, f.Name), f.Data)
+			}
+			cfg, err := build.Load(dir)
+			var stderr string
+			if err == nil {
+				flags := fixtureFlags(ar.Comment)
+				cfg.Drafts, cfg.Future = slices.Contains(flags, "drafts"), slices.Contains(flags, "future")
+				_, err = build.Run(t.Context(), cfg, build.Options{Now: func() time.Time { return testNow }})
+			}
+			if err != nil {
+				stderr = err.Error() + "\n"
+			}
+			got := map[string][]byte{"want/stderr": []byte(stderr)}
+			if err == nil {
+				got["want/files"] = []byte(strings.Join(listFiles(t, filepath.Join(dir, "_site")), "\n") + "\n")
+				for _, f := range ar.Files {
+					if name, ok := strings.CutPrefix(f.Name, "want/_site/"); ok {
+						got[f.Name] = readFile(t, filepath.Join(dir, "_site", name))
+					}
+				}
+			}
+			compareArchive(t, file, ar, got)
+		})
+	}
+}
+
+// compareArchive checks the want/ sections of ar against got, or rewrites
+// them with -update. want/stderr is checked when present or non-empty.
+func compareArchive(t *testing.T, file string, ar *txtar.Archive, got map[string][]byte) {
+	t.Helper()
+	if *update {
+		var kept []txtar.File
+		for _, f := range ar.Files {
+			if !strings.HasPrefix(f.Name, "want/") {
+				kept = append(kept, f)
+			}
+		}
+		names := []string{"want/stderr", "want/files"}
+		for _, f := range ar.Files {
+			if strings.HasPrefix(f.Name, "want/_site/") {
+				names = append(names, f.Name)
+			}
+		}
+		for _, n := range names {
+			if data, ok := got[n]; ok && (n != "want/stderr" || len(data) > 0) {
+				kept = append(kept, txtar.File{Name: n, Data: data})
+			}
+		}
+		ar.Files = kept
+		if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	sawStderr := false
+	for _, f := range ar.Files {
+		if !strings.HasPrefix(f.Name, "want/") {
+			continue
+		}
+		sawStderr = sawStderr || f.Name == "want/stderr"
+		if d := cmp.Diff(string(f.Data), string(got[f.Name])); d != "" {
+			t.Errorf("%s mismatch (-want +got):\n%s", f.Name, d)
+		}
+	}
+	if !sawStderr && len(got["want/stderr"]) > 0 {
+		t.Errorf("build failed unexpectedly:\n%s", got["want/stderr"])
+	}
+}
+
+func writeFile(t testing.TB, name string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// listFiles returns the slash paths of all files under dir, sorted.
+func listFiles(t testing.TB, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// snapshot reads every file under dir into a map, for byte comparisons.
+func snapshot(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	m := make(map[string]string)
+	for _, name := range listFiles(t, dir) {
+		m[name] = string(readFile(t, filepath.Join(dir, name)))
+	}
+	return m
+}
+
+// fixtureFlags returns the words of the comment's "flags:" line.
+func fixtureFlags(comment []byte) []string {
+	for line := range strings.Lines(string(comment)) {
+		if rest, ok := strings.CutPrefix(line, "flags:"); ok {
+			return strings.Fields(rest)
+		}
+	}
+	return nil
+}

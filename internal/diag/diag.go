@@ -1,0 +1,126 @@
+// Package diag holds positioned errors: an error in a site source file
+// printed as file:line:col: message, the form editors and CI matchers
+// jump to.
+//
+// It is a leaf: every package of the module may import it.
+package diag
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Pos is a 1-based position in a site source file. Col counts bytes, as
+// go/token does. A zero Line means the whole file; a zero Col means the
+// whole line.
+type Pos struct {
+	File      string // slash-separated, relative to the site root
+	Line, Col int
+}
+
+// String formats p as file:line:col, dropping the parts that are zero.
+func (p Pos) String() string {
+	switch {
+	case p.Line == 0:
+		return p.File
+	case p.Col == 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Error is an error located in a source file.
+type Error struct {
+	Pos Pos
+	Err error
+}
+
+// Errorf returns an *Error at pos with a formatted message.
+func Errorf(pos Pos, format string, args ...any) *Error {
+	return &Error{Pos: pos, Err: fmt.Errorf(format, args...)}
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// MaxErrors is how many errors a [List] keeps; the rest are counted.
+const MaxErrors = 50
+
+// List collects errors up to [MaxErrors]. Its zero value is ready to use.
+// It is not safe for concurrent use.
+type List struct {
+	errs    []error
+	dropped int
+}
+
+// Add appends err to l; nil is ignored. An error that joins several (as
+// errors.Join does) is flattened so each lands on its own line.
+func (l *List) Add(err error) {
+	if err == nil {
+		return
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			l.Add(e)
+		}
+		return
+	}
+	if len(l.errs) >= MaxErrors {
+		l.dropped++
+		return
+	}
+	l.errs = append(l.errs, err)
+}
+
+// Len reports how many errors were added, counting dropped ones.
+func (l *List) Len() int { return len(l.errs) + l.dropped }
+
+// Err returns the errors sorted by position (positioned ones first, then
+// the others in the order added), joined with errors.Join, or nil.
+func (l *List) Err() error {
+	if l.Len() == 0 {
+		return nil
+	}
+	errs := slices.Clone(l.errs)
+	slices.SortStableFunc(errs, func(a, b error) int {
+		pa, oka := position(a)
+		pb, okb := position(b)
+		switch {
+		case oka && !okb:
+			return -1
+		case !oka && okb:
+			return 1
+		case !oka && !okb:
+			return 0
+		}
+		return cmp.Or(cmp.Compare(pa.File, pb.File), cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Col, pb.Col))
+	})
+	if l.dropped > 0 {
+		errs = append(errs, fmt.Errorf("and %d more errors", l.dropped))
+	}
+	return errors.Join(errs...)
+}
+
+func position(err error) (Pos, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Pos, true
+	}
+	return Pos{}, false
+}
+
+// LineCol converts a byte offset in src to a 1-based line and column.
+func LineCol(src []byte, off int) (line, col int) {
+	off = min(max(off, 0), len(src))
+	line = 1
+	start := 0
+	for i := 0; i < off; i++ {
+		if src[i] == '\n' {
+			line++
+			start = i + 1
+		}
+	}
+	return line, off - start + 1
+}

@@ -1,0 +1,296 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/blog-gen/blog/internal/diag"
+)
+
+// A CodeHighlighter writes the HTML for one fenced code block. hl lists
+// 1-based inclusive line ranges to emphasise. It must be safe for
+// concurrent use.
+type CodeHighlighter interface {
+	Highlight(w io.Writer, lang, code string, hl [][2]int) error
+}
+
+// MarkdownOptions configures [NewMarkdown]. The zero value renders
+// CommonMark plus GFM with raw HTML omitted and code unhighlighted.
+type MarkdownOptions struct {
+	Typographer bool // smart quotes, dashes and ellipses
+	Footnotes   bool // [^1] footnotes
+	UnsafeHTML  bool // pass raw HTML through instead of omitting it
+	// Highlighter renders fenced code; nil writes plain escaped blocks.
+	Highlighter CodeHighlighter
+}
+
+// Markdown converts post bodies to HTML. It is safe for concurrent use.
+type Markdown struct {
+	md goldmark.Markdown
+}
+
+// Rendered is a post body converted to HTML.
+type Rendered struct {
+	HTML    template.HTML
+	Summary template.HTML // the part before <!--more-->, else the first paragraph
+	HasMore bool          // the body has a <!--more--> mark
+	Words   int
+}
+
+// moreMark separates the summary from the rest in the rendered HTML. It is
+// an HTML comment, so it is harmless where it stays.
+const moreMark = "<!--more-->"
+
+// NewMarkdown returns a Markdown converter for opts.
+func NewMarkdown(opts MarkdownOptions) *Markdown {
+	exts := []goldmark.Extender{extension.GFM}
+	if opts.Footnotes {
+		exts = append(exts, extension.Footnote)
+	}
+	if opts.Typographer {
+		exts = append(exts, extension.Typographer)
+	}
+	rendererOpts := []renderer.Option{
+		renderer.WithNodeRenderers(
+			util.Prioritized(&codeRenderer{h: opts.Highlighter}, 100),
+			util.Prioritized(moreRenderer{}, 100),
+		),
+	}
+	if opts.UnsafeHTML {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(moreTransformer{}, 100)),
+		),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return &Markdown{md: md}
+}
+
+// Render converts src, the body of file starting at line bodyLine, to
+// HTML. Errors from the highlighter carry the code block's position.
+func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, error) {
+	ctx := parser.NewContext()
+	doc := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	var buf bytes.Buffer
+	buf.Grow(len(src) * 2)
+	if err := m.md.Renderer().Render(&buf, src, doc); err != nil {
+		var ce *codeError
+		if asCodeError(err, &ce) {
+			line, _ := diag.LineCol(src, ce.offset)
+			return Rendered{}, &diag.Error{Pos: diag.Pos{File: file, Line: line + bodyLine - 1, Col: 1}, Err: ce.err}
+		}
+		return Rendered{}, &diag.Error{Pos: diag.Pos{File: file}, Err: err}
+	}
+	out := buf.Bytes()
+	r := Rendered{HTML: template.HTML(out), Words: countWords(src)}
+	if i := bytes.Index(out, []byte(moreMark)); i >= 0 {
+		r.HasMore = true
+		r.Summary = template.HTML(bytes.TrimSpace(out[:i]))
+		return r, nil
+	}
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if n.Kind() == ast.KindParagraph {
+			var p bytes.Buffer
+			if err := m.md.Renderer().Render(&p, src, n); err == nil {
+				r.Summary = template.HTML(bytes.TrimSpace(p.Bytes()))
+			}
+			break
+		}
+	}
+	return r, nil
+}
+
+// RenderInline converts a short Markdown text (a front matter summary) to
+// HTML, dropping the paragraph around it.
+func (m *Markdown) RenderInline(s string) template.HTML {
+	var buf bytes.Buffer
+	if err := m.md.Convert([]byte(s), &buf); err != nil {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	out := bytes.TrimSpace(buf.Bytes())
+	if bytes.HasPrefix(out, []byte("<p>")) && bytes.HasSuffix(out, []byte("</p>")) && bytes.Count(out, []byte("<p>")) == 1 {
+		out = out[3 : len(out)-4]
+	}
+	return template.HTML(out)
+}
+
+func countWords(src []byte) int {
+	n, in := 0, false
+	for _, r := range string(src) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if !in {
+				n++
+			}
+			in = true
+		} else {
+			in = false
+		}
+	}
+	return n
+}
+
+// codeError carries a highlighter failure and where its block starts.
+type codeError struct {
+	offset int
+	err    error
+}
+
+func (e *codeError) Error() string { return e.err.Error() }
+
+func asCodeError(err error, target **codeError) bool {
+	for err != nil {
+		if ce, ok := err.(*codeError); ok {
+			*target = ce
+			return true
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		err = u.Unwrap()
+	}
+	return false
+}
+
+// codeRenderer renders fenced and indented code blocks through the
+// highlighter.
+type codeRenderer struct {
+	h CodeHighlighter
+}
+
+func (r *codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindFencedCodeBlock, r.render)
+	reg.Register(ast.KindCodeBlock, r.render)
+}
+
+func (r *codeRenderer) render(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	var lang string
+	var hl [][2]int
+	offset := -1
+	if f, ok := n.(*ast.FencedCodeBlock); ok && f.Info != nil {
+		lang, hl = parseInfo(string(f.Info.Value(src)))
+		offset = f.Info.Segment.Start // errors point at the fence line
+	}
+	var code strings.Builder
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		if offset < 0 {
+			offset = seg.Start
+		}
+		code.Write(seg.Value(src))
+	}
+	if r.h == nil {
+		fmt.Fprintf(w, `<pre class="chroma"><code>%s</code></pre>`+"\n", template.HTMLEscapeString(code.String()))
+		return ast.WalkSkipChildren, nil
+	}
+	if err := r.h.Highlight(w, lang, code.String(), hl); err != nil {
+		return ast.WalkStop, &codeError{offset: offset, err: fmt.Errorf("highlight %s code: %w", lang, err)}
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+// parseInfo reads a fence's info string: the language, then optional
+// attributes in braces, of which hl_lines is understood:
+//
+//	go {hl_lines=[2,"4-5"]}
+//	go {hl_lines="2 4-5"}
+func parseInfo(info string) (lang string, hl [][2]int) {
+	info = strings.TrimSpace(info)
+	attrs := ""
+	if i := strings.IndexByte(info, '{'); i >= 0 {
+		attrs = info[i:]
+		info = info[:i]
+	}
+	if f := strings.Fields(info); len(f) > 0 {
+		lang = strings.ToLower(f[0])
+	}
+	_, v, ok := strings.Cut(attrs, "hl_lines")
+	if !ok {
+		return lang, nil
+	}
+	v = strings.TrimLeft(v, " =")
+	if end := strings.IndexAny(v, "]}"); end >= 0 {
+		v = v[:end]
+	}
+	for part := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == ',' || r == ' ' || r == '[' || r == '"' || r == '\'' }) {
+		a, b, isRange := strings.Cut(part, "-")
+		lo, err1 := strconv.Atoi(a)
+		hi := lo
+		var err2 error
+		if isRange {
+			hi, err2 = strconv.Atoi(b)
+		}
+		if err1 != nil || err2 != nil || lo < 1 || hi < lo {
+			continue
+		}
+		hl = append(hl, [2]int{lo, hi})
+	}
+	return lang, hl
+}
+
+// kindMore is the AST node standing for a <!--more--> mark.
+var kindMore = ast.NewNodeKind("More")
+
+type moreNode struct{ ast.BaseBlock }
+
+func (n *moreNode) Kind() ast.NodeKind         { return kindMore }
+func (n *moreNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
+func (n *moreNode) IsRaw() bool                { return true }
+func (moreRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(kindMore, renderMore)
+}
+
+type moreRenderer struct{}
+
+func renderMore(w util.BufWriter, _ []byte, _ ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		w.WriteString(moreMark + "\n")
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+// moreTransformer replaces the first top-level <!--more--> HTML block with a
+// moreNode, so it survives with raw HTML off.
+type moreTransformer struct{}
+
+func (moreTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	src := reader.Source()
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		hb, ok := n.(*ast.HTMLBlock)
+		if !ok {
+			continue
+		}
+		var b bytes.Buffer
+		for i := 0; i < hb.Lines().Len(); i++ {
+			seg := hb.Lines().At(i)
+			b.Write(seg.Value(src))
+		}
+		if !strings.EqualFold(strings.Join(strings.Fields(b.String()), ""), moreMark) {
+			continue
+		}
+		doc.ReplaceChild(doc, hb, &moreNode{})
+		return
+	}
+}

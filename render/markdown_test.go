@@ -1,0 +1,166 @@
+package render
+
+import (
+	"flag"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, d)
+	}
+}
+
+// fakeHighlighter stands in for package highlight, which render must not
+// import: it shows what render passes on.
+type fakeHighlighter struct{}
+
+func (fakeHighlighter) Highlight(w io.Writer, lang, code string, hl [][2]int) error {
+	_, err := fmt.Fprintf(w, "<pre data-lang=%q data-hl=%q>%s</pre>\n", lang, fmt.Sprint(hl), template.HTMLEscapeString(code))
+	return err
+}
+
+type failingHighlighter struct{}
+
+func (failingHighlighter) Highlight(io.Writer, string, string, [][2]int) error {
+	return fmt.Errorf("boom")
+}
+
+func TestRenderGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test files: %v", err)
+	}
+	md := NewMarkdown(MarkdownOptions{Typographer: true, Footnotes: true, Highlighter: fakeHighlighter{}})
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, body, line, err := SplitFrontMatter(file, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := md.Render(file, body, line)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := fmt.Sprintf("%s\n<!-- summary (more=%v, words=%d) -->\n%s\n", r.HTML, r.HasMore, r.Words, r.Summary)
+			checkGolden(t, strings.TrimSuffix(file, ".md")+".html.golden", []byte(got))
+		})
+	}
+}
+
+func TestRenderUnsafeHTML(t *testing.T) {
+	t.Parallel()
+	src := []byte("<div class=x>hi</div>\n\n<!--more-->\n\nrest\n")
+	for _, tc := range []struct {
+		unsafe bool
+		want   string
+	}{
+		{false, "<!-- raw HTML omitted -->"},
+		{true, "<div class=x>hi</div>"},
+	} {
+		r, err := NewMarkdown(MarkdownOptions{UnsafeHTML: tc.unsafe}).Render("a.md", src, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(r.HTML), tc.want) || !r.HasMore {
+			t.Errorf("unsafe=%v: HTML %q does not contain %q (more=%v)", tc.unsafe, r.HTML, tc.want, r.HasMore)
+		}
+		if !strings.Contains(string(r.Summary), tc.want) || strings.Contains(string(r.Summary), "rest") {
+			t.Errorf("unsafe=%v: summary %q", tc.unsafe, r.Summary)
+		}
+	}
+}
+
+func TestRenderHighlightErrorPosition(t *testing.T) {
+	t.Parallel()
+	src := []byte("para\n\n```go\nx\n```\n")
+	_, err := NewMarkdown(MarkdownOptions{Highlighter: failingHighlighter{}}).Render("posts/a.md", src, 5)
+	want := "posts/a.md:7:1: highlight go code: boom"
+	if err == nil || err.Error() != want {
+		t.Errorf("Render error = %v, want %s", err, want)
+	}
+}
+
+func TestParseInfo(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		lang string
+		hl   [][2]int
+	}{
+		{"", "", nil},
+		{"Go", "go", nil},
+		{"go {hl_lines=[2,\"4-5\"]}", "go", [][2]int{{2, 2}, {4, 5}}},
+		{"py {hl_lines=\"1 3-4\"}", "py", [][2]int{{1, 1}, {3, 4}}},
+		{"sh {hl_lines=[0, 5-3, x]}", "sh", nil},
+		{"rust title=x", "rust", nil},
+	}
+	for _, tc := range tests {
+		lang, hl := parseInfo(tc.in)
+		if lang != tc.lang || !cmp.Equal(hl, tc.hl) {
+			t.Errorf("parseInfo(%q) = %q, %v; want %q, %v", tc.in, lang, hl, tc.lang, tc.hl)
+		}
+	}
+}
+
+func TestSlugify(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"Hello, World!", "hello-world"},
+		{"Don't panic", "dont-panic"},
+		{"Café crème", "cafe-creme"},
+		{"  --Go 1.26-- ", "go-1-26"},
+		{"Ünïcödé", "unicode"},
+		{"日本語のタイトル", "日本語のタイトル"},
+		{"한국어 제목", "한국어-제목"},
+		{"!!!", ""},
+	}
+	for _, tc := range tests {
+		if got := Slugify(tc.in); got != tc.want {
+			t.Errorf("Slugify(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// FuzzRender renders arbitrary Markdown with the options the build uses: it
+// must never panic, and with raw HTML off no <script> tag gets through.
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{"# h\n\ntext", "```go\nx\n```", "<script>x</script>", "a[^1]\n\n[^1]: n", "<!--more-->", "| a |\n|---|\n| <b> |"} {
+		f.Add(s)
+	}
+	md := NewMarkdown(MarkdownOptions{Typographer: true, Footnotes: true, Highlighter: fakeHighlighter{}})
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := md.Render("f.md", []byte(s), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.ToLower(string(r.HTML)), "<script") {
+			t.Fatalf("raw <script> in output: %s", r.HTML)
+		}
+	})
+}

@@ -1,0 +1,214 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blog-gen/blog/internal/diag"
+)
+
+// pageTemplates are the theme files that render a whole page, one per
+// page kind. Every other .html file under partials/ (and base.html) is
+// shared by all of them.
+var pageTemplates = []string{"post.html", "page.html", "list.html", "terms.html", "archive.html", "404.html"}
+
+// Templates is a parsed theme. It is safe for concurrent use.
+type Templates struct {
+	pages map[string]*template.Template
+	// display maps a template name to the file it came from, for errors.
+	display map[string]string
+	// Sources are the bytes of every theme file used, by name, so a cache
+	// can hash them.
+	Sources map[string][]byte
+}
+
+// LoadTemplates parses the theme in fsys (template names are paths
+// relative to its root). dir is how files are named in errors, for
+// example "templates".
+func LoadTemplates(fsys fs.FS, dir string) (*Templates, error) {
+	t := &Templates{
+		pages:   make(map[string]*template.Template),
+		display: make(map[string]string),
+		Sources: make(map[string][]byte),
+	}
+	var shared []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || path.Ext(p) != ".html" || ignored(path.Base(p)) {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		t.Sources[p] = b
+		t.display[p] = path.Join(dir, p)
+		if !slices.Contains(pageTemplates, p) {
+			shared = append(shared, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var errs diag.List
+	common := template.New("").Funcs(funcs)
+	for _, name := range shared {
+		if _, err := common.New(name).Parse(string(t.Sources[name])); err != nil {
+			errs.Add(t.templateError(err))
+		}
+	}
+	if errs.Len() > 0 {
+		return nil, errs.Err()
+	}
+	for _, name := range pageTemplates {
+		src, ok := t.Sources[name]
+		if !ok {
+			errs.Add(&diag.Error{Pos: diag.Pos{File: path.Join(dir, name)}, Err: errors.New("template missing: every theme needs it")})
+			continue
+		}
+		c, err := common.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.New(name).Parse(string(src)); err != nil {
+			errs.Add(t.templateError(err))
+			continue
+		}
+		t.pages[name] = c.Lookup(name)
+	}
+	return t, errs.Err()
+}
+
+// Execute renders the page template name with data into w.
+func (t *Templates) Execute(w io.Writer, name string, data *Page) error {
+	tmpl, ok := t.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %s", name)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, data); err != nil {
+		return t.templateError(err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// templateErrorRE matches the position html/template and text/template put
+// in their messages: "template: NAME:LINE:COL: rest" or
+// "template: NAME:LINE: rest".
+var templateErrorRE = regexp.MustCompile(`^(?:html/)?template: ([^:\s]+):(\d+):(?:(\d+):)? ?(.*)$`)
+
+var executingRE = regexp.MustCompile(`^executing "[^"]*" at `)
+
+// templateError rewrites a template package error into a diag.Error naming
+// the theme file, line and column. It is the one place that reads
+// positions out of template error text.
+func (t *Templates) templateError(err error) error {
+	msg := err.Error()
+	m := templateErrorRE.FindStringSubmatch(msg)
+	if m == nil {
+		return err
+	}
+	file, ok := t.display[m[1]]
+	if !ok {
+		file = m[1]
+	}
+	line, _ := strconv.Atoi(m[2])
+	col, _ := strconv.Atoi(m[3])
+	rest := m[4]
+	// An execution error names the template being run: the file says it.
+	rest = executingRE.ReplaceAllString(rest, "")
+	return &diag.Error{Pos: diag.Pos{File: file, Line: line, Col: col}, Err: errors.New(rest)}
+}
+
+// ignored reports whether a theme or content file name is an editor's swap
+// or backup file or a dotfile.
+func ignored(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") ||
+		strings.HasSuffix(name, "~") || strings.HasSuffix(name, ".swp") ||
+		strings.HasSuffix(name, ".swx") || strings.HasSuffix(name, ".tmp") ||
+		strings.HasSuffix(name, ".bak") || strings.HasSuffix(name, ".orig")
+}
+
+// Ignored reports whether a source file with this base name is skipped
+// as an editor's swap or backup file or a dotfile.
+func Ignored(name string) bool { return ignored(name) }
+
+var funcs = template.FuncMap{
+	"date": func(layout string, t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(layout)
+	},
+	"isoDate": func(t time.Time) string { return t.Format(time.RFC3339) },
+	"absURL": func(base, p string) string {
+		b, err := url.Parse(base)
+		if err != nil {
+			return p
+		}
+		r, err := url.Parse(p)
+		if err != nil {
+			return p
+		}
+		return b.ResolveReference(r).String()
+	},
+	"param": func(params map[string]any, key string) any { return params[key] },
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	},
+	"plainText": func(h template.HTML) string { return PlainText(string(h)) },
+	"truncate": func(n int, s string) string {
+		r := []rune(s)
+		if len(r) <= n {
+			return s
+		}
+		cut := string(r[:n])
+		if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+			cut = cut[:i]
+		}
+		return strings.TrimRight(cut, " ,.;:") + "…"
+	},
+}
+
+// PlainText strips tags from an HTML fragment and folds white space, for
+// meta descriptions and feed summaries.
+func PlainText(h string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range h {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+			b.WriteByte(' ')
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	s := strings.Join(strings.Fields(b.String()), " ")
+	for _, r := range [][2]string{{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", `"`}, {"&#39;", "'"}, {"&#34;", `"`}} {
+		s = strings.ReplaceAll(s, r[0], r[1])
+	}
+	s = strings.ReplaceAll(s, " .", ".")
+	s = strings.ReplaceAll(s, " ,", ",")
+	return s
+}
