@@ -3,9 +3,9 @@ package highlight_test
 import (
 	"fmt"
 	"io"
-	"strings"
 	"log"
 	"os"
+	"strings"
 
 	"github.com/blog-gen/blog/highlight"
 )

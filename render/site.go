@@ -79,7 +79,7 @@ type Year struct {
 
 // Pager is one page of a paginated list.
 type Pager struct {
-	Number, Total int // 1-based page number and page count
+	Number, Total int    // 1-based page number and page count
 	Prev, Next    string // URLs; empty at the ends
 	First, Last   string
 }
@@ -90,8 +90,8 @@ type Page struct {
 	Kind        string // "post", "page", "index", "tag", "category", "tags", "categories", "archive", "year", "404"
 	Title       string
 	Description string
-	URL         string // site-relative
-	Permalink   string // absolute
+	URL         string  // site-relative
+	Permalink   string  // absolute
 	Post        *Post   // for post and page
 	Posts       []*Post // for lists
 	Pager       *Pager  // for index
