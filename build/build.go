@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,9 +14,9 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blog-gen/blog"
@@ -41,6 +40,14 @@ type Options struct {
 	// HookOutput receives the output of build hooks, each line prefixed
 	// with the hook's name. Default: discard.
 	HookOutput io.Writer
+	// Full ignores the incremental cache and rebuilds everything.
+	Full bool
+	// NoCache neither reads nor writes the cache in CacheDir (for builds
+	// into another output, such as a deploy's). It implies Full.
+	NoCache bool
+	// Progress, when set, is called as outputs are done, with the count
+	// done and the total. It is called from one goroutine at a time.
+	Progress func(done, total int)
 }
 
 func (o Options) withDefaults() Options {
@@ -56,137 +63,234 @@ func (o Options) withDefaults() Options {
 	if o.HookOutput == nil {
 		o.HookOutput = io.Discard
 	}
+	if o.Progress == nil {
+		o.Progress = func(int, int) {}
+	}
 	return o
 }
 
 // Result summarises a build.
 type Result struct {
-	Posts   int // posts published
-	Pages   int // standalone pages
-	Files   int // files written to the output
-	Elapsed time.Duration
+	Posts     int    // posts published
+	Pages     int    // standalone pages
+	Files     int    // output files the site has
+	Written   int    // files whose bytes changed (all of them in a full build)
+	Unchanged int    // files rendered again to the same bytes
+	Cached    int    // files not rendered: none of their inputs changed
+	Removed   int    // files removed because their source is gone
+	Full      bool   // a full build, not an incremental one
+	Reason    string // why the build was full, when it was
+	Elapsed   time.Duration
 }
 
-// Run builds the site described by cfg into cfg's output directory. The
-// output is replaced only when the whole build succeeded: on any error the
-// previous output is left as it was. Content errors are collected (up to
-// [diag.MaxErrors]), sorted by position and joined.
+// String is the one-line summary the command prints.
+func (r Result) String() string {
+	kind := "incremental"
+	if r.Full {
+		kind = "full"
+	}
+	return fmt.Sprintf("%d posts, %d pages: %d files written, %d unchanged, %d from cache, %d removed (%s build) in %s",
+		r.Posts, r.Pages, r.Written, r.Unchanged, r.Cached, r.Removed, kind, r.Elapsed.Round(time.Millisecond))
+}
+
+// Run builds the site described by cfg into its output directory.
+//
+// A build with a usable cache (in CacheDir) is incremental: it reads only
+// sources whose size or time changed, renders only outputs whose inputs
+// changed, and rewrites only files whose bytes changed. Otherwise it is a
+// full build into a temporary directory swapped in at the end.
+//
+// On any error the previous output is left as it was. Content errors are
+// collected (up to [diag.MaxErrors]), sorted by position and joined.
 func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	opts = opts.withDefaults()
 	start := time.Now()
-	b := &builder{cfg: cfg, opts: opts, loc: cfg.Location()}
 	if err := runHooks(ctx, &cfg, "pre_build", cfg.Build.Hooks.PreBuild, opts.HookOutput); err != nil {
 		return Result{}, err
 	}
-	out := cfg.OutputDir()
-	staging, err := newStaging(out)
+	b := &builder{cfg: cfg, opts: opts, loc: cfg.Location(), start: start}
+	res, err := b.run(ctx)
+	if b.codes != nil {
+		b.codes.close()
+	}
 	if err != nil {
-		return Result{}, fmt.Errorf("write: %w", err)
-	}
-	defer staging.discard()
-	if err := b.build(ctx, staging); err != nil {
 		return Result{}, err
-	}
-	if err := staging.commit(); err != nil {
-		return Result{}, fmt.Errorf("write: %w", err)
 	}
 	if err := runHooks(ctx, &cfg, "post_build", cfg.Build.Hooks.PostBuild, opts.HookOutput); err != nil {
 		return Result{}, err
 	}
-	res := Result{Posts: len(b.posts), Pages: len(b.pages), Files: staging.files(), Elapsed: time.Since(start)}
-	opts.Logger.Info("site built", "posts", res.Posts, "pages", res.Pages, "files", res.Files, "dur", res.Elapsed.Round(time.Millisecond))
+	res.Elapsed = time.Since(start)
+	opts.Logger.Info("site built", "posts", res.Posts, "pages", res.Pages, "written", res.Written, "cached", res.Cached, "full", res.Full, "dur", res.Elapsed.Round(time.Millisecond))
 	return res, nil
 }
 
 // builder holds one build's state.
 type builder struct {
-	cfg  Config
-	opts Options
-	loc  *time.Location
+	cfg   Config
+	opts  Options
+	loc   *time.Location
+	start time.Time
+
+	md     *render.Markdown
+	tmpl   *render.Templates
+	hl     *highlight.Highlighter
+	codes  *codeCache
+	global key
+	meta   key // the site-wide facts every page may show
+	old    *state
+	next   *state
 
 	site  *render.Site
 	posts []*item // published posts, newest first
 	pages []*item // standalone pages
-	md    *render.Markdown
-	tmpl  *render.Templates
-	hl    *highlight.Highlighter
+
+	feedMu      sync.Mutex
+	feedContent map[string]*feedBody // rendered bodies feeds need, by source
 }
 
-// item is one source file on its way to a page.
+type feedBody struct {
+	once sync.Once
+	html string
+	err  error
+}
+
+// item is one Markdown source on its way to a page.
 type item struct {
-	rel      string // slash path relative to the site root
-	fm       render.FrontMatter
-	body     []byte
-	bodyLine int
-	post     *render.Post
-	out      string // output file, slash path relative to the output root
-	keep     bool   // keep Content after writing: a feed shows it
+	rel    string // slash path relative to the site root
+	abs    string
+	isPage bool
+	src    *sourceState // what is known of the source; shared with the next state
+	fm     render.FrontMatter
+	out    string       // output file, slash path relative to the output root
+	meta   *render.Post // the view in site-wide lists: no body-derived fields
+	full   *render.Post // the view on its own page and in list pages
 }
 
-func (b *builder) build(ctx context.Context, w *staging) error {
+func (b *builder) run(ctx context.Context) (Result, error) {
 	cfg := &b.cfg
 	var err error
-	b.hl, err = highlight.New(highlight.Options{
+	if b.hl, err = highlight.New(highlight.Options{
 		Style:       cfg.Highlight.Style,
 		DarkStyle:   cfg.Highlight.DarkStyle,
 		LineNumbers: cfg.Highlight.LineNumbers,
 		TabWidth:    cfg.Highlight.TabWidth,
-	})
-	if err != nil {
-		return fmt.Errorf("highlight: %w", err)
+	}); err != nil {
+		return Result{}, fmt.Errorf("highlight: %w", err)
+	}
+	var code render.CodeHighlighter = b.hl
+	if !b.opts.NoCache {
+		b.codes = newCodeCache(b.hl, b.hl.Key(), cfg.Root)
+		code = b.codes
 	}
 	b.md = render.NewMarkdown(render.MarkdownOptions{
 		Typographer: cfg.Markdown.Typographer,
 		Footnotes:   cfg.Markdown.Footnotes,
 		UnsafeHTML:  cfg.Markdown.UnsafeHTML,
-		Highlighter: b.hl,
+		Highlighter: code,
 	})
 	themeFS, err := b.overlay(cfg.Build.Templates, "templates")
 	if err != nil {
-		return fmt.Errorf("templates: %w", err)
+		return Result{}, fmt.Errorf("templates: %w", err)
 	}
-	b.tmpl, err = render.LoadTemplates(themeFS, cfg.Build.Templates)
+	if b.tmpl, err = render.LoadTemplates(themeFS, cfg.Build.Templates); err != nil {
+		return Result{}, err
+	}
+	out, err := filepath.Abs(cfg.OutputDir())
 	if err != nil {
-		return err
+		return Result{}, err
 	}
+	b.global = b.globalKey()
+	reason := "--full"
+	if b.opts.NoCache {
+		reason = "no cache"
+	} else if !b.opts.Full {
+		b.old, reason = loadState(cfg.Root, b.global, out)
+	}
+	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: map[string]*sourceState{}, Outputs: map[string]outputState{}}
 
-	posts, err := b.discover(cfg.Build.Posts)
+	if err := b.scan(ctx); err != nil {
+		return Result{}, err
+	}
+	if err := b.model(); err != nil {
+		return Result{}, err
+	}
+	outputs, err := b.plan()
 	if err != nil {
-		return fmt.Errorf("discover: %w", err)
+		return Result{}, err
 	}
-	pages, err := b.discover(cfg.Build.Pages)
+	w, err := newStaging(out)
 	if err != nil {
-		return fmt.Errorf("discover: %w", err)
+		return Result{}, fmt.Errorf("write: %w", err)
 	}
-	var errs diag.List
-	errs.Add(b.parse(ctx, posts, false))
-	errs.Add(b.parse(ctx, pages, true))
-	if errs.Len() > 0 {
-		return errs.Err()
+	defer w.discard()
+	res := Result{Posts: len(b.posts), Pages: len(b.pages), Files: len(outputs), Full: b.old == nil}
+	if res.Full {
+		res.Reason = reason
+		b.opts.Logger.Debug("full build", "reason", reason)
 	}
-	if err := b.model(posts, pages); err != nil {
+	if err := b.produce(ctx, w, outputs, &res); err != nil {
+		return Result{}, err
+	}
+	var removed []string
+	if b.old != nil {
+		for p := range b.old.Outputs {
+			if _, ok := b.next.Outputs[p]; !ok {
+				removed = append(removed, p)
+			}
+		}
+		slices.Sort(removed)
+	}
+	res.Removed = len(removed)
+	if err := b.commit(w, removed); err != nil {
+		return Result{}, fmt.Errorf("write: %w", err)
+	}
+	return res, nil
+}
+
+// commit puts the build's files in place and saves the cache. The dirty
+// mark brackets the moment the output and the cache disagree, so a build
+// killed inside it is followed by a full one.
+func (b *builder) commit(w *staging, removed []string) error {
+	root := b.cfg.Root
+	if !b.opts.NoCache {
+		if err := writeFileAtomic(dirtyPath(root), nil); err != nil {
+			return err
+		}
+	}
+	var err error
+	if b.old == nil {
+		err = w.commit()
+	} else {
+		err = w.apply(removed)
+	}
+	if err != nil || b.opts.NoCache {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
+	if err := b.codes.save(b.old == nil); err != nil {
+		b.opts.Logger.Warn("code cache not saved", "err", err)
+	}
+	b.next.Started = b.start.UnixNano()
+	if err := b.next.save(root); err != nil {
 		return err
 	}
-	if err := b.renderItems(ctx, w, append(slices.Clone(b.posts), b.pages...)); err != nil {
-		return err
+	return os.Remove(dirtyPath(root))
+}
+
+// globalKey hashes what every output depends on.
+func (b *builder) globalKey() key {
+	cfg := b.cfg
+	h := newHasher(cacheFormat, programID(), b.hl.Key())
+	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, cfg.Drafts, cfg.Future))
+	h.str(fmt.Sprintf("%+v|%s|%s", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts))
+	names := make([]string, 0, len(b.tmpl.Sources))
+	for n := range b.tmpl.Sources {
+		names = append(names, n)
 	}
-	if err := b.renderLists(w); err != nil {
-		return err
+	slices.Sort(names)
+	for _, n := range names {
+		h.str(n).str(string(b.tmpl.Sources[n]))
 	}
-	if err := b.writeFeeds(w); err != nil {
-		return err
-	}
-	if err := b.copyStatic(w); err != nil {
-		return fmt.Errorf("static: %w", err)
-	}
-	var css bytes.Buffer
-	if err := b.hl.WriteCSS(&css); err != nil {
-		return fmt.Errorf("highlight: %w", err)
-	}
-	return w.write("css/chroma.css", css.Bytes())
+	return h.sum()
 }
 
 // overlay returns the theme directory sub (templates or static) of the
@@ -207,15 +311,17 @@ func (b *builder) overlay(dir, sub string) (fs.FS, error) {
 	return files.fs(), nil
 }
 
-// source is a content file found by discover.
+// source is a file found by discover.
 type source struct {
-	rel string // slash path relative to the site root
-	abs string
+	rel     string // slash path relative to the site root
+	abs     string
+	size    int64
+	modTime int64
 }
 
-// discover lists the Markdown files under the site directory dir, skipping
-// editor files, dotfiles and the configured ignore globs.
-func (b *builder) discover(dir string) ([]source, error) {
+// discover lists the files under the site directory dir that pass keep,
+// skipping editor files, dotfiles and the configured ignore globs.
+func (b *builder) discover(dir string, keep func(name string) bool) ([]source, error) {
 	root := b.cfg.path(dir)
 	var out []source
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -233,17 +339,28 @@ func (b *builder) discover(dir string) ([]source, error) {
 			}
 			return nil
 		}
-		if d.IsDir() {
+		if d.IsDir() || !keep(d.Name()) {
 			return nil
 		}
-		switch path.Ext(d.Name()) {
-		case ".md", ".markdown":
-			out = append(out, source{rel: rel, abs: p})
+		fi, err := d.Info()
+		if err != nil {
+			return err
 		}
+		if !fi.Mode().IsRegular() {
+			if fi, err = os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+				return nil // a dangling link or a device: not content
+			}
+		}
+		out = append(out, source{rel: rel, abs: p, size: fi.Size(), modTime: fi.ModTime().UnixNano()})
 		return nil
 	})
 	slices.SortFunc(out, func(a, b source) int { return strings.Compare(a.rel, b.rel) })
 	return out, err
+}
+
+func isMarkdown(name string) bool {
+	ext := path.Ext(name)
+	return ext == ".md" || ext == ".markdown"
 }
 
 func (b *builder) ignoredByConfig(rel string) bool {
@@ -258,57 +375,114 @@ func (b *builder) ignoredByConfig(rel string) bool {
 	return false
 }
 
-// jekyllName matches Jekyll-style post file names: 2006-01-02-slug.md.
-var jekyllName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)$`)
+// racyWindow: a file changed this close to the last build's start may
+// have changed again within the same modification time, so it is read.
+const racyWindow = 2 * time.Second
 
-// parse reads and parses the front matter of every source in parallel.
-func (b *builder) parse(ctx context.Context, srcs []source, isPage bool) error {
+// reuse returns the cached state of src when the file is known unchanged
+// by its size and time, without reading it.
+func (b *builder) reuse(src source) *sourceState {
+	if b.old == nil {
+		return nil
+	}
+	prev := b.old.Sources[src.rel]
+	if prev == nil || prev.Size != src.size || prev.ModTime != src.modTime {
+		return nil
+	}
+	if src.modTime >= b.old.Started-int64(racyWindow) {
+		return nil
+	}
+	return prev
+}
+
+// scan discovers the sources and brings each one's state up to date:
+// unchanged files are not read; changed ones are read, hashed and, when
+// their bytes differ, their front matter parsed.
+func (b *builder) scan(ctx context.Context) error {
+	posts, err := b.discover(b.cfg.Build.Posts, isMarkdown)
+	if err != nil {
+		return fmt.Errorf("discover: %w", err)
+	}
+	pages, err := b.discover(b.cfg.Build.Pages, isMarkdown)
+	if err != nil {
+		return fmt.Errorf("discover: %w", err)
+	}
+	srcs := append(posts, pages...)
 	items := make([]*item, len(srcs))
 	errs := make([]error, len(srcs))
 	parallel(ctx, len(srcs), func(i int) {
-		items[i], errs[i] = b.parseOne(srcs[i], isPage)
+		items[i], errs[i] = b.scanOne(srcs[i], i >= len(posts))
 	})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	var list diag.List
 	for i, err := range errs {
 		list.Add(err)
-		if err == nil && items[i] != nil {
-			if isPage {
-				b.pages = append(b.pages, items[i])
+		if it := items[i]; err == nil && it != nil {
+			b.next.Sources[it.rel] = it.src
+			if it.isPage {
+				b.pages = append(b.pages, it)
 			} else {
-				b.posts = append(b.posts, items[i])
+				b.posts = append(b.posts, it)
 			}
 		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
 	}
 	return list.Err()
 }
 
-func (b *builder) parseOne(src source, isPage bool) (*item, error) {
-	data, err := os.ReadFile(src.abs)
-	if err != nil {
+func (b *builder) scanOne(src source, isPage bool) (*item, error) {
+	it := &item{rel: src.rel, abs: src.abs, isPage: isPage}
+	if st := b.reuse(src); st != nil {
+		it.src = st
+	} else {
+		data, err := os.ReadFile(src.abs)
+		if err != nil {
+			return nil, err
+		}
+		h := hashBytes(data)
+		if b.old != nil {
+			if prev := b.old.Sources[src.rel]; prev != nil && prev.Hash == h {
+				cp := *prev
+				cp.Size, cp.ModTime = src.size, src.modTime
+				it.src = &cp
+			}
+		}
+		if it.src == nil {
+			fmSrc, _, _, err := render.SplitFrontMatter(src.rel, data)
+			if err != nil {
+				return nil, err
+			}
+			fm, err := render.ParseFrontMatter(src.rel, fmSrc, b.loc)
+			if err != nil {
+				return nil, err
+			}
+			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm}
+		}
+	}
+	if err := b.derive(it); err != nil {
 		return nil, err
 	}
-	fmSrc, body, bodyLine, err := render.SplitFrontMatter(src.rel, data)
-	if err != nil {
-		return nil, err
-	}
-	fm, err := render.ParseFrontMatter(src.rel, fmSrc, b.loc)
-	if err != nil {
-		return nil, err
-	}
-	it := &item{rel: src.rel, fm: fm, body: body, bodyLine: bodyLine}
-	base := strings.TrimSuffix(path.Base(src.rel), path.Ext(src.rel))
+	return it, nil
+}
+
+// jekyllName matches Jekyll-style post file names: 2006-01-02-slug.md.
+var jekyllName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)$`)
+
+// derive completes the front matter from the file name: the date and slug
+// of Jekyll-style names, a title from the slug.
+func (b *builder) derive(it *item) error {
+	fm := it.src.FM
+	base := strings.TrimSuffix(path.Base(it.rel), path.Ext(it.rel))
 	slug := base
 	if m := jekyllName.FindStringSubmatch(base); m != nil {
 		slug = m[2]
 		if fm.Date.IsZero() {
 			d, err := time.ParseInLocation("2006-01-02", m[1], b.loc)
 			if err != nil {
-				return nil, &diag.Error{Pos: diag.Pos{File: src.rel}, Err: fmt.Errorf("file name date %s: %w", m[1], err)}
+				return &diag.Error{Pos: diag.Pos{File: it.rel}, Err: fmt.Errorf("file name date %s: %w", m[1], err)}
 			}
-			it.fm.Date = d
+			fm.Date = d
 		}
 	}
 	if fm.Slug != "" {
@@ -317,455 +491,15 @@ func (b *builder) parseOne(src source, isPage bool) (*item, error) {
 	if s := render.Slugify(slug); s != "" {
 		slug = s
 	}
-	if it.fm.Title == "" {
-		it.fm.Title = strings.ReplaceAll(slug, "-", " ")
+	if fm.Title == "" {
+		fm.Title = strings.ReplaceAll(slug, "-", " ")
 	}
-	if it.fm.Date.IsZero() && !isPage {
-		return nil, &diag.Error{Pos: diag.Pos{File: src.rel, Line: 1, Col: 1}, Err: errors.New("post has no date: add date: to its front matter or name the file YYYY-MM-DD-slug.md")}
+	if fm.Date.IsZero() && !it.isPage {
+		return &diag.Error{Pos: diag.Pos{File: it.rel, Line: 1, Col: 1}, Err: errors.New("post has no date: add date: to its front matter or name the file YYYY-MM-DD-slug.md")}
 	}
-	it.fm.Slug = slug
-	return it, nil
-}
-
-// model filters drafts and future posts, sorts, links neighbours, assigns
-// URLs and builds the site-wide lists.
-func (b *builder) model(posts, pages []source) error {
-	cfg := &b.cfg
-	now := b.opts.Now()
-	b.posts = slices.DeleteFunc(b.posts, func(it *item) bool {
-		return it.fm.Draft && !cfg.Drafts || it.fm.Date.After(now) && !cfg.Future
-	})
-	b.pages = slices.DeleteFunc(b.pages, func(it *item) bool { return it.fm.Draft && !cfg.Drafts })
-	slices.SortStableFunc(b.posts, func(a, c *item) int {
-		if d := c.fm.Date.Compare(a.fm.Date); d != 0 {
-			return d
-		}
-		return strings.Compare(a.fm.Slug, c.fm.Slug)
-	})
-	base := basePath(cfg.Site.URL)
-	site := &render.Site{
-		Title:       cfg.Site.Title,
-		URL:         cfg.Site.URL,
-		BasePath:    base,
-		Author:      cfg.Site.Author,
-		Description: cfg.Site.Description,
-		Language:    cfg.Site.Language,
-		Feeds:       render.Feeds{Atom: cfg.Feeds.Atom, RSS: cfg.Feeds.RSS},
-		Disqus:      cfg.Comments.Disqus,
-		Widget: render.Widget{
-			Enabled:   cfg.Widget.Enabled,
-			Endpoint:  cmpOr(cfg.Widget.Endpoint, cfg.Widget.Path),
-			Heartbeat: int(cfg.Widget.Heartbeat / time.Second),
-			Stream:    cfg.Widget.Stream,
-		},
-	}
-	b.site = site
-	var errs diag.List
-	owners := make(map[string]string) // output path → source
-	claim := func(out, rel string) {
-		if prev, ok := owners[out]; ok {
-			errs.Add(&diag.Error{Pos: diag.Pos{File: rel, Line: 1, Col: 1}, Err: fmt.Errorf("URL /%s is also written by %s: give one of them another slug or permalink", strings.TrimSuffix(out, "index.html"), prev)})
-			return
-		}
-		owners[out] = rel
-	}
-	tags := make(map[string]*render.Term)
-	cats := make(map[string]*render.Term)
-	years := make(map[int]*render.Year)
-	for i, it := range b.posts {
-		p := b.newPost(it, false)
-		site.Posts = append(site.Posts, p)
-		p.Tags = terms(tags, it.fm.Tags, "tag", base+"tags/", p)
-		p.Categories = terms(cats, it.fm.Categories, "category", base+"categories/", p)
-		y := it.fm.Date.Year()
-		if years[y] == nil {
-			years[y] = &render.Year{Year: y, URL: fmt.Sprintf("%sarchive/%d/", base, y)}
-		}
-		years[y].Posts = append(years[y].Posts, p)
-		if i < cfg.Feeds.Items {
-			it.keep = true
-		}
-	}
-	for i, p := range site.Posts {
-		if i > 0 {
-			p.Next = site.Posts[i-1]
-		}
-		if i+1 < len(site.Posts) {
-			p.Prev = site.Posts[i+1]
-		}
-	}
-	for _, it := range b.pages {
-		b.newPost(it, true)
-	}
-	// The first source in path order keeps a contested URL; the later
-	// one is the error, so the message does not depend on dates.
-	all := append(slices.Clone(b.posts), b.pages...)
-	slices.SortFunc(all, func(a, c *item) int { return strings.Compare(a.rel, c.rel) })
-	for _, it := range all {
-		claim(it.out, it.rel)
-	}
-	site.Tags = sortedTerms(tags)
-	site.Categories = sortedTerms(cats)
-	for _, t := range site.Tags {
-		for _, p := range t.Posts[:min(len(t.Posts), cfg.Feeds.Items)] {
-			for _, it := range b.posts {
-				if it.post == p {
-					it.keep = true
-				}
-			}
-		}
-	}
-	for _, y := range years {
-		site.Years = append(site.Years, y)
-	}
-	slices.SortFunc(site.Years, func(a, c *render.Year) int { return c.Year - a.Year })
-	return errs.Err()
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-// newPost makes the template view of it and assigns its URL.
-func (b *builder) newPost(it *item, isPage bool) *render.Post {
-	cfg := &b.cfg
-	p := &render.Post{
-		Title:   it.fm.Title,
-		Slug:    it.fm.Slug,
-		Date:    it.fm.Date,
-		Updated: it.fm.Updated,
-		Author:  cmpOr(it.fm.Author, cfg.Site.Author),
-		Draft:   it.fm.Draft,
-		Params:  it.fm.Params,
-		Source:  it.rel,
-		IsPage:  isPage,
-	}
-	var rel string
-	switch {
-	case it.fm.Permalink != "":
-		rel = it.fm.Permalink
-	case isPage:
-		rel = "/" + it.fm.Slug + "/"
-	default:
-		rel = expandPermalink(cfg.Build.Permalink, it.fm.Date, it.fm.Slug)
-	}
-	rel = "/" + strings.TrimLeft(path.Clean("/"+rel), "/")
-	if strings.HasSuffix(it.fm.Permalink, "/") || it.fm.Permalink == "" && !strings.HasSuffix(rel, ".html") {
-		rel = strings.TrimSuffix(rel, "/") + "/"
-	}
-	it.out = strings.TrimPrefix(rel, "/")
-	if strings.HasSuffix(rel, "/") {
-		it.out += "index.html"
-	}
-	base := basePath(cfg.Site.URL)
-	p.URL = base + strings.TrimPrefix(rel, "/")
-	p.Permalink = strings.TrimSuffix(cfg.Site.URL, "/") + "/" + strings.TrimPrefix(p.URL, "/")
-	if base != "/" {
-		p.Permalink = strings.TrimSuffix(cfg.Site.URL, base) + p.URL
-	}
-	it.post = p
-	return p
-}
-
-func expandPermalink(pattern string, d time.Time, slug string) string {
-	return strings.NewReplacer(
-		":year", fmt.Sprintf("%04d", d.Year()),
-		":month", fmt.Sprintf("%02d", int(d.Month())),
-		":day", fmt.Sprintf("%02d", d.Day()),
-		":slug", slug,
-	).Replace(pattern)
-}
-
-// basePath is the path part of the site URL, with a trailing slash.
-func basePath(siteURL string) string {
-	i := strings.Index(siteURL, "://")
-	if i < 0 {
-		return "/"
-	}
-	rest := siteURL[i+3:]
-	j := strings.IndexByte(rest, '/')
-	if j < 0 {
-		return "/"
-	}
-	p := rest[j:]
-	if !strings.HasSuffix(p, "/") {
-		p += "/"
-	}
-	return p
-}
-
-func terms(all map[string]*render.Term, names []string, kind, prefix string, p *render.Post) []*render.Term {
-	var out []*render.Term
-	for _, name := range names {
-		slug := render.Slugify(name)
-		if slug == "" {
-			continue
-		}
-		t := all[slug]
-		if t == nil {
-			t = &render.Term{Name: name, Slug: slug, URL: prefix + slug + "/", Kind: kind}
-			all[slug] = t
-		}
-		if slices.Contains(out, t) {
-			continue
-		}
-		t.Posts = append(t.Posts, p)
-		out = append(out, t)
-	}
-	return out
-}
-
-func sortedTerms(m map[string]*render.Term) []*render.Term {
-	out := make([]*render.Term, 0, len(m))
-	for _, t := range m {
-		out = append(out, t)
-	}
-	slices.SortFunc(out, func(a, b *render.Term) int { return strings.Compare(a.Slug, b.Slug) })
-	return out
-}
-
-// renderItems renders every post and page body and writes its page, in
-// parallel. A post's Content is dropped once written unless a feed needs
-// it, so memory stays bounded by the feeds, not the site.
-func (b *builder) renderItems(ctx context.Context, w *staging, items []*item) error {
-	errs := make([]error, len(items))
-	parallel(ctx, len(items), func(i int) {
-		errs[i] = b.renderItem(w, items[i])
-	})
-	var list diag.List
-	for _, err := range errs {
-		list.Add(err)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return list.Err()
-}
-
-func (b *builder) renderItem(w *staging, it *item) error {
-	p := it.post
-	r, err := b.md.Render(it.rel, it.body, it.bodyLine)
-	if err != nil {
-		return err
-	}
-	p.Content, p.HasMore, p.Words = r.HTML, r.HasMore, r.Words
-	p.Summary = r.Summary
-	if it.fm.Summary != "" {
-		p.Summary = b.md.RenderInline(it.fm.Summary)
-	}
-	p.ReadingTime = max(1, int(math.Round(float64(p.Words)/220)))
-	kind, tmpl := "post", "post.html"
-	if p.IsPage {
-		kind, tmpl = "page", "page.html"
-	}
-	page := b.page(kind, p.Title, p.URL)
-	page.Post = p
-	page.Description = render.PlainText(string(p.Summary))
-	var buf bytes.Buffer
-	if err := b.tmpl.Execute(&buf, tmpl, page); err != nil {
-		return fmt.Errorf("render %s: %w", it.rel, err)
-	}
-	if err := w.write(it.out, buf.Bytes()); err != nil {
-		return err
-	}
-	it.body = nil
-	if !it.keep {
-		p.Content = ""
-	}
+	fm.Slug = slug
+	it.fm = fm
 	return nil
-}
-
-// page returns the common data of a page at url.
-func (b *builder) page(kind, title, url string) *render.Page {
-	p := &render.Page{
-		Site:        b.site,
-		Kind:        kind,
-		Title:       title,
-		Description: b.site.Description,
-		URL:         url,
-		Permalink:   b.absURL(url),
-	}
-	if b.cfg.Feeds.Atom {
-		p.FeedAtom = b.site.BasePath + "atom.xml"
-	}
-	if b.cfg.Feeds.RSS {
-		p.FeedRSS = b.site.BasePath + "rss.xml"
-	}
-	return p
-}
-
-// absURL turns a site-relative URL (starting with the base path) into an
-// absolute one.
-func (b *builder) absURL(u string) string {
-	return strings.TrimSuffix(b.cfg.Site.URL, b.site.BasePath) + u
-}
-
-func (b *builder) renderLists(w *staging) error {
-	site, base := b.site, b.site.BasePath
-	exec := func(out, tmpl string, p *render.Page) error {
-		var buf bytes.Buffer
-		if err := b.tmpl.Execute(&buf, tmpl, p); err != nil {
-			return err
-		}
-		return w.write(out, buf.Bytes())
-	}
-	// The index, paginated: / then /page/2/ …
-	per := b.cfg.Build.Paginate
-	total := max(1, (len(site.Posts)+per-1)/per)
-	pageURL := func(n int) string {
-		if n == 1 {
-			return base
-		}
-		return fmt.Sprintf("%spage/%d/", base, n)
-	}
-	for n := 1; n <= total; n++ {
-		p := b.page("index", site.Title, pageURL(n))
-		if n > 1 {
-			p.Title = fmt.Sprintf("%s (page %d of %d)", site.Title, n, total)
-		}
-		p.Posts = site.Posts[min((n-1)*per, len(site.Posts)):min(n*per, len(site.Posts))]
-		p.Pager = &render.Pager{Number: n, Total: total, First: pageURL(1), Last: pageURL(total)}
-		if n > 1 {
-			p.Pager.Prev = pageURL(n - 1)
-		}
-		if n < total {
-			p.Pager.Next = pageURL(n + 1)
-		}
-		out := strings.TrimPrefix(pageURL(n), base) + "index.html"
-		if err := exec(out, "list.html", p); err != nil {
-			return err
-		}
-	}
-	for _, list := range []struct {
-		kind, title, dir string
-		terms            []*render.Term
-	}{{"tag", "Tags", "tags", site.Tags}, {"category", "Categories", "categories", site.Categories}} {
-		p := b.page(list.dir, list.title, base+list.dir+"/")
-		p.Terms = list.terms
-		if err := exec(list.dir+"/index.html", "terms.html", p); err != nil {
-			return err
-		}
-		for _, t := range list.terms {
-			p := b.page(list.kind, t.Name, t.URL)
-			p.Term, p.Posts = t, t.Posts
-			p.Description = fmt.Sprintf("Posts %s %s on %s", map[string]string{"tag": "tagged", "category": "in"}[list.kind], t.Name, site.Title)
-			if list.kind == "tag" {
-				p.FeedAtom, p.FeedRSS = "", ""
-				if b.cfg.Feeds.Atom {
-					p.FeedAtom = t.URL + "atom.xml"
-				}
-				if b.cfg.Feeds.RSS {
-					p.FeedRSS = t.URL + "rss.xml"
-				}
-			}
-			if err := exec(strings.TrimPrefix(t.URL, base)+"index.html", "list.html", p); err != nil {
-				return err
-			}
-		}
-	}
-	p := b.page("archive", "Archive", base+"archive/")
-	if err := exec("archive/index.html", "archive.html", p); err != nil {
-		return err
-	}
-	for _, y := range site.Years {
-		p := b.page("year", strconv.Itoa(y.Year), y.URL)
-		p.Year, p.Posts = y, y.Posts
-		if err := exec(strings.TrimPrefix(y.URL, base)+"index.html", "archive.html", p); err != nil {
-			return err
-		}
-	}
-	p = b.page("404", "Page not found", base+"404.html")
-	return exec("404.html", "404.html", p)
-}
-
-func (b *builder) writeFeeds(w *staging) error {
-	site, cfg := b.site, &b.cfg
-	feed := func(dir, title, pageURL string, posts []*render.Post) error {
-		posts = posts[:min(len(posts), cfg.Feeds.Items)]
-		info := render.FeedInfo{
-			Title:    title,
-			Subtitle: site.Description,
-			SiteURL:  b.absURL(pageURL),
-			Author:   site.Author,
-			Language: site.Language,
-			Posts:    posts,
-		}
-		if cfg.Feeds.Atom {
-			var buf bytes.Buffer
-			info.FeedURL = b.absURL(pageURL + "atom.xml")
-			if err := render.WriteAtom(&buf, info); err != nil {
-				return err
-			}
-			if err := w.write(dir+"atom.xml", buf.Bytes()); err != nil {
-				return err
-			}
-		}
-		if cfg.Feeds.RSS {
-			var buf bytes.Buffer
-			info.FeedURL = b.absURL(pageURL + "rss.xml")
-			if err := render.WriteRSS(&buf, info); err != nil {
-				return err
-			}
-			if err := w.write(dir+"rss.xml", buf.Bytes()); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := feed("", site.Title, site.BasePath, site.Posts); err != nil {
-		return fmt.Errorf("feeds: %w", err)
-	}
-	for _, t := range site.Tags {
-		if err := feed(strings.TrimPrefix(t.URL, site.BasePath), site.Title+": "+t.Name, t.URL, t.Posts); err != nil {
-			return fmt.Errorf("feeds: %w", err)
-		}
-	}
-	// The sitemap lists every HTML page but the 404 page.
-	var entries []render.SitemapEntry
-	var newest time.Time
-	for _, it := range append(slices.Clone(b.posts), b.pages...) {
-		mod := it.post.Date
-		if it.post.Updated.After(mod) {
-			mod = it.post.Updated
-		}
-		if mod.After(newest) {
-			newest = mod
-		}
-		entries = append(entries, render.SitemapEntry{Loc: it.post.Permalink, LastMod: mod})
-	}
-	for _, u := range w.pages() {
-		if u == "404.html" || slices.ContainsFunc(b.posts, func(it *item) bool { return it.out == u }) || slices.ContainsFunc(b.pages, func(it *item) bool { return it.out == u }) {
-			continue
-		}
-		entries = append(entries, render.SitemapEntry{Loc: b.absURL(site.BasePath + strings.TrimSuffix(u, "index.html"))})
-	}
-	slices.SortFunc(entries, func(a, b render.SitemapEntry) int { return strings.Compare(a.Loc, b.Loc) })
-	var buf bytes.Buffer
-	if err := render.WriteSitemap(&buf, entries); err != nil {
-		return fmt.Errorf("sitemap: %w", err)
-	}
-	return w.write("sitemap.xml", buf.Bytes())
-}
-
-// copyStatic copies the theme's static files, overlaid with the site's.
-func (b *builder) copyStatic(w *staging) error {
-	files, err := b.overlay(b.cfg.Build.Static, "static")
-	if err != nil {
-		return err
-	}
-	return fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(files, p)
-		if err != nil {
-			return err
-		}
-		return w.write(p, data)
-	})
 }
 
 // parallel calls fn(0) … fn(n-1) on GOMAXPROCS goroutines and waits for
@@ -789,4 +523,145 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 	}
 	close(next)
 	wg.Wait()
+}
+
+// renderBody renders the Markdown body of it and records what lists need
+// (summary, word count) in its source state.
+func (b *builder) renderBody(it *item) (string, error) {
+	data, err := os.ReadFile(it.abs)
+	if err != nil {
+		return "", err
+	}
+	if hashBytes(data) != it.src.Hash {
+		return "", fmt.Errorf("%s changed during the build: build again", it.rel)
+	}
+	_, body, bodyLine, err := render.SplitFrontMatter(it.rel, data)
+	if err != nil {
+		return "", err
+	}
+	r, err := b.md.Render(it.rel, body, bodyLine)
+	if err != nil {
+		return "", err
+	}
+	summary := r.Summary
+	if it.fm.Summary != "" {
+		summary = b.md.RenderInline(it.fm.Summary)
+	}
+	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
+	return string(r.HTML), nil
+}
+
+// fill copies the body-derived fields into the full view.
+func fill(it *item) {
+	p := it.full
+	p.Summary = templateHTML(it.src.Summary)
+	p.Words, p.HasMore = it.src.Words, it.src.HasMore
+	p.ReadingTime = max(1, int(math.Round(float64(p.Words)/220)))
+}
+
+// feedBody returns the rendered body of a post a feed shows, rendering it
+// at most once per build.
+func (b *builder) feedBody(it *item) (string, error) {
+	b.feedMu.Lock()
+	if b.feedContent == nil {
+		b.feedContent = make(map[string]*feedBody)
+	}
+	fb := b.feedContent[it.rel]
+	if fb == nil {
+		fb = &feedBody{}
+		b.feedContent[it.rel] = fb
+	}
+	b.feedMu.Unlock()
+	fb.once.Do(func() { fb.html, fb.err = b.renderBody(it) })
+	return fb.html, fb.err
+}
+
+// setFeedBody records a body rendered for a post's own page, so feeds
+// don't render it again.
+func (b *builder) setFeedBody(it *item, html string) {
+	b.feedMu.Lock()
+	defer b.feedMu.Unlock()
+	if b.feedContent == nil {
+		b.feedContent = make(map[string]*feedBody)
+	}
+	fb := &feedBody{html: html}
+	fb.once.Do(func() {})
+	b.feedContent[it.rel] = fb
+}
+
+// produce renders the outputs whose inputs changed, in two phases: post
+// and page bodies first (they give lists their summaries), then the rest.
+// It writes files whose bytes changed to the staging directory and records
+// every output in the next state.
+func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, res *Result) error {
+	var done atomic.Int64
+	var progressMu sync.Mutex
+	total := len(outputs)
+	var (
+		mu   sync.Mutex
+		errs diag.List
+	)
+	do := func(o *output) {
+		defer func() {
+			n := done.Add(1)
+			progressMu.Lock()
+			b.opts.Progress(int(n), total)
+			progressMu.Unlock()
+		}()
+		var prev outputState
+		var had bool
+		if b.old != nil {
+			prev, had = b.old.Outputs[o.path]
+		}
+		if had && prev.Dep == o.dep && (o.item == nil || o.item.src.Rendered) {
+			if o.item != nil {
+				fill(o.item)
+			}
+			mu.Lock()
+			b.next.Outputs[o.path] = prev
+			res.Cached++
+			mu.Unlock()
+			return
+		}
+		data, err := o.render()
+		if err != nil {
+			mu.Lock()
+			errs.Add(err)
+			mu.Unlock()
+			return
+		}
+		h := hashBytes(data)
+		mu.Lock()
+		b.next.Outputs[o.path] = outputState{Dep: o.dep, Hash: h}
+		mu.Unlock()
+		if had && prev.Hash == h {
+			mu.Lock()
+			res.Unchanged++
+			mu.Unlock()
+			return
+		}
+		if err := w.write(o.path, data); err != nil {
+			mu.Lock()
+			errs.Add(err)
+			mu.Unlock()
+			return
+		}
+		mu.Lock()
+		res.Written++
+		mu.Unlock()
+	}
+	split := slices.IndexFunc(outputs, func(o *output) bool { return o.item == nil })
+	if split < 0 {
+		split = len(outputs)
+	}
+	for _, phase := range [][]*output{outputs[:split], outputs[split:]} {
+		parallel(ctx, len(phase), func(i int) { do(phase[i]) })
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if errs.Len() > 0 {
+			return errs.Err()
+		}
+	}
+	return nil
 }

@@ -173,7 +173,8 @@ func buildSample(t testing.TB) string {
 		t.Fatal(err)
 	}
 	cfg.Build.Output = filepath.Join(t.TempDir(), "_site")
-	if _, err := build.Run(t.Context(), cfg, build.Options{Now: func() time.Time { return testNow }}); err != nil {
+	opts := build.Options{Now: func() time.Time { return testNow }, NoCache: true}
+	if _, err := build.Run(t.Context(), cfg, opts); err != nil {
 		t.Fatal(err)
 	}
 	return cfg.Build.Output

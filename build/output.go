@@ -124,6 +124,59 @@ func (s *staging) commit() error {
 	return nil
 }
 
+// apply moves the files written to the staging directory into the
+// existing output, each by one rename (so no file is ever half written
+// under its final name), then removes the files in removed and the
+// directories they leave empty. Renames go through an os.Root on the
+// parent directory, so a symlink inside the output cannot redirect them.
+func (s *staging) apply(removed []string) error {
+	if err := s.root.Close(); err != nil {
+		return err
+	}
+	parent, err := os.OpenRoot(filepath.Dir(s.out))
+	if err != nil {
+		return err
+	}
+	defer parent.Close()
+	from, to := filepath.Base(s.dir), filepath.Base(s.out)
+	s.mu.Lock()
+	written := slices.Clone(s.written)
+	s.mu.Unlock()
+	made := map[string]bool{}
+	for _, rel := range written {
+		if d := path.Dir(rel); !made[d] {
+			if err := parent.MkdirAll(path.Join(to, d), 0o755); err != nil {
+				return err
+			}
+			made[d] = true
+		}
+		if err := parent.Rename(path.Join(from, rel), path.Join(to, rel)); err != nil {
+			return err
+		}
+	}
+	dirs := map[string]bool{}
+	for _, rel := range removed {
+		if err := parent.Remove(path.Join(to, rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	// Remove emptied directories, deepest first; a directory that still
+	// holds something stays.
+	byDepth := make([]string, 0, len(dirs))
+	for d := range dirs {
+		byDepth = append(byDepth, d)
+	}
+	slices.SortFunc(byDepth, func(a, b string) int { return strings.Count(b, "/") - strings.Count(a, "/") })
+	for _, d := range byDepth {
+		parent.Remove(path.Join(to, d))
+	}
+	s.done = true
+	return os.RemoveAll(s.dir)
+}
+
 // discard removes the staging directory unless it was committed.
 func (s *staging) discard() {
 	if s.done {

@@ -4,6 +4,11 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
 )
 
 // benchBlocks is a mix of fenced blocks like those of a technical blog:
@@ -99,25 +104,43 @@ build:
 	}
 }
 
+// BenchmarkHighlight measures Highlighter against a baseline that calls
+// chroma the way Hugo and goldmark-highlighting do (lexer lookup,
+// coalescing and a new formatter per block, formatting straight into w), so
+// that the difference is one command away:
+//
+//	go test ./highlight -run '^$' -bench Highlight -count 6
 func BenchmarkHighlight(b *testing.B) {
-	h, err := New(Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
 	blocks := benchBlocks()
 	lines := 0
 	for _, bl := range blocks {
 		lines += strings.Count(bl.code, "\n")
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, bl := range blocks {
-			if err := h.Highlight(io.Discard, bl.lang, bl.code, nil); err != nil {
-				b.Fatal(err)
+	run := func(b *testing.B, highlight func(w io.Writer, lang, code string) error) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, bl := range blocks {
+				if err := highlight(io.Discard, bl.lang, bl.code); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
+		b.ReportMetric(float64(lines*b.N)/b.Elapsed().Seconds(), "lines/s")
 	}
-	b.ReportMetric(float64(lines*b.N)/b.Elapsed().Seconds(), "lines/s")
+	b.Run("highlighter", func(b *testing.B) {
+		h := mustNew(b, Options{})
+		run(b, func(w io.Writer, lang, code string) error { return h.Highlight(w, lang, code, nil) })
+	})
+	b.Run("chroma-direct", func(b *testing.B) {
+		style := styles.Get("monokai")
+		run(b, func(w io.Writer, lang, code string) error {
+			it, err := chroma.Coalesce(lexers.Get(lang)).Tokenise(nil, code)
+			if err != nil {
+				return err
+			}
+			return html.New(html.WithClasses(true), html.TabWidth(4)).Format(w, style, it)
+		})
+	})
 }
 
 func TestBenchBlocksLongLine(t *testing.T) {

@@ -28,7 +28,10 @@
 // Many chroma styles have token colours below the WCAG AA contrast ratio
 // of 4.5:1; monokai's comments are one. WriteCSS moves the lightness of
 // each such colour just far enough to pass, against both the background
-// and the emphasised-line background.
+// and the emphasised-line background. An emphasised-line background that
+// stands out from the background by more than 1.5:1 (github-dark's) is
+// toned down first, and a style without a background or text colour gets
+// one, so the page's colours never decide readability.
 //
 // # Example
 //

@@ -156,7 +156,11 @@ func (h *Highlighter) format(buf *bytes.Buffer, lang, code string, hl [][2]int) 
 	}()
 	var it chroma.Iterator
 	if lexer := h.lexer(lang); lexer != nil {
-		it, err = lexer.Tokenise(&chroma.TokeniseOptions{State: "root", EnsureLF: true}, code)
+		if strings.IndexByte(code, '\r') >= 0 {
+			// chroma's EnsureLF option copies every input; most have no CR.
+			code = strings.ReplaceAll(strings.ReplaceAll(code, "\r\n", "\n"), "\r", "\n")
+		}
+		it, err = lexer.Tokenise(tokeniseOptions, code)
 		if err != nil {
 			return fmt.Errorf("highlight %s: %w", lang, err)
 		}
@@ -175,6 +179,9 @@ func (h *Highlighter) format(buf *bytes.Buffer, lang, code string, hl [][2]int) 
 	}
 	return nil
 }
+
+// tokeniseOptions is shared by all calls: chroma only reads it.
+var tokeniseOptions = &chroma.TokeniseOptions{State: "root"}
 
 // lexer returns the lexer for lang, or nil. Lookups are cached because
 // lexers.Get falls back to matching lang against every lexer's file name

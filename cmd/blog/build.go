@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"time"
 
 	"github.com/blog-gen/blog/build"
 )
@@ -60,8 +59,9 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlagSet("build", stderr)
 	var f siteFlags
 	f.register(fs)
+	full := fs.Bool("full", false, "ignore the incremental cache and rebuild everything")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: blog build [flags] [site directory]\n\nBuilds the site (default: the current directory) into its output directory.\nA failed build leaves the previous output as it was.\n\nFlags:\n")
+		fmt.Fprint(stderr, "usage: blog build [flags] [site directory]\n\nBuilds the site (default: the current directory) into its output directory.\nOnly what changed since the last build is rendered again (see --full).\nA failed build leaves the previous output as it was.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	rest, err := parseFlags(fs, args)
@@ -76,10 +76,12 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	res, err := build.Run(ctx, cfg, build.Options{Logger: newLogger(stderr, f.verbose), HookOutput: stderr})
+	progress, done := newProgress(stderr)
+	res, err := build.Run(ctx, cfg, build.Options{Logger: newLogger(stderr, f.verbose), HookOutput: stderr, Full: *full, Progress: progress})
+	done()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "built %d posts, %d pages: %d files in %s (%s)\n", res.Posts, res.Pages, res.Files, cfg.Build.Output, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "built %s: %s\n", cfg.Build.Output, res)
 	return nil
 }

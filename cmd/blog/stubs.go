@@ -22,7 +22,3 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func cmdHook(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return usagef("blog hook: not available yet")
 }
-
-func cmdClean(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return usagef("blog clean: not available yet")
-}

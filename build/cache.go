@@ -1,0 +1,413 @@
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/blog-gen/blog/render"
+)
+
+// The incremental cache lives in CacheDir under the site root:
+//
+//	state      what the last successful build read and wrote (gob)
+//	code.pack  highlighted code blocks, back to back
+//	code.idx   where each block is in code.pack (gob)
+//	dirty      present while a build applies changes; a build that finds
+//	           it does a full build, since the output may be half updated
+//
+// A cache that cannot be read, or was written by another version of the
+// program or format, is ignored: the build is then a full one. Nothing in
+// the cache is trusted beyond what a full build would produce.
+const CacheDir = ".blog-cache"
+
+// cacheFormat changes whenever the layout of the cache files changes.
+const cacheFormat = "blog-cache-3"
+
+// key is a content hash used for sources, outputs and dependencies.
+type key [32]byte
+
+func (k key) String() string { return hex.EncodeToString(k[:8]) }
+
+// hasher builds a key from parts, each length-prefixed so that no two
+// different part lists hash alike.
+type hasher struct{ h hash.Hash }
+
+func newHasher(parts ...string) *hasher {
+	h := &hasher{h: sha256.New()}
+	for _, p := range parts {
+		h.str(p)
+	}
+	return h
+}
+
+func (h *hasher) str(s string) *hasher {
+	var n [8]byte
+	l := len(s)
+	for i := range n {
+		n[i] = byte(l >> (8 * i))
+	}
+	h.h.Write(n[:])
+	io.WriteString(h.h, s)
+	return h
+}
+
+func (h *hasher) key(k key) *hasher {
+	h.h.Write(k[:])
+	return h
+}
+
+func (h *hasher) sum() key {
+	var k key
+	h.h.Sum(k[:0])
+	return k
+}
+
+func hashBytes(b []byte) key { return sha256.Sum256(b) }
+
+// state is what a successful build leaves for the next one.
+type state struct {
+	Format  string
+	Global  key    // everything every output depends on: program, config, theme, flags
+	Output  string // the absolute output directory the outputs are in
+	Started int64  // UnixNano when the build that wrote this started
+	Sources map[string]*sourceState
+	Outputs map[string]outputState
+}
+
+// sourceState is what the last build knew of one source file. A file whose
+// size and modification time are unchanged is not read again.
+type sourceState struct {
+	Size    int64
+	ModTime int64 // UnixNano
+	Hash    key
+
+	// For Markdown sources: the parsed front matter and what rendering the
+	// body produced that lists need.
+	FM         render.FrontMatter
+	ParamsYAML []byte // FM.Params, which gob cannot carry as interfaces
+	Summary    string
+	Words      int
+	HasMore    bool
+	Rendered   bool // Summary, Words and HasMore are known
+}
+
+// outputState is one output file: the key of the inputs it was made from,
+// and the hash of its bytes.
+type outputState struct {
+	Dep  key
+	Hash key
+}
+
+func statePath(root string) string { return filepath.Join(root, CacheDir, "state") }
+func dirtyPath(root string) string { return filepath.Join(root, CacheDir, "dirty") }
+
+// loadState reads the cache of the site at root. It returns nil, with the
+// reason, when there is no usable cache; a nil state means a full build.
+func loadState(root string, global key, output string) (*state, string) {
+	if _, err := os.Stat(dirtyPath(root)); err == nil {
+		return nil, "the last build was interrupted"
+	}
+	f, err := os.Open(statePath(root))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "no cache"
+		}
+		return nil, err.Error()
+	}
+	defer f.Close()
+	var st state
+	if err := gob.NewDecoder(f).Decode(&st); err != nil {
+		return nil, "unreadable cache: " + err.Error()
+	}
+	switch {
+	case st.Format != cacheFormat:
+		return nil, "cache from another version"
+	case st.Global != global:
+		return nil, "configuration, theme or program changed"
+	case st.Output != output:
+		return nil, "output directory changed"
+	}
+	if fi, err := os.Stat(output); err != nil || !fi.IsDir() {
+		return nil, "no output yet"
+	}
+	for _, s := range st.Sources {
+		if len(s.ParamsYAML) > 0 {
+			if err := yaml.Unmarshal(s.ParamsYAML, &s.FM.Params); err != nil {
+				return nil, "unreadable cache: " + err.Error()
+			}
+		}
+	}
+	return &st, ""
+}
+
+// save writes st atomically.
+func (st *state) save(root string) error {
+	for _, s := range st.Sources {
+		s.ParamsYAML = nil
+		if len(s.FM.Params) > 0 {
+			b, err := yaml.Marshal(s.FM.Params)
+			if err != nil {
+				return err
+			}
+			s.ParamsYAML = b
+		}
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(st); err != nil {
+		return err
+	}
+	return writeFileAtomic(statePath(root), buf.Bytes())
+}
+
+// writeFileAtomic writes data to name through a temporary file and a
+// rename, so name holds either its old bytes or all of the new ones.
+func writeFileAtomic(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+"-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+// codeCache keeps highlighted code blocks across builds, keyed by the
+// highlighter's options, the language, the emphasised lines and the code,
+// so a template or config change re-renders pages without re-highlighting.
+// It is safe for concurrent use.
+type codeCache struct {
+	h    render.CodeHighlighter
+	hkey string
+	dir  string
+
+	once  sync.Once
+	mu    sync.Mutex
+	pack  *os.File
+	index map[key]span
+	size  int64        // bytes in the pack file
+	fresh []freshBlock // highlighted in this build, not yet in the pack
+	used  map[key]bool // blocks this build asked for
+	hits  int
+}
+
+type span struct{ Off, Len int64 }
+
+type freshBlock struct {
+	k    key
+	html []byte
+}
+
+func newCodeCache(h render.CodeHighlighter, hkey, root string) *codeCache {
+	return &codeCache{h: h, hkey: hkey, dir: filepath.Join(root, CacheDir), index: map[key]span{}, used: map[key]bool{}}
+}
+
+// open loads the index on first use; a bad index or pack starts empty.
+func (c *codeCache) open() {
+	c.once.Do(func() {
+		f, err := os.Open(filepath.Join(c.dir, "code.idx"))
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		var idx struct {
+			Format string
+			Size   int64
+			Index  map[key]span
+		}
+		if gob.NewDecoder(f).Decode(&idx) != nil || idx.Format != cacheFormat {
+			return
+		}
+		pack, err := os.Open(filepath.Join(c.dir, "code.pack"))
+		if err != nil {
+			return
+		}
+		if fi, err := pack.Stat(); err != nil || fi.Size() != idx.Size {
+			pack.Close() // the pack and index disagree: start over
+			return
+		}
+		c.pack, c.index, c.size = pack, idx.Index, idx.Size
+	})
+}
+
+// Highlight writes the block from the cache, or highlights and remembers it.
+func (c *codeCache) Highlight(w io.Writer, lang, code string, hl [][2]int) error {
+	h := newHasher(c.hkey, lang, fmt.Sprint(hl), code)
+	k := h.sum()
+	c.open()
+	c.mu.Lock()
+	c.used[k] = true
+	sp, ok := c.index[k]
+	pack := c.pack
+	c.mu.Unlock()
+	if ok && pack != nil {
+		buf := make([]byte, sp.Len)
+		if _, err := pack.ReadAt(buf, sp.Off); err == nil {
+			c.mu.Lock()
+			c.hits++
+			c.mu.Unlock()
+			_, err := w.Write(buf)
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := c.h.Highlight(&buf, lang, code, hl); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	if _, ok := c.index[k]; !ok {
+		c.index[k] = span{Off: -1}
+		c.fresh = append(c.fresh, freshBlock{k, buf.Bytes()})
+	}
+	c.mu.Unlock()
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// save appends the new blocks to the pack and writes the index. With
+// compact, it first drops every block this build did not use (a full build
+// uses all live ones), when they make up most of the pack.
+func (c *codeCache) save(compact bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.fresh) == 0 && !compact {
+		return nil
+	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
+	}
+	packPath := filepath.Join(c.dir, "code.pack")
+	var liveSize int64
+	for k := range c.used {
+		if sp, ok := c.index[k]; ok && sp.Off >= 0 {
+			liveSize += sp.Len
+		}
+	}
+	var out bytes.Buffer
+	index := make(map[key]span, len(c.index))
+	rewrite := c.pack == nil || compact && liveSize < c.size/2
+	if rewrite {
+		for k := range c.used {
+			sp, ok := c.index[k]
+			if !ok || sp.Off < 0 {
+				continue
+			}
+			buf := make([]byte, sp.Len)
+			if _, err := c.pack.ReadAt(buf, sp.Off); err != nil {
+				continue
+			}
+			index[k] = span{Off: int64(out.Len()), Len: sp.Len}
+			out.Write(buf)
+		}
+	} else {
+		for k, sp := range c.index {
+			if sp.Off >= 0 {
+				index[k] = sp
+			}
+		}
+	}
+	base := int64(0)
+	if !rewrite {
+		base = c.size
+	}
+	for _, b := range c.fresh {
+		index[b.k] = span{Off: base + int64(out.Len()), Len: int64(len(b.html))}
+		out.Write(b.html)
+	}
+	var size int64
+	if rewrite {
+		if err := writeFileAtomic(packPath, out.Bytes()); err != nil {
+			return err
+		}
+		size = int64(out.Len())
+	} else {
+		f, err := os.OpenFile(packPath, os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(out.Bytes())
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		size = c.size + int64(out.Len())
+	}
+	var idx bytes.Buffer
+	err := gob.NewEncoder(&idx).Encode(struct {
+		Format string
+		Size   int64
+		Index  map[key]span
+	}{cacheFormat, size, index})
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(c.dir, "code.idx"), idx.Bytes())
+}
+
+func (c *codeCache) close() {
+	if c.pack != nil {
+		c.pack.Close()
+	}
+}
+
+// programID identifies the running program's code, so a cache written by
+// another build of blog is not trusted. It is the Go build ID, read from
+// the start of the executable, which changes with any change to the code;
+// failing that, the executable's size and time.
+var programID = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return "unknown"
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	const marker = "\xff Go build ID: \""
+	if i := bytes.Index(head, []byte(marker)); i >= 0 {
+		rest := head[i+len(marker):]
+		if j := bytes.IndexByte(rest, '"'); j > 0 {
+			return string(rest[:j])
+		}
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return "unknown"
+	}
+	return fmt.Sprintf("%s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
+})

@@ -1,0 +1,214 @@
+package build_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blog-gen/blog/build"
+)
+
+// equivSite is a generated site for the randomized equivalence test.
+type equivSite struct {
+	t     *testing.T
+	root  string
+	rng   *rand.Rand
+	posts []string // file names under posts/
+	clock time.Time
+	next  int
+}
+
+var words = strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon")
+
+func (s *equivSite) sentence(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(words[s.rng.IntN(len(words))])
+	}
+	return b.String()
+}
+
+func (s *equivSite) tags() string {
+	var tags []string
+	for range s.rng.IntN(3) + 1 {
+		tags = append(tags, words[s.rng.IntN(6)])
+	}
+	if s.rng.IntN(2) == 0 {
+		return "[" + strings.Join(tags, ", ") + "]"
+	}
+	return strings.Join(tags, ", ")
+}
+
+func (s *equivSite) post() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\ntitle: %s\ndate: 2026-%02d-%02d %02d:00\ntags: %s\ncategories: %s\n", s.sentence(3), s.rng.IntN(6)+1, s.rng.IntN(28)+1, s.rng.IntN(24), s.tags(), words[s.rng.IntN(3)])
+	if s.rng.IntN(8) == 0 {
+		b.WriteString("draft: true\n")
+	}
+	if s.rng.IntN(4) == 0 {
+		fmt.Fprintf(&b, "summary: %s\n", s.sentence(5))
+	}
+	b.WriteString("---\n")
+	fmt.Fprintf(&b, "%s.\n\n", s.sentence(12))
+	if s.rng.IntN(2) == 0 {
+		b.WriteString("<!--more-->\n\n")
+	}
+	fmt.Fprintf(&b, "```go\nfunc %s() int { return %d }\n```\n\n%s.\n", words[s.rng.IntN(len(words))], s.rng.IntN(100), s.sentence(20))
+	return b.String()
+}
+
+// write writes a site file and gives it a new modification time, as an
+// editor's save would; times are in the past so the cache trusts them.
+func (s *equivSite) write(name, data string) {
+	s.t.Helper()
+	p := filepath.Join(s.root, name)
+	writeFile(s.t, p, []byte(data))
+	s.clock = s.clock.Add(time.Second)
+	if err := os.Chtimes(p, s.clock, s.clock); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func (s *equivSite) newPost() {
+	name := fmt.Sprintf("p%03d.md", s.next)
+	if s.rng.IntN(3) == 0 {
+		name = fmt.Sprintf("2026-0%d-1%d-jekyll-%d.md", s.rng.IntN(6)+1, s.rng.IntN(9), s.next)
+	}
+	s.next++
+	s.posts = append(s.posts, name)
+	s.write("posts/"+name, s.post())
+}
+
+func (s *equivSite) pick() string { return s.posts[s.rng.IntN(len(s.posts))] }
+
+// edit makes one random change and says what it was.
+func (s *equivSite) edit() string {
+	read := func(name string) string { return string(readFile(s.t, filepath.Join(s.root, name))) }
+	replaceLine := func(name, prefix, line string) {
+		var out []string
+		for l := range strings.Lines(read(name)) {
+			if strings.HasPrefix(l, prefix) {
+				l = line + "\n"
+			}
+			out = append(out, l)
+		}
+		s.write(name, strings.Join(out, ""))
+	}
+	switch s.rng.IntN(12) {
+	case 0, 1:
+		name := "posts/" + s.pick()
+		s.write(name, read(name)+"\n"+s.sentence(8)+".\n")
+		return "body of " + name
+	case 2:
+		name := "posts/" + s.pick()
+		replaceLine(name, "title:", "title: "+s.sentence(2))
+		return "title of " + name
+	case 3:
+		name := "posts/" + s.pick()
+		replaceLine(name, "date:", fmt.Sprintf("date: 2026-%02d-%02d", s.rng.IntN(6)+1, s.rng.IntN(28)+1))
+		return "date of " + name
+	case 4:
+		name := "posts/" + s.pick()
+		replaceLine(name, "tags:", "tags: "+s.tags())
+		return "tags of " + name
+	case 5:
+		name := "posts/" + s.pick()
+		c := read(name)
+		if strings.Contains(c, "draft: true\n") {
+			c = strings.Replace(c, "draft: true\n", "", 1)
+		} else {
+			c = strings.Replace(c, "---\n", "---\ndraft: true\n", 1)
+		}
+		s.write(name, c)
+		return "draft flag of " + name
+	case 6:
+		s.newPost()
+		return "new post " + s.posts[len(s.posts)-1]
+	case 7:
+		if len(s.posts) < 3 {
+			return "nothing"
+		}
+		i := s.rng.IntN(len(s.posts))
+		name := s.posts[i]
+		s.posts = append(s.posts[:i], s.posts[i+1:]...)
+		if err := os.Remove(filepath.Join(s.root, "posts", name)); err != nil {
+			s.t.Fatal(err)
+		}
+		return "deleted " + name
+	case 8:
+		i := s.rng.IntN(len(s.posts))
+		old := s.posts[i]
+		s.posts[i] = fmt.Sprintf("renamed%03d.md", s.next)
+		s.next++
+		if err := os.Rename(filepath.Join(s.root, "posts", old), filepath.Join(s.root, "posts", s.posts[i])); err != nil {
+			s.t.Fatal(err)
+		}
+		return "renamed " + old
+	case 9:
+		s.write("templates/post.html", fmt.Sprintf("{{define \"main\"}}<h1>{{.Post.Title}}</h1><p>v%d</p>{{.Post.Content}}{{end}}{{template \"base\" .}}", s.rng.IntN(1000)))
+		return "template"
+	case 10:
+		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d}\nfeeds: {items: %d}\n", s.rng.IntN(3), s.rng.IntN(4)+2, s.rng.IntN(5)+3))
+		return "config"
+	default:
+		s.write("static/files/f"+strconv.Itoa(s.rng.IntN(3))+".txt", s.sentence(4))
+		return "static file"
+	}
+}
+
+// TestIncrementalEquivalence makes random edits to a generated site and
+// after each compares an incremental build with a clean full build, byte
+// for byte. BLOG_EQUIV_SEEDS raises the number of seeds.
+func TestIncrementalEquivalence(t *testing.T) {
+	seeds := 3
+	if n, err := strconv.Atoi(os.Getenv("BLOG_EQUIV_SEEDS")); err == nil {
+		seeds = n
+	}
+	for seed := range seeds {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			t.Parallel()
+			s := &equivSite{t: t, root: t.TempDir(), rng: rand.New(rand.NewPCG(uint64(seed), 7)), clock: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}
+			s.write("_config.yaml", "site: {title: Site, url: \"https://example.com/\"}\nbuild:\n  paginate: 3\n  hooks:\n    pre_build: [\"sh -c 'echo \\\"---\\ntitle: Hooked\\ndate: 2026-01-01\\n---\\nfrom $BLOG_MODE\\\" > posts/hook.md'\"]\n")
+			for range 12 {
+				s.newPost()
+			}
+			for step := range 15 {
+				what := "initial"
+				if step > 0 {
+					what = s.edit()
+				}
+				cfg, err := build.Load(s.root)
+				if err != nil {
+					t.Fatalf("step %d (%s): %v", step, what, err)
+				}
+				opts := build.Options{Now: func() time.Time { return testNow }}
+				res, err := build.Run(t.Context(), cfg, opts)
+				if err != nil {
+					t.Fatalf("step %d (%s): incremental build: %v", step, what, err)
+				}
+				fullCfg := cfg
+				fullCfg.Build.Output = filepath.Join(t.TempDir(), "full")
+				opts.NoCache = true
+				if _, err := build.Run(t.Context(), fullCfg, opts); err != nil {
+					t.Fatalf("step %d (%s): full build: %v", step, what, err)
+				}
+				if d := cmp.Diff(snapshot(t, fullCfg.Build.Output), snapshot(t, cfg.OutputDir())); d != "" {
+					t.Fatalf("step %d (%s, %s): incremental output differs from a full build (-full +incremental):\n%s", step, what, res, d)
+				}
+				if step > 0 && what != "template" && what != "config" && res.Full {
+					t.Errorf("step %d (%s): a full build (%s), want incremental", step, what, res.Reason)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,236 @@
+package build
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blog-gen/blog/internal/diag"
+	"github.com/blog-gen/blog/render"
+)
+
+func templateHTML(s string) template.HTML { return template.HTML(s) }
+
+// model filters drafts and future posts, sorts, links neighbours, assigns
+// URLs and builds the site-wide lists.
+//
+// Every post has two views. The meta view, which site-wide lists
+// (.Site.Posts, .Site.Tags, .Site.Years) and neighbours (.Prev, .Next)
+// hold, has the front matter and URL but nothing derived from the body;
+// the full view, on the post's own page and in the lists of list pages,
+// adds the summary and reading time. That split is what lets an edit to
+// one post's body re-render only the pages that show it.
+func (b *builder) model() error {
+	cfg := &b.cfg
+	now := b.opts.Now()
+	b.posts = slices.DeleteFunc(b.posts, func(it *item) bool {
+		return it.fm.Draft && !cfg.Drafts || it.fm.Date.After(now) && !cfg.Future
+	})
+	b.pages = slices.DeleteFunc(b.pages, func(it *item) bool { return it.fm.Draft && !cfg.Drafts })
+	slices.SortStableFunc(b.posts, func(a, c *item) int {
+		if d := c.fm.Date.Compare(a.fm.Date); d != 0 {
+			return d
+		}
+		return strings.Compare(a.fm.Slug, c.fm.Slug)
+	})
+	slices.SortFunc(b.pages, func(a, c *item) int { return strings.Compare(a.rel, c.rel) })
+	base := basePath(cfg.Site.URL)
+	site := &render.Site{
+		Title:       cfg.Site.Title,
+		URL:         cfg.Site.URL,
+		BasePath:    base,
+		Author:      cfg.Site.Author,
+		Description: cfg.Site.Description,
+		Language:    cfg.Site.Language,
+		Feeds:       render.Feeds{Atom: cfg.Feeds.Atom, RSS: cfg.Feeds.RSS},
+		Disqus:      cfg.Comments.Disqus,
+		Widget: render.Widget{
+			Enabled:   cfg.Widget.Enabled,
+			Endpoint:  cmpOr(cfg.Widget.Endpoint, cfg.Widget.Path),
+			Heartbeat: int(cfg.Widget.Heartbeat / time.Second),
+			Stream:    cfg.Widget.Stream,
+		},
+	}
+	b.site = site
+	tags := make(map[string]*render.Term)
+	cats := make(map[string]*render.Term)
+	years := make(map[int]*render.Year)
+	for _, it := range b.posts {
+		p := b.newPost(it)
+		site.Posts = append(site.Posts, p)
+		p.Tags = terms(tags, it.fm.Tags, "tag", base+"tags/", p)
+		p.Categories = terms(cats, it.fm.Categories, "category", base+"categories/", p)
+		y := it.fm.Date.Year()
+		if years[y] == nil {
+			years[y] = &render.Year{Year: y, URL: fmt.Sprintf("%sarchive/%d/", base, y)}
+		}
+		years[y].Posts = append(years[y].Posts, p)
+	}
+	for i, p := range site.Posts {
+		if i > 0 {
+			p.Next = site.Posts[i-1]
+		}
+		if i+1 < len(site.Posts) {
+			p.Prev = site.Posts[i+1]
+		}
+	}
+	for _, it := range b.pages {
+		b.newPost(it)
+	}
+	site.Tags = sortedTerms(tags)
+	site.Categories = sortedTerms(cats)
+	for _, y := range years {
+		site.Years = append(site.Years, y)
+	}
+	slices.SortFunc(site.Years, func(a, c *render.Year) int { return c.Year - a.Year })
+	for _, it := range b.all() {
+		full := *it.meta
+		it.full = &full
+	}
+
+	// The first source in path order keeps a contested URL; the later one
+	// is the error, so the message does not depend on dates.
+	var errs diag.List
+	owners := make(map[string]string)
+	all := b.all()
+	slices.SortFunc(all, func(a, c *item) int { return strings.Compare(a.rel, c.rel) })
+	for _, it := range all {
+		if prev, ok := owners[it.out]; ok {
+			errs.Add(&diag.Error{Pos: diag.Pos{File: it.rel, Line: 1, Col: 1}, Err: fmt.Errorf("URL /%s is also written by %s: give one of them another slug or permalink", strings.TrimSuffix(it.out, "index.html"), prev)})
+			continue
+		}
+		owners[it.out] = it.rel
+	}
+	if errs.Len() > 0 {
+		return errs.Err()
+	}
+	b.meta = b.metaKey()
+	return nil
+}
+
+// all returns the published posts, then the pages.
+func (b *builder) all() []*item {
+	return append(slices.Clone(b.posts), b.pages...)
+}
+
+// metaKey hashes the site-wide facts: every published post's and page's
+// front matter and URL, in order. Any page may show them.
+func (b *builder) metaKey() key {
+	h := newHasher("meta")
+	for _, it := range b.all() {
+		fm := it.fm
+		h.str(fmt.Sprintf("%s|%v|%s|%s|%s|%s|%v|%q|%q|%v|%s|%s|%v", it.rel, it.isPage, it.meta.URL, fm.Title, fm.Date.Format(time.RFC3339Nano), fm.Updated.Format(time.RFC3339Nano),
+			fm.Draft, fm.Tags, fm.Categories, fm.Params, fm.Author, fm.Slug, fm.Summary != ""))
+	}
+	return h.sum()
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// newPost makes the meta view of it and assigns its URL.
+func (b *builder) newPost(it *item) *render.Post {
+	cfg := &b.cfg
+	p := &render.Post{
+		Title:   it.fm.Title,
+		Slug:    it.fm.Slug,
+		Date:    it.fm.Date,
+		Updated: it.fm.Updated,
+		Author:  cmpOr(it.fm.Author, cfg.Site.Author),
+		Draft:   it.fm.Draft,
+		Params:  it.fm.Params,
+		Source:  it.rel,
+		IsPage:  it.isPage,
+	}
+	var rel string
+	switch {
+	case it.fm.Permalink != "":
+		rel = it.fm.Permalink
+	case it.isPage:
+		rel = "/" + it.fm.Slug + "/"
+	default:
+		rel = expandPermalink(cfg.Build.Permalink, it.fm.Date, it.fm.Slug)
+	}
+	rel = "/" + strings.TrimLeft(cleanURLPath(rel), "/")
+	if strings.HasSuffix(it.fm.Permalink, "/") || it.fm.Permalink == "" && !strings.HasSuffix(rel, ".html") {
+		rel = strings.TrimSuffix(rel, "/") + "/"
+	}
+	it.out = strings.TrimPrefix(rel, "/")
+	if it.out == "" || strings.HasSuffix(rel, "/") {
+		it.out += "index.html"
+	}
+	base := basePath(cfg.Site.URL)
+	p.URL = base + strings.TrimPrefix(rel, "/")
+	p.Permalink = b.absURL(p.URL)
+	it.meta = p
+	return p
+}
+
+func expandPermalink(pattern string, d time.Time, slug string) string {
+	return strings.NewReplacer(
+		":year", fmt.Sprintf("%04d", d.Year()),
+		":month", fmt.Sprintf("%02d", int(d.Month())),
+		":day", fmt.Sprintf("%02d", d.Day()),
+		":slug", slug,
+	).Replace(pattern)
+}
+
+// basePath is the path part of the site URL, with a trailing slash.
+func basePath(siteURL string) string {
+	i := strings.Index(siteURL, "://")
+	if i < 0 {
+		return "/"
+	}
+	rest := siteURL[i+3:]
+	j := strings.IndexByte(rest, '/')
+	if j < 0 {
+		return "/"
+	}
+	p := rest[j:]
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}
+
+// absURL turns a site-relative URL (starting with the base path) into an
+// absolute one.
+func (b *builder) absURL(u string) string {
+	return strings.TrimSuffix(b.cfg.Site.URL, basePath(b.cfg.Site.URL)) + u
+}
+
+func terms(all map[string]*render.Term, names []string, kind, prefix string, p *render.Post) []*render.Term {
+	var out []*render.Term
+	for _, name := range names {
+		slug := render.Slugify(name)
+		if slug == "" {
+			continue
+		}
+		t := all[slug]
+		if t == nil {
+			t = &render.Term{Name: name, Slug: slug, URL: prefix + slug + "/", Kind: kind}
+			all[slug] = t
+		}
+		if slices.Contains(out, t) {
+			continue
+		}
+		t.Posts = append(t.Posts, p)
+		out = append(out, t)
+	}
+	return out
+}
+
+func sortedTerms(m map[string]*render.Term) []*render.Term {
+	out := make([]*render.Term, 0, len(m))
+	for _, t := range m {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b *render.Term) int { return strings.Compare(a.Slug, b.Slug) })
+	return out
+}
