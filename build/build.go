@@ -199,12 +199,27 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if !b.opts.NoCache {
+		unlock, err := lockSite(ctx, cfg.Root)
+		if err != nil {
+			return Result{}, fmt.Errorf("lock: %w", err)
+		}
+		defer unlock()
+	}
 	b.global = b.globalKey()
 	reason := "--full"
 	if b.opts.NoCache {
 		reason = "no cache"
 	} else if !b.opts.Full {
 		b.old, reason = loadState(cfg.Root, b.global, out)
+	}
+	if !b.opts.NoCache {
+		// Holding the site's lock, any staging directory next to the
+		// output is debris of a killed build: remove it.
+		stale, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".site-*"))
+		for _, d := range stale {
+			os.RemoveAll(d)
+		}
 	}
 	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: map[string]*sourceState{}, Outputs: map[string]outputState{}}
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -215,17 +216,25 @@ type codeCache struct {
 	pack  *os.File
 	index map[key]span
 	size  int64        // bytes in the pack file
-	fresh []freshBlock // highlighted in this build, not yet in the pack
+	// Blocks highlighted in this build go to a temporary file as they
+	// come, so memory does not grow with the site; save moves them into
+	// the pack.
+	fresh    *os.File
+	freshLen int64
+	freshIdx map[key]span // offsets in fresh
+	freshErr error
 	used  map[key]bool // blocks this build asked for
 	hits  int
 }
 
-type span struct{ Off, Len int64 }
-
-type freshBlock struct {
-	k    key
-	html []byte
+// span locates a block in the pack, with a checksum so a damaged pack is
+// noticed and the block highlighted again.
+type span struct {
+	Off, Len int64
+	Sum      uint32
 }
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func newCodeCache(h render.CodeHighlighter, hkey, root string) *codeCache {
 	return &codeCache{h: h, hkey: hkey, dir: filepath.Join(root, CacheDir), index: map[key]span{}, used: map[key]bool{}}
@@ -271,7 +280,7 @@ func (c *codeCache) Highlight(w io.Writer, lang, code string, hl [][2]int) error
 	c.mu.Unlock()
 	if ok && pack != nil {
 		buf := make([]byte, sp.Len)
-		if _, err := pack.ReadAt(buf, sp.Off); err == nil {
+		if _, err := pack.ReadAt(buf, sp.Off); err == nil && crc32.Checksum(buf, castagnoli) == sp.Sum {
 			c.mu.Lock()
 			c.hits++
 			c.mu.Unlock()
@@ -284,26 +293,53 @@ func (c *codeCache) Highlight(w io.Writer, lang, code string, hl [][2]int) error
 		return err
 	}
 	c.mu.Lock()
-	if _, ok := c.index[k]; !ok {
-		c.index[k] = span{Off: -1}
-		c.fresh = append(c.fresh, freshBlock{k, buf.Bytes()})
+	if ok && sp.Off >= 0 {
+		delete(c.index, k) // damaged in the pack: replace it
 	}
+	c.remember(k, buf.Bytes())
 	c.mu.Unlock()
 	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-// save appends the new blocks to the pack and writes the index. With
-// compact, it first drops every block this build did not use (a full build
-// uses all live ones), when they make up most of the pack.
+// remember appends a freshly highlighted block to the temporary file. A
+// failure only costs the caching: it is reported when saving.
+func (c *codeCache) remember(k key, html []byte) {
+	if _, ok := c.index[k]; ok || c.freshErr != nil {
+		return
+	}
+	if c.fresh == nil {
+		if err := os.MkdirAll(c.dir, 0o755); err != nil {
+			c.freshErr = err
+			return
+		}
+		f, err := os.CreateTemp(c.dir, "code.new-*")
+		if err != nil {
+			c.freshErr = err
+			return
+		}
+		c.fresh, c.freshIdx = f, map[key]span{}
+	}
+	if _, err := c.fresh.Write(html); err != nil {
+		c.freshErr = err
+		return
+	}
+	c.index[k] = span{Off: -1}
+	c.freshIdx[k] = span{Off: c.freshLen, Len: int64(len(html)), Sum: crc32.Checksum(html, castagnoli)}
+	c.freshLen += int64(len(html))
+}
+
+// save moves the new blocks into the pack and writes the index. With
+// compact (a full build, which uses every live block), it first drops the
+// blocks this build did not use, when they make up most of the pack.
 func (c *codeCache) save(compact bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.fresh) == 0 && !compact {
-		return nil
+	if c.freshErr != nil {
+		return c.freshErr
 	}
-	if err := os.MkdirAll(c.dir, 0o755); err != nil {
-		return err
+	if c.fresh == nil && !compact {
+		return nil
 	}
 	packPath := filepath.Join(c.dir, "code.pack")
 	var liveSize int64
@@ -312,21 +348,28 @@ func (c *codeCache) save(compact bool) error {
 			liveSize += sp.Len
 		}
 	}
-	var out bytes.Buffer
 	index := make(map[key]span, len(c.index))
 	rewrite := c.pack == nil || compact && liveSize < c.size/2
+	var dst *os.File
+	var err error
+	var base int64
 	if rewrite {
+		dst, err = os.CreateTemp(c.dir, "code.pack-*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(dst.Name()) // gone after the rename; cleans up on failure
 		for k := range c.used {
 			sp, ok := c.index[k]
 			if !ok || sp.Off < 0 {
 				continue
 			}
-			buf := make([]byte, sp.Len)
-			if _, err := c.pack.ReadAt(buf, sp.Off); err != nil {
-				continue
+			if _, err := io.Copy(dst, io.NewSectionReader(c.pack, sp.Off, sp.Len)); err != nil {
+				dst.Close()
+				return err
 			}
-			index[k] = span{Off: int64(out.Len()), Len: sp.Len}
-			out.Write(buf)
+			index[k] = span{Off: base, Len: sp.Len, Sum: sp.Sum}
+			base += sp.Len
 		}
 	} else {
 		for k, sp := range c.index {
@@ -334,37 +377,31 @@ func (c *codeCache) save(compact bool) error {
 				index[k] = sp
 			}
 		}
-	}
-	base := int64(0)
-	if !rewrite {
+		if dst, err = os.OpenFile(packPath, os.O_WRONLY|os.O_APPEND, 0o644); err != nil {
+			return err
+		}
 		base = c.size
 	}
-	for _, b := range c.fresh {
-		index[b.k] = span{Off: base + int64(out.Len()), Len: int64(len(b.html))}
-		out.Write(b.html)
+	if c.fresh != nil {
+		if _, err := io.Copy(dst, io.NewSectionReader(c.fresh, 0, c.freshLen)); err != nil {
+			dst.Close()
+			return err
+		}
+		for k, sp := range c.freshIdx {
+			index[k] = span{Off: base + sp.Off, Len: sp.Len, Sum: sp.Sum}
+		}
 	}
-	var size int64
+	size := base + c.freshLen
+	if err := dst.Close(); err != nil {
+		return err
+	}
 	if rewrite {
-		if err := writeFileAtomic(packPath, out.Bytes()); err != nil {
+		if err := os.Rename(dst.Name(), packPath); err != nil {
 			return err
 		}
-		size = int64(out.Len())
-	} else {
-		f, err := os.OpenFile(packPath, os.O_WRONLY|os.O_APPEND, 0o644)
-		if err != nil {
-			return err
-		}
-		_, err = f.Write(out.Bytes())
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
-		}
-		size = c.size + int64(out.Len())
 	}
 	var idx bytes.Buffer
-	err := gob.NewEncoder(&idx).Encode(struct {
+	err = gob.NewEncoder(&idx).Encode(struct {
 		Format string
 		Size   int64
 		Index  map[key]span
@@ -375,9 +412,14 @@ func (c *codeCache) save(compact bool) error {
 	return writeFileAtomic(filepath.Join(c.dir, "code.idx"), idx.Bytes())
 }
 
+// close releases the files; the temporary file of new blocks is removed.
 func (c *codeCache) close() {
 	if c.pack != nil {
 		c.pack.Close()
+	}
+	if c.fresh != nil {
+		c.fresh.Close()
+		os.Remove(c.fresh.Name())
 	}
 }
 

@@ -95,11 +95,19 @@ func (s *staging) pages() []string {
 	return out
 }
 
-// commit swaps the staging directory into place: the old output is
-// renamed aside, the new one renamed in, and the old one removed. A
-// reader sees either the old site or the new one, never a mix.
+// commit swaps the staging directory into place. Where the system can
+// exchange two directories atomically, the output is swapped with the
+// staging directory in one step; otherwise the old output is renamed aside
+// and the new one renamed in. Either way a reader sees the old site or the
+// new one, never a mix, and the old one is then removed.
 func (s *staging) commit() error {
 	if err := s.root.Close(); err != nil {
+		return err
+	}
+	if fi, err := os.Lstat(s.out); err == nil && fi.IsDir() && exchange(s.dir, s.out) {
+		s.done = true
+		return os.RemoveAll(s.dir) // now the old site
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	old := ""
@@ -108,8 +116,6 @@ func (s *staging) commit() error {
 		if err := os.Rename(s.out, old); err != nil {
 			return err
 		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
 	}
 	if err := os.Rename(s.dir, s.out); err != nil {
 		if old != "" {

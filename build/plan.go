@@ -48,6 +48,13 @@ func (b *builder) plan() ([]*output, error) {
 		}
 		return h.sum()
 	}
+	// The posts some feed shows: their bodies are kept for the feeds.
+	inFeed := make(map[*item]bool)
+	for _, posts := range append([][]*render.Post{site.Posts}, termPosts(site.Tags)...) {
+		for _, p := range posts[:min(len(posts), b.cfg.Feeds.Items)] {
+			inFeed[byMeta[p]] = true
+		}
+	}
 	var outs []*output
 	for _, it := range b.all() {
 		it := it
@@ -61,7 +68,9 @@ func (b *builder) plan() ([]*output, error) {
 					return nil, err
 				}
 				fill(it)
-				b.setFeedBody(it, html)
+				if inFeed[it] {
+					b.setFeedBody(it, html)
+				}
 				p := *it.full
 				p.Content = templateHTML(html)
 				kind, tmpl := "post", "post.html"
@@ -216,6 +225,14 @@ func (b *builder) plan() ([]*output, error) {
 		}
 	}
 	return outs, nil
+}
+
+func termPosts(terms []*render.Term) [][]*render.Post {
+	out := make([][]*render.Post, len(terms))
+	for i, t := range terms {
+		out[i] = t.Posts
+	}
+	return out
 }
 
 func (b *builder) feedURLs(pageURL string) (atom, rss string) {

@@ -168,6 +168,8 @@ var funcs = template.FuncMap{
 		return b.ResolveReference(r).String()
 	},
 	"param": func(params map[string]any, key string) any { return params[key] },
+	// first returns at most the first n posts: {{range first 5 .Site.Posts}}.
+	"first": func(n int, posts []*Post) []*Post { return posts[:min(max(n, 0), len(posts))] },
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return one
