@@ -215,7 +215,7 @@ type codeCache struct {
 	mu    sync.Mutex
 	pack  *os.File
 	index map[key]span
-	size  int64        // bytes in the pack file
+	size  int64 // bytes in the pack file
 	// Blocks highlighted in this build go to a temporary file as they
 	// come, so memory does not grow with the site; save moves them into
 	// the pack.
@@ -223,8 +223,8 @@ type codeCache struct {
 	freshLen int64
 	freshIdx map[key]span // offsets in fresh
 	freshErr error
-	used  map[key]bool // blocks this build asked for
-	hits  int
+	used     map[key]bool // blocks this build asked for
+	hits     int
 }
 
 // span locates a block in the pack, with a checksum so a damaged pack is
