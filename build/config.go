@@ -1,6 +1,9 @@
 package build
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Config is the site configuration read from _config.yaml. Every field has
 // a default, set by [DefaultConfig]; a file only names what it changes.
@@ -38,16 +41,27 @@ type SiteConfig struct {
 
 // BuildConfig says where sources and output live and how URLs look.
 type BuildConfig struct {
-	Posts     string      `yaml:"posts"`     // default "posts"
-	Pages     string      `yaml:"pages"`     // standalone pages; default "pages"
-	Templates string      `yaml:"templates"` // overrides of the embedded theme; default "templates"
-	Static    string      `yaml:"static"`    // copied as is; overrides the embedded theme's static files; default "static"
-	Output    string      `yaml:"output"`    // default "_site"
-	Permalink string      `yaml:"permalink"` // :year :month :day :slug; default "/:year/:month/:slug/"
-	Paginate  int         `yaml:"paginate"`  // posts per index page; default 10
-	Ignore    []string    `yaml:"ignore"`    // extra glob patterns of source files to skip
-	Hooks     HooksConfig `yaml:"hooks"`
+	Posts     string   `yaml:"posts"`     // default "posts"
+	Pages     string   `yaml:"pages"`     // standalone pages; default "pages"
+	Templates string   `yaml:"templates"` // overrides of the embedded theme; default "templates"
+	Static    string   `yaml:"static"`    // copied as is; overrides the embedded theme's static files; default "static"
+	Output    string   `yaml:"output"`    // default "_site"
+	Permalink string   `yaml:"permalink"` // :year :month :day :slug; default "/:year/:month/:slug/"
+	Paginate  int      `yaml:"paginate"`  // posts per index page; default 10
+	Ignore    []string `yaml:"ignore"`    // extra glob patterns of source files to skip
+	// Disable lists kinds of pages not to generate: tags (every tag
+	// page and feed), tag_index (/tags/), tag_feeds, categories, archive,
+	// sitemap, 404. Default: none.
+	Disable []string    `yaml:"disable"`
+	Hooks   HooksConfig `yaml:"hooks"`
 }
+
+// pageKinds are the values build.disable accepts.
+var pageKinds = []string{"tags", "tag_index", "tag_feeds", "categories", "archive", "sitemap", "404"}
+
+// Enabled reports whether pages of kind (one of build.disable's values)
+// are generated.
+func (c *Config) Enabled(kind string) bool { return !slices.Contains(c.Build.Disable, kind) }
 
 // HooksConfig lists shell commands run around a build.
 type HooksConfig struct {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -273,6 +274,11 @@ func (c *Config) validate(positions map[string]diag.Pos) error {
 	for i, g := range c.Build.Ignore {
 		if _, err := filepath.Match(g, ""); err != nil {
 			bad(fmt.Sprintf("build.ignore.%d", i), "bad glob pattern %q", g)
+		}
+	}
+	for i, kind := range c.Build.Disable {
+		if !slices.Contains(pageKinds, kind) {
+			bad(fmt.Sprintf("build.disable.%d", i), "unknown page kind %q: want one of %s", kind, strings.Join(pageKinds, ", "))
 		}
 	}
 	for _, list := range []struct {

@@ -53,6 +53,12 @@ func (b *builder) model() error {
 			Stream:    cfg.Widget.Stream,
 		},
 	}
+	site.Has = make(map[string]bool)
+	for _, k := range pageKinds {
+		site.Has[k] = cfg.Enabled(k)
+	}
+	site.Has["tag_index"] = site.Has["tag_index"] && site.Has["tags"]
+	site.Has["tag_feeds"] = site.Has["tag_feeds"] && site.Has["tags"]
 	b.site = site
 	tags := make(map[string]*render.Term)
 	cats := make(map[string]*render.Term)

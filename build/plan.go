@@ -50,7 +50,11 @@ func (b *builder) plan() ([]*output, error) {
 	}
 	// The posts some feed shows: their bodies are kept for the feeds.
 	inFeed := make(map[*item]bool)
-	for _, posts := range append([][]*render.Post{site.Posts}, termPosts(site.Tags)...) {
+	feedLists := [][]*render.Post{site.Posts}
+	if b.cfg.Enabled("tags") && b.cfg.Enabled("tag_feeds") {
+		feedLists = append(feedLists, termPosts(site.Tags)...)
+	}
+	for _, posts := range feedLists {
 		for _, p := range posts[:min(len(posts), b.cfg.Feeds.Items)] {
 			inFeed[byMeta[p]] = true
 		}
@@ -126,15 +130,25 @@ func (b *builder) plan() ([]*output, error) {
 			return p
 		})
 	}
+	cfg := &b.cfg
 	for _, list := range []struct {
 		kind, title, dir string
 		terms            []*render.Term
-	}{{"tag", "Tags", "tags", site.Tags}, {"category", "Categories", "categories", site.Categories}} {
-		page(list.dir+"/index.html", "terms.html", listKey(list.dir, nil), func() *render.Page {
-			p := b.page(list.dir, list.title, base+list.dir+"/")
-			p.Terms = list.terms
-			return p
-		})
+		index, pages     bool
+	}{
+		{"tag", "Tags", "tags", site.Tags, cfg.Enabled("tag_index") && cfg.Enabled("tags"), cfg.Enabled("tags")},
+		{"category", "Categories", "categories", site.Categories, cfg.Enabled("categories"), cfg.Enabled("categories")},
+	} {
+		if list.index {
+			page(list.dir+"/index.html", "terms.html", listKey(list.dir, nil), func() *render.Page {
+				p := b.page(list.dir, list.title, base+list.dir+"/")
+				p.Terms = list.terms
+				return p
+			})
+		}
+		if !list.pages {
+			continue
+		}
 		for _, t := range list.terms {
 			out := strings.TrimPrefix(t.URL, base) + "index.html"
 			page(out, "list.html", listKey(out, t.Posts), func() *render.Page {
@@ -144,17 +158,22 @@ func (b *builder) plan() ([]*output, error) {
 				p.Term, p.Posts = &full, full.Posts
 				verb := map[string]string{"tag": "tagged", "category": "in"}[list.kind]
 				p.Description = fmt.Sprintf("Posts %s %s on %s", verb, t.Name, site.Title)
-				if list.kind == "tag" {
+				if list.kind == "tag" && cfg.Enabled("tag_feeds") {
 					p.FeedAtom, p.FeedRSS = b.feedURLs(t.URL)
 				}
 				return p
 			})
 		}
 	}
-	page("archive/index.html", "archive.html", listKey("archive", nil), func() *render.Page {
-		return b.page("archive", "Archive", base+"archive/")
-	})
-	for _, y := range site.Years {
+	years := site.Years
+	if cfg.Enabled("archive") {
+		page("archive/index.html", "archive.html", listKey("archive", nil), func() *render.Page {
+			return b.page("archive", "Archive", base+"archive/")
+		})
+	} else {
+		years = nil
+	}
+	for _, y := range years {
 		out := strings.TrimPrefix(y.URL, base) + "index.html"
 		page(out, "archive.html", listKey(out, y.Posts), func() *render.Page {
 			p := b.page("year", strconv.Itoa(y.Year), y.URL)
@@ -164,9 +183,11 @@ func (b *builder) plan() ([]*output, error) {
 			return p
 		})
 	}
-	page("404.html", "404.html", listKey("404", nil), func() *render.Page {
-		return b.page("404", "Page not found", base+"404.html")
-	})
+	if cfg.Enabled("404") {
+		page("404.html", "404.html", listKey("404", nil), func() *render.Page {
+			return b.page("404", "Page not found", base+"404.html")
+		})
+	}
 
 	// Feeds: the site's, then each tag's.
 	feeds := []struct {
@@ -174,6 +195,9 @@ func (b *builder) plan() ([]*output, error) {
 		posts           []*render.Post
 	}{{"", site.Title, base, site.Posts}}
 	for _, t := range site.Tags {
+		if !cfg.Enabled("tags") || !cfg.Enabled("tag_feeds") {
+			break
+		}
 		feeds = append(feeds, struct {
 			dir, title, url string
 			posts           []*render.Post
@@ -199,9 +223,11 @@ func (b *builder) plan() ([]*output, error) {
 			pagesHTML = append(pagesHTML, o.path)
 		}
 	}
-	outs = append(outs, &output{path: "sitemap.xml", dep: listKey("sitemap", nil), render: func() ([]byte, error) {
-		return b.renderSitemap(pagesHTML, byMeta)
-	}})
+	if cfg.Enabled("sitemap") {
+		outs = append(outs, &output{path: "sitemap.xml", dep: listKey("sitemap", nil), render: func() ([]byte, error) {
+			return b.renderSitemap(pagesHTML, byMeta)
+		}})
+	}
 
 	outs = append(outs, &output{path: "css/chroma.css", dep: newHasher("css", fmt.Sprintf("%+v", b.cfg.Highlight)).key(b.global).sum(), render: func() ([]byte, error) {
 		var css bytes.Buffer

@@ -164,3 +164,22 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRenderPost renders a typical post body (prose, a list, a table,
+// a code block) without highlighting: goldmark's share of a build.
+func BenchmarkRenderPost(b *testing.B) {
+	var src strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&src, "## Section %d\n\nSome *emphasis*, **strong**, `code` and a [link](https://example.com/%d) in a paragraph of \"quoted\" prose -- with dashes...\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```go\nfunc f%d() {}\n```\n\n", i, i, i)
+	}
+	md := NewMarkdown(MarkdownOptions{Typographer: true, Footnotes: true, Highlighter: fakeHighlighter{}})
+	data := []byte(src.String())
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := md.Render("a.md", data, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "posts/s")
+}

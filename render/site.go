@@ -21,6 +21,10 @@ type Site struct {
 	Feeds       Feeds
 	Disqus      string
 	Widget      Widget
+	// Has says which kinds of pages the site generates, so templates link
+	// only to those: tags, tag_index, tag_feeds, categories, archive,
+	// sitemap, 404 ({{if .Site.Has.archive}}).
+	Has map[string]bool
 	// Params holds free-form values from the configuration, for themes.
 	Params map[string]any
 }
