@@ -141,8 +141,15 @@ type builder struct {
 	next   *state
 
 	site  *render.Site
+	base  string            // the site URL's path, with a trailing slash
+	slugs map[string]string // tag and category names to slugs
 	posts []*item // published posts, newest first
 	pages []*item // standalone pages
+
+	reads atomic.Int64 // sources read because their size or time changed
+
+	srcPosts, srcPages, srcStatic []source // what discover found
+	nextDue                       time.Time // the earliest future post's date; zero if none
 
 	feedMu      sync.Mutex
 	feedContent map[string]*feedBody // rendered bodies feeds need, by source
@@ -207,11 +214,19 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		defer unlock()
 	}
 	b.global = b.globalKey()
+	if err := b.discoverAll(); err != nil {
+		return Result{}, fmt.Errorf("discover: %w", err)
+	}
+	if !b.opts.NoCache && !b.opts.Full {
+		if res, ok := b.upToDate(out); ok {
+			return res, nil
+		}
+	}
 	reason := "--full"
 	if b.opts.NoCache {
 		reason = "no cache"
 	} else if !b.opts.Full {
-		b.old, reason = loadState(cfg.Root, b.global, out)
+		b.old, reason = loadState(cfg.Root, b.global, out, b.loc)
 	}
 	if !b.opts.NoCache {
 		// Holding the site's lock, any staging directory next to the
@@ -256,7 +271,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		slices.Sort(removed)
 	}
 	res.Removed = len(removed)
-	if err := b.commit(w, removed); err != nil {
+	if err := b.commit(w, removed, &res); err != nil {
 		return Result{}, fmt.Errorf("write: %w", err)
 	}
 	return res, nil
@@ -265,8 +280,13 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 // commit puts the build's files in place and saves the cache. The dirty
 // mark brackets the moment the output and the cache disagree, so a build
 // killed inside it is followed by a full one.
-func (b *builder) commit(w *staging, removed []string) error {
+func (b *builder) commit(w *staging, removed []string, res *Result) error {
 	root := b.cfg.Root
+	if b.old != nil && res.Written == 0 && res.Unchanged == 0 && len(removed) == 0 && !b.sourcesChanged() {
+		// A no-op build: the output and the cache are already right.
+		w.discard()
+		return b.writeStamp(res)
+	}
 	if !b.opts.NoCache {
 		if err := writeFileAtomic(dirtyPath(root), nil); err != nil {
 			return err
@@ -288,7 +308,24 @@ func (b *builder) commit(w *staging, removed []string) error {
 	if err := b.next.save(root); err != nil {
 		return err
 	}
-	return os.Remove(dirtyPath(root))
+	if err := os.Remove(dirtyPath(root)); err != nil {
+		return err
+	}
+	return b.writeStamp(res)
+}
+
+// sourcesChanged reports whether the next state's sources differ from the
+// old ones: a file was read, added or removed.
+func (b *builder) sourcesChanged() bool {
+	if b.reads.Load() > 0 || len(b.old.Sources) != len(b.next.Sources) {
+		return true
+	}
+	for name := range b.next.Sources {
+		if _, ok := b.old.Sources[name]; !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // globalKey hashes what every output depends on.
@@ -334,8 +371,23 @@ type source struct {
 	modTime int64
 }
 
+// discoverAll lists the posts, pages and static files.
+func (b *builder) discoverAll() error {
+	var err error
+	if b.srcPosts, err = b.discover(b.cfg.Build.Posts, isMarkdown); err != nil {
+		return err
+	}
+	if b.srcPages, err = b.discover(b.cfg.Build.Pages, isMarkdown); err != nil {
+		return err
+	}
+	b.srcStatic, err = b.discover(b.cfg.Build.Static, func(string) bool { return true })
+	return err
+}
+
 // discover lists the files under the site directory dir that pass keep,
-// skipping editor files, dotfiles and the configured ignore globs.
+// skipping editor files, dotfiles and the configured ignore globs. It
+// reads the directories first, then stats the files in parallel: on a big
+// site the stats are most of a no-op build.
 func (b *builder) discover(dir string, keep func(name string) bool) ([]source, error) {
 	root := b.cfg.path(dir)
 	var out []source
@@ -354,23 +406,36 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 			}
 			return nil
 		}
-		if d.IsDir() || !keep(d.Name()) {
-			return nil
+		if !d.IsDir() && keep(d.Name()) {
+			out = append(out, source{rel: rel, abs: p})
 		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if !fi.Mode().IsRegular() {
-			if fi, err = os.Stat(p); err != nil || !fi.Mode().IsRegular() {
-				return nil // a dangling link or a device: not content
-			}
-		}
-		out = append(out, source{rel: rel, abs: p, size: fi.Size(), modTime: fi.ModTime().UnixNano()})
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(out))
+	parallel(context.Background(), len(out), func(i int) {
+		// Stat follows links: a link to a file is content, a dangling one
+		// or a device is not.
+		fi, err := os.Stat(out[i].abs)
+		switch {
+		case err != nil && errors.Is(err, fs.ErrNotExist):
+			out[i].abs = "" // gone or dangling
+		case err != nil:
+			errs[i] = err
+		case !fi.Mode().IsRegular():
+			out[i].abs = ""
+		default:
+			out[i].size, out[i].modTime = fi.Size(), fi.ModTime().UnixNano()
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	out = slices.DeleteFunc(out, func(s source) bool { return s.abs == "" })
 	slices.SortFunc(out, func(a, b source) int { return strings.Compare(a.rel, b.rel) })
-	return out, err
+	return out, nil
 }
 
 func isMarkdown(name string) bool {
@@ -414,15 +479,8 @@ func (b *builder) reuse(src source) *sourceState {
 // unchanged files are not read; changed ones are read, hashed and, when
 // their bytes differ, their front matter parsed.
 func (b *builder) scan(ctx context.Context) error {
-	posts, err := b.discover(b.cfg.Build.Posts, isMarkdown)
-	if err != nil {
-		return fmt.Errorf("discover: %w", err)
-	}
-	pages, err := b.discover(b.cfg.Build.Pages, isMarkdown)
-	if err != nil {
-		return fmt.Errorf("discover: %w", err)
-	}
-	srcs := append(posts, pages...)
+	posts, pages := b.srcPosts, b.srcPages
+	srcs := append(slices.Clone(posts), pages...)
 	items := make([]*item, len(srcs))
 	errs := make([]error, len(srcs))
 	parallel(ctx, len(srcs), func(i int) {
@@ -451,6 +509,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 	if st := b.reuse(src); st != nil {
 		it.src = st
 	} else {
+		b.reads.Add(1)
 		data, err := os.ReadFile(src.abs)
 		if err != nil {
 			return nil, err
@@ -472,7 +531,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			if err != nil {
 				return nil, err
 			}
-			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm}
+			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm)}
 		}
 	}
 	if err := b.derive(it); err != nil {

@@ -3,17 +3,18 @@ package build
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/goccy/go-yaml"
 
@@ -34,7 +35,7 @@ import (
 const CacheDir = ".blog-cache"
 
 // cacheFormat changes whenever the layout of the cache files changes.
-const cacheFormat = "blog-cache-3"
+const cacheFormat = "blog-cache-4"
 
 // key is a content hash used for sources, outputs and dependencies.
 type key [32]byte
@@ -43,37 +44,30 @@ func (k key) String() string { return hex.EncodeToString(k[:8]) }
 
 // hasher builds a key from parts, each length-prefixed so that no two
 // different part lists hash alike.
-type hasher struct{ h hash.Hash }
+type hasher struct{ buf []byte }
 
 func newHasher(parts ...string) *hasher {
-	h := &hasher{h: sha256.New()}
+	h := &hasher{buf: make([]byte, 0, 256)}
 	for _, p := range parts {
 		h.str(p)
 	}
 	return h
 }
 
+// str adds s, length-prefixed. Parts are gathered in a buffer and hashed
+// once: many small writes to sha256 cost more than the hashing.
 func (h *hasher) str(s string) *hasher {
-	var n [8]byte
-	l := len(s)
-	for i := range n {
-		n[i] = byte(l >> (8 * i))
-	}
-	h.h.Write(n[:])
-	io.WriteString(h.h, s)
+	h.buf = binary.AppendUvarint(h.buf, uint64(len(s)))
+	h.buf = append(h.buf, s...)
 	return h
 }
 
 func (h *hasher) key(k key) *hasher {
-	h.h.Write(k[:])
+	h.buf = append(h.buf, k[:]...)
 	return h
 }
 
-func (h *hasher) sum() key {
-	var k key
-	h.h.Sum(k[:0])
-	return k
-}
+func (h *hasher) sum() key { return sha256.Sum256(h.buf) }
 
 func hashBytes(b []byte) key { return sha256.Sum256(b) }
 
@@ -93,6 +87,7 @@ type sourceState struct {
 	Size    int64
 	ModTime int64 // UnixNano
 	Hash    key
+	Meta    key // digest of the front matter, for the site-wide meta key
 
 	// For Markdown sources: the parsed front matter and what rendering the
 	// body produced that lists need.
@@ -116,25 +111,22 @@ func dirtyPath(root string) string { return filepath.Join(root, CacheDir, "dirty
 
 // loadState reads the cache of the site at root. It returns nil, with the
 // reason, when there is no usable cache; a nil state means a full build.
-func loadState(root string, global key, output string) (*state, string) {
+// Dates are restored in loc, the site's time zone.
+func loadState(root string, global key, output string, loc *time.Location) (*state, string) {
 	if _, err := os.Stat(dirtyPath(root)); err == nil {
 		return nil, "the last build was interrupted"
 	}
-	f, err := os.Open(statePath(root))
+	data, err := os.ReadFile(statePath(root))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, "no cache"
 		}
 		return nil, err.Error()
 	}
-	defer f.Close()
-	var st state
-	if err := gob.NewDecoder(f).Decode(&st); err != nil {
-		return nil, "unreadable cache: " + err.Error()
-	}
+	st, err := decodeState(data, loc)
 	switch {
-	case st.Format != cacheFormat:
-		return nil, "cache from another version"
+	case err != nil:
+		return nil, "unreadable cache: " + err.Error()
 	case st.Global != global:
 		return nil, "configuration, theme or program changed"
 	case st.Output != output:
@@ -150,7 +142,7 @@ func loadState(root string, global key, output string) (*state, string) {
 			}
 		}
 	}
-	return &st, ""
+	return st, ""
 }
 
 // save writes st atomically.
@@ -166,7 +158,7 @@ func (st *state) save(root string) error {
 		}
 	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(st); err != nil {
+	if err := encodeState(&buf, st); err != nil {
 		return err
 	}
 	return writeFileAtomic(statePath(root), buf.Bytes())

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,7 +27,16 @@ func (b *builder) model() error {
 	cfg := &b.cfg
 	now := b.opts.Now()
 	b.posts = slices.DeleteFunc(b.posts, func(it *item) bool {
-		return it.fm.Draft && !cfg.Drafts || it.fm.Date.After(now) && !cfg.Future
+		if it.fm.Draft && !cfg.Drafts {
+			return true
+		}
+		if it.fm.Date.After(now) && !cfg.Future {
+			if b.nextDue.IsZero() || it.fm.Date.Before(b.nextDue) {
+				b.nextDue = it.fm.Date
+			}
+			return true
+		}
+		return false
 	})
 	b.pages = slices.DeleteFunc(b.pages, func(it *item) bool { return it.fm.Draft && !cfg.Drafts })
 	slices.SortStableFunc(b.posts, func(a, c *item) int {
@@ -62,12 +72,14 @@ func (b *builder) model() error {
 	b.site = site
 	tags := make(map[string]*render.Term)
 	cats := make(map[string]*render.Term)
+	b.base = base
+	b.slugs = make(map[string]string)
 	years := make(map[int]*render.Year)
 	for _, it := range b.posts {
 		p := b.newPost(it)
 		site.Posts = append(site.Posts, p)
-		p.Tags = terms(tags, it.fm.Tags, "tag", base+"tags/", p)
-		p.Categories = terms(cats, it.fm.Categories, "category", base+"categories/", p)
+		p.Tags = b.terms(tags, it.fm.Tags, "tag", base+"tags/", p)
+		p.Categories = b.terms(cats, it.fm.Categories, "category", base+"categories/", p)
 		y := it.fm.Date.Year()
 		if years[y] == nil {
 			years[y] = &render.Year{Year: y, URL: fmt.Sprintf("%sarchive/%d/", base, y)}
@@ -122,15 +134,20 @@ func (b *builder) all() []*item {
 }
 
 // metaKey hashes the site-wide facts: every published post's and page's
-// front matter and URL, in order. Any page may show them.
+// front matter, in order. URLs and titles derive from the front matter and
+// the configuration (which the global key covers). Any page may show them.
 func (b *builder) metaKey() key {
 	h := newHasher("meta")
 	for _, it := range b.all() {
-		fm := it.fm
-		h.str(fmt.Sprintf("%s|%v|%s|%s|%s|%s|%v|%q|%q|%v|%s|%s|%v", it.rel, it.isPage, it.meta.URL, fm.Title, fm.Date.Format(time.RFC3339Nano), fm.Updated.Format(time.RFC3339Nano),
-			fm.Draft, fm.Tags, fm.Categories, fm.Params, fm.Author, fm.Slug, fm.Summary != ""))
+		h.str(it.rel).key(it.src.Meta)
 	}
 	return h.sum()
+}
+
+// metaDigest hashes front matter, once per parse: the cache keeps it.
+func metaDigest(fm render.FrontMatter) key {
+	return newHasher(fmt.Sprintf("%q|%s|%s|%q|%q|%v|%q|%q|%v|%q|%q|%v", fm.Title, fm.Date.Format(time.RFC3339Nano), fm.Updated.Format(time.RFC3339Nano),
+		fm.Slug, fm.Permalink, fm.Draft, fm.Tags, fm.Categories, fm.Params, fm.Author, fm.Summary, fm.DatePos)).sum()
 }
 
 func cmpOr(a, b string) string {
@@ -171,20 +188,47 @@ func (b *builder) newPost(it *item) *render.Post {
 	if it.out == "" || strings.HasSuffix(rel, "/") {
 		it.out += "index.html"
 	}
-	base := basePath(cfg.Site.URL)
-	p.URL = base + strings.TrimPrefix(rel, "/")
+	p.URL = b.base + strings.TrimPrefix(rel, "/")
 	p.Permalink = b.absURL(p.URL)
 	it.meta = p
 	return p
 }
 
 func expandPermalink(pattern string, d time.Time, slug string) string {
-	return strings.NewReplacer(
-		":year", fmt.Sprintf("%04d", d.Year()),
-		":month", fmt.Sprintf("%02d", int(d.Month())),
-		":day", fmt.Sprintf("%02d", d.Day()),
-		":slug", slug,
-	).Replace(pattern)
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(pattern, ':')
+		if i < 0 {
+			b.WriteString(pattern)
+			return b.String()
+		}
+		b.WriteString(pattern[:i])
+		pattern = pattern[i:]
+		switch {
+		case strings.HasPrefix(pattern, ":year"):
+			b.WriteString(strconv.Itoa(d.Year()))
+			pattern = pattern[len(":year"):]
+		case strings.HasPrefix(pattern, ":month"):
+			b.WriteString(twoDigits(int(d.Month())))
+			pattern = pattern[len(":month"):]
+		case strings.HasPrefix(pattern, ":day"):
+			b.WriteString(twoDigits(d.Day()))
+			pattern = pattern[len(":day"):]
+		case strings.HasPrefix(pattern, ":slug"):
+			b.WriteString(slug)
+			pattern = pattern[len(":slug"):]
+		default:
+			b.WriteByte(':')
+			pattern = pattern[1:]
+		}
+	}
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
 }
 
 // basePath is the path part of the site URL, with a trailing slash.
@@ -208,13 +252,17 @@ func basePath(siteURL string) string {
 // absURL turns a site-relative URL (starting with the base path) into an
 // absolute one.
 func (b *builder) absURL(u string) string {
-	return strings.TrimSuffix(b.cfg.Site.URL, basePath(b.cfg.Site.URL)) + u
+	return strings.TrimSuffix(b.cfg.Site.URL, b.base) + u
 }
 
-func terms(all map[string]*render.Term, names []string, kind, prefix string, p *render.Post) []*render.Term {
+func (b *builder) terms(all map[string]*render.Term, names []string, kind, prefix string, p *render.Post) []*render.Term {
 	var out []*render.Term
 	for _, name := range names {
-		slug := render.Slugify(name)
+		slug, ok := b.slugs[name]
+		if !ok {
+			slug = render.Slugify(name)
+			b.slugs[name] = slug
+		}
 		if slug == "" {
 			continue
 		}

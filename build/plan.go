@@ -39,15 +39,20 @@ func (b *builder) plan() ([]*output, error) {
 		}
 		return out
 	}
-	// listKey is the key of a page showing posts: the site-wide facts plus
-	// the bodies of the posts it lists.
-	listKey := func(what string, posts []*render.Post) key {
+	// listKey is the key of a page showing posts: the site-wide facts plus,
+	// when its template shows anything derived from post bodies, the
+	// bodies of the posts it lists.
+	listKey := func(what string, posts []*render.Post, bodies bool) key {
 		h := newHasher(what).key(b.global).key(b.meta)
-		for _, p := range posts {
-			h.str(byMeta[p].rel).key(byMeta[p].src.Hash)
+		if bodies {
+			for _, p := range posts {
+				h.str(byMeta[p].rel).key(byMeta[p].src.Hash)
+			}
 		}
 		return h.sum()
 	}
+	listBodies := b.tmpl.UsesBody("list.html")
+	archiveBodies := b.tmpl.UsesBody("archive.html")
 	// The posts some feed shows: their bodies are kept for the feeds.
 	inFeed := make(map[*item]bool)
 	feedLists := [][]*render.Post{site.Posts}
@@ -102,34 +107,41 @@ func (b *builder) plan() ([]*output, error) {
 		}})
 	}
 
-	// The index, paginated: / then /page/2/ …
+	// Lists are paginated: URL, then URL/page/2/ … The index, each tag
+	// and each category.
 	per := b.cfg.Build.Paginate
-	total := max(1, (len(site.Posts)+per-1)/per)
-	pageURL := func(n int) string {
-		if n == 1 {
-			return base
+	paginate := func(kind, title, url string, posts []*render.Post, setup func(p *render.Page)) {
+		total := max(1, (len(posts)+per-1)/per)
+		pageURL := func(n int) string {
+			if n == 1 {
+				return url
+			}
+			return fmt.Sprintf("%spage/%d/", url, n)
 		}
-		return fmt.Sprintf("%spage/%d/", base, n)
+		for n := 1; n <= total; n++ {
+			these := posts[min((n-1)*per, len(posts)):min(n*per, len(posts))]
+			out := strings.TrimPrefix(pageURL(n), base) + "index.html"
+			page(out, "list.html", listKey(out, these, listBodies), func() *render.Page {
+				p := b.page(kind, title, pageURL(n))
+				if n > 1 {
+					p.Title = fmt.Sprintf("%s (page %d of %d)", title, n, total)
+				}
+				p.Posts = fulls(these)
+				p.Pager = &render.Pager{Number: n, Total: total, First: pageURL(1), Last: pageURL(total)}
+				if n > 1 {
+					p.Pager.Prev = pageURL(n - 1)
+				}
+				if n < total {
+					p.Pager.Next = pageURL(n + 1)
+				}
+				if setup != nil {
+					setup(p)
+				}
+				return p
+			})
+		}
 	}
-	for n := 1; n <= total; n++ {
-		posts := site.Posts[min((n-1)*per, len(site.Posts)):min(n*per, len(site.Posts))]
-		out := strings.TrimPrefix(pageURL(n), base) + "index.html"
-		page(out, "list.html", listKey(out, posts), func() *render.Page {
-			p := b.page("index", site.Title, pageURL(n))
-			if n > 1 {
-				p.Title = fmt.Sprintf("%s (page %d of %d)", site.Title, n, total)
-			}
-			p.Posts = fulls(posts)
-			p.Pager = &render.Pager{Number: n, Total: total, First: pageURL(1), Last: pageURL(total)}
-			if n > 1 {
-				p.Pager.Prev = pageURL(n - 1)
-			}
-			if n < total {
-				p.Pager.Next = pageURL(n + 1)
-			}
-			return p
-		})
-	}
+	paginate("index", site.Title, base, site.Posts, nil)
 	cfg := &b.cfg
 	for _, list := range []struct {
 		kind, title, dir string
@@ -140,7 +152,7 @@ func (b *builder) plan() ([]*output, error) {
 		{"category", "Categories", "categories", site.Categories, cfg.Enabled("categories"), cfg.Enabled("categories")},
 	} {
 		if list.index {
-			page(list.dir+"/index.html", "terms.html", listKey(list.dir, nil), func() *render.Page {
+			page(list.dir+"/index.html", "terms.html", listKey(list.dir, nil, false), func() *render.Page {
 				p := b.page(list.dir, list.title, base+list.dir+"/")
 				p.Terms = list.terms
 				return p
@@ -150,24 +162,19 @@ func (b *builder) plan() ([]*output, error) {
 			continue
 		}
 		for _, t := range list.terms {
-			out := strings.TrimPrefix(t.URL, base) + "index.html"
-			page(out, "list.html", listKey(out, t.Posts), func() *render.Page {
-				p := b.page(list.kind, t.Name, t.URL)
-				full := *t
-				full.Posts = fulls(t.Posts)
-				p.Term, p.Posts = &full, full.Posts
+			paginate(list.kind, t.Name, t.URL, t.Posts, func(p *render.Page) {
+				p.Term = t // its Posts are meta views: body fields come only with .Posts
 				verb := map[string]string{"tag": "tagged", "category": "in"}[list.kind]
 				p.Description = fmt.Sprintf("Posts %s %s on %s", verb, t.Name, site.Title)
 				if list.kind == "tag" && cfg.Enabled("tag_feeds") {
 					p.FeedAtom, p.FeedRSS = b.feedURLs(t.URL)
 				}
-				return p
 			})
 		}
 	}
 	years := site.Years
 	if cfg.Enabled("archive") {
-		page("archive/index.html", "archive.html", listKey("archive", nil), func() *render.Page {
+		page("archive/index.html", "archive.html", listKey("archive", nil, false), func() *render.Page {
 			return b.page("archive", "Archive", base+"archive/")
 		})
 	} else {
@@ -175,7 +182,7 @@ func (b *builder) plan() ([]*output, error) {
 	}
 	for _, y := range years {
 		out := strings.TrimPrefix(y.URL, base) + "index.html"
-		page(out, "archive.html", listKey(out, y.Posts), func() *render.Page {
+		page(out, "archive.html", listKey(out, y.Posts, archiveBodies), func() *render.Page {
 			p := b.page("year", strconv.Itoa(y.Year), y.URL)
 			full := *y
 			full.Posts = fulls(y.Posts)
@@ -184,7 +191,7 @@ func (b *builder) plan() ([]*output, error) {
 		})
 	}
 	if cfg.Enabled("404") {
-		page("404.html", "404.html", listKey("404", nil), func() *render.Page {
+		page("404.html", "404.html", listKey("404", nil, false), func() *render.Page {
 			return b.page("404", "Page not found", base+"404.html")
 		})
 	}
@@ -210,7 +217,7 @@ func (b *builder) plan() ([]*output, error) {
 				continue
 			}
 			out := f.dir + kind + ".xml"
-			outs = append(outs, &output{path: out, dep: listKey(out, posts), render: func() ([]byte, error) {
+			outs = append(outs, &output{path: out, dep: listKey(out, posts, true), render: func() ([]byte, error) {
 				return b.renderFeed(kind, f.title, f.url, posts, byMeta)
 			}})
 		}
@@ -224,7 +231,7 @@ func (b *builder) plan() ([]*output, error) {
 		}
 	}
 	if cfg.Enabled("sitemap") {
-		outs = append(outs, &output{path: "sitemap.xml", dep: listKey("sitemap", nil), render: func() ([]byte, error) {
+		outs = append(outs, &output{path: "sitemap.xml", dep: listKey("sitemap", nil, false), render: func() ([]byte, error) {
 			return b.renderSitemap(pagesHTML, byMeta)
 		}})
 	}
@@ -366,10 +373,7 @@ func (b *builder) planStatic() ([]*output, error) {
 		return nil, err
 	}
 	dir := b.cfg.path(b.cfg.Build.Static)
-	srcs, err := b.discover(b.cfg.Build.Static, func(string) bool { return true })
-	if err != nil {
-		return nil, err
-	}
+	srcs := b.srcStatic
 	prefix := strings.TrimSuffix(path.Clean(b.cfg.Build.Static), "/") + "/"
 	for _, src := range srcs {
 		rel := strings.TrimPrefix(src.rel, prefix)
@@ -382,6 +386,7 @@ func (b *builder) planStatic() ([]*output, error) {
 		}
 		st := b.reuse(src)
 		if st == nil {
+			b.reads.Add(1)
 			data, err := os.ReadFile(src.abs)
 			if err != nil {
 				return nil, err

@@ -218,13 +218,32 @@ func Names() []string { return styles.Names() }
 // The style comes back with its colours made readable (see accessible).
 func lookupStyle(what, name string) (*chroma.Style, error) {
 	if s, ok := styles.Registry[strings.ToLower(name)]; ok {
-		a, err := accessible(s)
+		a, err := accessibleStyles.get(s)
 		if err != nil {
 			return nil, fmt.Errorf("highlight: %s %q: %w", what, name, err)
 		}
 		return a, nil
 	}
 	return nil, &styleError{what: what, name: name, suggest: closest(strings.ToLower(name), Names())}
+}
+
+// accessibleStyles memoizes accessible, a pure function of a registered
+// style that costs milliseconds: every build makes a Highlighter.
+var accessibleStyles styleMemo
+
+type styleMemo struct{ m sync.Map } // *chroma.Style → *styleResult
+
+type styleResult struct {
+	once  sync.Once
+	style *chroma.Style
+	err   error
+}
+
+func (m *styleMemo) get(s *chroma.Style) (*chroma.Style, error) {
+	v, _ := m.m.LoadOrStore(s, &styleResult{})
+	r := v.(*styleResult)
+	r.once.Do(func() { r.style, r.err = accessible(s) })
+	return r.style, r.err
 }
 
 // styleError reports an unknown style name, with the closest known one.

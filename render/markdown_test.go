@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -182,4 +183,39 @@ func BenchmarkRenderPost(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "posts/s")
+}
+
+func TestUsesBody(t *testing.T) {
+	t.Parallel()
+	base := `{{define "base"}}<main>{{block "main" .}}{{end}}</main>{{end}}`
+	tests := []struct {
+		name string
+		list string
+		want bool
+	}{
+		{"titles only", `{{define "main"}}{{range .Posts}}{{.Title}}{{end}}{{end}}{{template "base" .}}`, false},
+		{"summary", `{{define "main"}}{{range .Posts}}{{.Summary}}{{end}}{{end}}{{template "base" .}}`, true},
+		{"through a partial", `{{define "main"}}{{range .Posts}}{{template "partials/s.html" .}}{{end}}{{end}}{{template "base" .}}`, true},
+		{"through a variable", `{{define "main"}}{{range $p := .Posts}}{{$p.ReadingTime}}{{end}}{{end}}{{template "base" .}}`, true},
+		{"in a condition", `{{define "main"}}{{with .Post}}{{if .HasMore}}x{{end}}{{end}}{{end}}{{template "base" .}}`, true},
+		{"chain", `{{define "main"}}{{(index .Posts 0).Words}}{{end}}{{template "base" .}}`, true},
+	}
+	for _, tc := range tests {
+		fsys := fstest.MapFS{
+			"base.html":            {Data: []byte(base)},
+			"partials/s.html":      {Data: []byte(`{{.Summary}}`)},
+			"partials/unused.html": {Data: []byte(`{{.Content}}`)},
+		}
+		for _, p := range pageTemplates {
+			fsys[p] = &fstest.MapFile{Data: []byte(`{{template "base" .}}`)}
+		}
+		fsys["list.html"] = &fstest.MapFile{Data: []byte(tc.list)}
+		tmpl, err := LoadTemplates(fsys, "templates")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := tmpl.UsesBody("list.html"); got != tc.want {
+			t.Errorf("%s: UsesBody = %v, want %v", tc.name, got, tc.want)
+		}
+	}
 }

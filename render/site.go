@@ -99,7 +99,7 @@ type Page struct {
 	Post        *Post   // for post and page
 	Posts       []*Post // for lists
 	Pager       *Pager  // for index
-	Term        *Term   // for tag and category
+	Term        *Term   // for tag and category; its Posts are all the term's posts, without body fields
 	Terms       []*Term // for tags and categories
 	Year        *Year   // for year
 	FeedAtom    string  // feed URLs to advertise in <head>; empty when none

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"text/template/parse"
 	"time"
 
 	"github.com/blog-gen/blog/internal/diag"
@@ -213,4 +214,92 @@ func PlainText(h string) string {
 	s = strings.ReplaceAll(s, " .", ".")
 	s = strings.ReplaceAll(s, " ,", ",")
 	return s
+}
+
+// bodyFields are the Post fields derived from a post's body rather than its
+// front matter.
+var bodyFields = map[string]bool{"Summary": true, "Content": true, "Words": true, "ReadingTime": true, "HasMore": true}
+
+// UsesBody reports whether the page template name may show anything derived
+// from a post's body (.Summary, .Content, .Words, .ReadingTime, .HasMore),
+// directly or through the templates it calls. It looks at field names in
+// the parse trees, which is sound: a template reaches a struct field only
+// by naming it. A page that does not is unaffected by body edits, so the
+// build need not render it again for one.
+func (t *Templates) UsesBody(name string) bool {
+	tmpl, ok := t.pages[name]
+	if !ok {
+		return true
+	}
+	seen := map[string]bool{}
+	var visit func(name string) bool
+	visit = func(name string) bool {
+		if seen[name] {
+			return false
+		}
+		seen[name] = true
+		sub := tmpl.Lookup(name)
+		if sub == nil || sub.Tree == nil {
+			return false
+		}
+		return usesBody(sub.Tree.Root, visit)
+	}
+	return visit(name)
+}
+
+func usesBody(n parse.Node, call func(name string) bool) bool {
+	switch n := n.(type) {
+	case nil:
+		return false
+	case *parse.ListNode:
+		if n == nil {
+			return false
+		}
+		for _, c := range n.Nodes {
+			if usesBody(c, call) {
+				return true
+			}
+		}
+	case *parse.ActionNode:
+		return usesBody(n.Pipe, call)
+	case *parse.PipeNode:
+		if n == nil {
+			return false
+		}
+		for _, c := range n.Cmds {
+			if usesBody(c, call) {
+				return true
+			}
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			if usesBody(a, call) {
+				return true
+			}
+		}
+	case *parse.FieldNode:
+		return anyBody(n.Ident)
+	case *parse.ChainNode:
+		return anyBody(n.Field) || usesBody(n.Node, call)
+	case *parse.VariableNode:
+		return anyBody(n.Ident[1:])
+	case *parse.IfNode:
+		return usesBody(n.Pipe, call) || usesBody(n.List, call) || usesBody(n.ElseList, call)
+	case *parse.RangeNode:
+		return usesBody(n.Pipe, call) || usesBody(n.List, call) || usesBody(n.ElseList, call)
+	case *parse.WithNode:
+		return usesBody(n.Pipe, call) || usesBody(n.List, call) || usesBody(n.ElseList, call)
+	case *parse.TemplateNode:
+		return usesBody(n.Pipe, call) || call(n.Name)
+	}
+	return false
+}
+
+func anyBody(idents []string) bool {
+	for _, id := range idents {
+		if bodyFields[id] {
+			return true
+		}
+	}
+	return false
 }

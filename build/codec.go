@@ -1,0 +1,246 @@
+package build
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"io"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/blog-gen/blog/internal/diag"
+)
+
+// The state is written in a small binary format of its own rather than
+// gob: a no-op build of a 10,000-post site decodes it on every run, and gob
+// spent most of that run in reflection. Strings and byte slices are
+// length-prefixed; integers are varints; keys are 32 raw bytes. The format
+// is versioned by cacheFormat, which is written first.
+
+var errCorrupt = errors.New("corrupt cache")
+
+type encoder struct {
+	w   *bufio.Writer
+	buf [binary.MaxVarintLen64]byte
+}
+
+func (e *encoder) int(v int64) { e.w.Write(binary.AppendVarint(e.buf[:0], v)) }
+func (e *encoder) str(s string) {
+	e.int(int64(len(s)))
+	e.w.WriteString(s)
+}
+func (e *encoder) bytes(b []byte) {
+	e.int(int64(len(b)))
+	e.w.Write(b)
+}
+func (e *encoder) key(k key) { e.w.Write(k[:]) }
+func (e *encoder) bool(b bool) {
+	if b {
+		e.w.WriteByte(1)
+	} else {
+		e.w.WriteByte(0)
+	}
+}
+func (e *encoder) strs(l []string) {
+	e.int(int64(len(l)))
+	for _, s := range l {
+		e.str(s)
+	}
+}
+func (e *encoder) time(t time.Time) {
+	b, _ := t.MarshalBinary() // fails only for offsets no zone has
+	e.bytes(b)
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) int() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) n() int {
+	v := d.int()
+	if v < 0 || v > math.MaxInt32 {
+		d.err = errCorrupt
+		return 0
+	}
+	return int(v)
+}
+
+// raw returns the next n bytes, aliasing the input.
+func (d *decoder) raw(n int) []byte {
+	if d.err != nil || n > len(d.b) {
+		d.err = errCorrupt
+		return nil
+	}
+	b := d.b[:n:n]
+	d.b = d.b[n:]
+	return b
+}
+
+func (d *decoder) str() string   { return string(d.raw(d.n())) }
+func (d *decoder) bytes() []byte { return slices.Clone(d.raw(d.n())) }
+func (d *decoder) key() key {
+	var k key
+	copy(k[:], d.raw(len(k)))
+	return k
+}
+func (d *decoder) bool() bool {
+	b := d.raw(1)
+	return len(b) == 1 && b[0] == 1
+}
+
+func (d *decoder) strs() []string {
+	n := d.n()
+	if n == 0 || d.err != nil {
+		return nil
+	}
+	l := make([]string, 0, min(n, 1024))
+	for range n {
+		l = append(l, d.str())
+	}
+	return l
+}
+
+// time decodes a time and puts it back in loc when loc has its offset at
+// that instant, as time.ParseInLocation does, so a cached date prints
+// exactly as a freshly parsed one.
+func (d *decoder) time(loc *time.Location) time.Time {
+	var t time.Time
+	if b := d.raw(d.n()); d.err == nil && t.UnmarshalBinary(b) != nil {
+		d.err = errCorrupt
+	}
+	if t.IsZero() || t.Location() == time.UTC {
+		return t
+	}
+	_, off := t.Zone()
+	if _, locOff := t.In(loc).Zone(); locOff == off {
+		return t.In(loc)
+	}
+	return t
+}
+
+func encodeState(w io.Writer, st *state) error {
+	e := &encoder{w: bufio.NewWriterSize(w, 1<<16)}
+	e.str(st.Format)
+	e.key(st.Global)
+	e.str(st.Output)
+	e.int(st.Started)
+	names := make([]string, 0, len(st.Sources))
+	for n := range st.Sources {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	e.int(int64(len(names)))
+	for _, n := range names {
+		s := st.Sources[n]
+		e.str(n)
+		e.int(s.Size)
+		e.int(s.ModTime)
+		e.key(s.Hash)
+		e.key(s.Meta)
+		fm := &s.FM
+		e.str(fm.Title)
+		e.time(fm.Date)
+		e.time(fm.Updated)
+		e.str(fm.Slug)
+		e.str(fm.Permalink)
+		e.strs(fm.Tags)
+		e.strs(fm.Categories)
+		e.bool(fm.Draft)
+		e.str(fm.Summary)
+		e.str(fm.Author)
+		e.str(fm.DatePos.File)
+		e.int(int64(fm.DatePos.Line))
+		e.int(int64(fm.DatePos.Col))
+		e.bytes(s.ParamsYAML)
+		e.str(s.Summary)
+		e.int(int64(s.Words))
+		e.bool(s.HasMore)
+		e.bool(s.Rendered)
+	}
+	outs := make([]string, 0, len(st.Outputs))
+	for n := range st.Outputs {
+		outs = append(outs, n)
+	}
+	slices.Sort(outs)
+	e.int(int64(len(outs)))
+	for _, n := range outs {
+		o := st.Outputs[n]
+		e.str(n)
+		e.key(o.Dep)
+		e.key(o.Hash)
+	}
+	return e.w.Flush()
+}
+
+func decodeState(data []byte, loc *time.Location) (*state, error) {
+	d := &decoder{b: data}
+	st := &state{}
+	st.Format = d.str()
+	if d.err != nil || st.Format != cacheFormat {
+		return nil, errors.New("cache from another version")
+	}
+	st.Global = d.key()
+	st.Output = d.str()
+	st.Started = d.int()
+	n := d.n()
+	st.Sources = make(map[string]*sourceState, min(n, 1<<20))
+	for range n {
+		if d.err != nil {
+			break
+		}
+		name := d.str()
+		s := &sourceState{Size: d.int(), ModTime: d.int(), Hash: d.key(), Meta: d.key()}
+		fm := &s.FM
+		fm.Title = d.str()
+		fm.Date = d.time(loc)
+		fm.Updated = d.time(loc)
+		fm.Slug = d.str()
+		fm.Permalink = d.str()
+		fm.Tags = d.strs()
+		fm.Categories = d.strs()
+		fm.Draft = d.bool()
+		fm.Summary = d.str()
+		fm.Author = d.str()
+		fm.DatePos = diag.Pos{File: d.str(), Line: int(d.int()), Col: int(d.int())}
+		s.ParamsYAML = d.bytes()
+		if len(s.ParamsYAML) == 0 {
+			s.ParamsYAML = nil
+		}
+		s.Summary = d.str()
+		s.Words = int(d.int())
+		s.HasMore = d.bool()
+		s.Rendered = d.bool()
+		st.Sources[name] = s
+	}
+	n = d.n()
+	st.Outputs = make(map[string]outputState, min(n, 1<<20))
+	for range n {
+		if d.err != nil {
+			break
+		}
+		st.Outputs[d.str()] = outputState{Dep: d.key(), Hash: d.key()}
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	if len(d.b) != 0 {
+		return nil, errCorrupt // trailing bytes: not what we wrote
+	}
+	return st, nil
+}
+

@@ -1,0 +1,107 @@
+package build
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// The stamp lets a build with nothing to do stop after listing and
+// stat-ing the sources, without reading the cache state or any source. It
+// holds a fingerprint of everything a build starts from: the global key
+// (program, configuration, theme), the output directory, and every
+// source's path, size and time; the date at which the next future post
+// becomes due; and the counts for the summary.
+type stamp struct {
+	Fingerprint       key
+	Started           int64 // UnixNano: files changed after Started-racyWindow are not trusted
+	NextDue           int64 // UnixNano; 0 when no post is waiting for its date
+	Posts, Pages, Out int64
+}
+
+func stampPath(root string) string { return filepath.Join(root, CacheDir, "stamp") }
+
+func (b *builder) fingerprint(out string) key {
+	h := newHasher(cacheFormat, out).key(b.global)
+	for _, list := range [][]source{b.srcPosts, b.srcPages, b.srcStatic} {
+		h.str("list")
+		for _, s := range list {
+			h.str(s.rel)
+			h.buf = appendInt(h.buf, s.size)
+			h.buf = appendInt(h.buf, s.modTime)
+		}
+	}
+	return h.sum()
+}
+
+func appendInt(b []byte, v int64) []byte {
+	for i := range 8 {
+		b = append(b, byte(v>>(8*i)))
+	}
+	return b
+}
+
+// upToDate reports whether the last build's output is still right: same
+// fingerprint, no source changed too close to that build to trust its
+// time, no future post come due, no interrupted build, output present.
+func (b *builder) upToDate(out string) (Result, bool) {
+	data, err := os.ReadFile(stampPath(b.cfg.Root))
+	if err != nil {
+		return Result{}, false
+	}
+	var st stamp
+	d := &decoder{b: data}
+	if d.str() != cacheFormat {
+		return Result{}, false
+	}
+	st.Fingerprint = d.key()
+	st.Started, st.NextDue = d.int(), d.int()
+	st.Posts, st.Pages, st.Out = d.int(), d.int(), d.int()
+	if d.err != nil || len(d.b) != 0 || st.Fingerprint != b.fingerprint(out) {
+		return Result{}, false
+	}
+	if st.NextDue != 0 && !b.opts.Now().Before(time.Unix(0, st.NextDue)) {
+		return Result{}, false
+	}
+	for _, list := range [][]source{b.srcPosts, b.srcPages, b.srcStatic} {
+		for _, s := range list {
+			if s.modTime >= st.Started-int64(racyWindow) {
+				return Result{}, false
+			}
+		}
+	}
+	if _, err := os.Stat(dirtyPath(b.cfg.Root)); err == nil {
+		return Result{}, false
+	}
+	if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
+		return Result{}, false
+	}
+	return Result{Posts: int(st.Posts), Pages: int(st.Pages), Files: int(st.Out), Cached: int(st.Out)}, true
+}
+
+// writeStamp records the fingerprint of a successful build.
+func (b *builder) writeStamp(res *Result) error {
+	out, err := filepath.Abs(b.cfg.OutputDir())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	w := &encoder{w: bufio.NewWriter(&buf)}
+	w.str(cacheFormat)
+	w.key(b.fingerprint(out))
+	w.int(b.start.UnixNano())
+	var due int64
+	if !b.nextDue.IsZero() {
+		due = b.nextDue.UnixNano()
+	}
+	w.int(due)
+	w.int(int64(res.Posts))
+	w.int(int64(res.Pages))
+	w.int(int64(res.Files))
+	if err := w.w.Flush(); err != nil {
+		return err
+	}
+	return writeFileAtomic(stampPath(b.cfg.Root), buf.Bytes())
+}
