@@ -143,12 +143,12 @@ type builder struct {
 	site  *render.Site
 	base  string            // the site URL's path, with a trailing slash
 	slugs map[string]string // tag and category names to slugs
-	posts []*item // published posts, newest first
-	pages []*item // standalone pages
+	posts []*item           // published posts, newest first
+	pages []*item           // standalone pages
 
 	reads atomic.Int64 // sources read because their size or time changed
 
-	srcPosts, srcPages, srcStatic []source // what discover found
+	srcPosts, srcPages, srcStatic []source  // what discover found
 	nextDue                       time.Time // the earliest future post's date; zero if none
 
 	feedMu      sync.Mutex

@@ -243,4 +243,3 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 	}
 	return st, nil
 }
-
