@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/widget"
+)
+
+// cmdWidget runs the who's-online endpoint on its own, for production:
+// many instances may share one Redis (or Redis Cluster) behind any load
+// balancer; the site's widget.path (or widget.endpoint) points at them.
+func cmdWidget(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("widget", stderr)
+	root := fs.String("root", ".", "site root `directory` (where _config.yaml is)")
+	addr := fs.String("addr", "127.0.0.1:8090", "`host:port` to listen on")
+	redisURL := fs.String("redis", "", "Redis `URL` (default: widget.redis, else an embedded in-process Redis for a single instance)")
+	verbose := fs.Bool("v", false, "verbose: log at debug level")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: blog widget [flags]\n\n"+
+			"Runs the who's-online endpoint at widget.path, configured by the widget\n"+
+			"section of _config.yaml. The signing secret is read from the environment\n"+
+			"variable named by widget.secret_env (default BLOG_WIDGET_SECRET).\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("blog widget: unexpected arguments %q (use --root for the site directory)", rest)
+	}
+	cfg, err := build.Load(*root)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stderr, *verbose)
+	opts := widgetOptions(cfg, os.Getenv)
+	if *redisURL != "" {
+		opts.Redis = *redisURL
+	}
+	opts.Logger = logger
+	srv, err := widget.New(opts)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	prefix := strings.TrimSuffix(cfg.Widget.Path, "/")
+	if prefix == "" {
+		mux.Handle("/", srv)
+	} else {
+		mux.Handle(prefix+"/", http.StripPrefix(prefix, srv))
+		mux.Handle(prefix, http.StripPrefix(prefix, srv))
+	}
+	hs := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		// No WriteTimeout: GET /stream holds its response open.
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+	}
+	scope := "shared (Redis)"
+	if opts.Client == nil && opts.Redis == "" {
+		scope = "local (embedded Redis, one instance only)"
+	}
+	fmt.Fprintf(stdout, "who's online: serving http://%s%s/ for site %q, %s\n", ln.Addr(), prefix, opts.Site, scope)
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	// Close the endpoint first: that ends open streams, which Shutdown
+	// would otherwise wait for.
+	srv.Close()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	<-errc
+	return nil
+}
+
+// widgetOptions translates the site configuration into the endpoint's
+// options; `blog widget` and `blog serve` both use it. getenv reads the
+// signing secret (os.Getenv in production).
+func widgetOptions(cfg build.Config, getenv func(string) string) widget.Options {
+	w := cfg.Widget
+	o := widget.Options{
+		Redis:     w.Redis,
+		Site:      w.Site,
+		Strategy:  w.Strategy,
+		Window:    w.Window,
+		Heartbeat: w.Heartbeat,
+		NoGuests:  !w.Guests,
+		RecordGPC: !w.RespectGPC,
+		Origins:   w.Origins,
+		Stream:    w.Stream,
+	}
+	site, _ := url.Parse(cfg.Site.URL)
+	if o.Site == "" && site != nil {
+		o.Site = site.Host
+	}
+	if len(o.Origins) == 0 && site != nil && site.Scheme != "" && site.Host != "" {
+		o.Origins = []string{site.Scheme + "://" + site.Host}
+	}
+	if w.SecretEnv != "" {
+		if s := getenv(w.SecretEnv); s != "" {
+			o.Secret = []byte(s)
+		}
+	}
+	return o
+}
+
+// newWidget makes the endpoint `blog serve` mounts at widget.path (the
+// caller strips the prefix). redisURL, when set, overrides widget.redis.
+// With the widget disabled it returns a handler that answers 404, so the
+// sidebar hides itself, and starts nothing.
+func newWidget(cfg build.Config, redisURL string, logger *slog.Logger) (http.Handler, io.Closer, error) {
+	if !cfg.Widget.Enabled {
+		return http.NotFoundHandler(), nopCloser{}, nil
+	}
+	opts := widgetOptions(cfg, os.Getenv)
+	if redisURL != "" {
+		opts.Redis = redisURL
+	}
+	opts.Logger = logger
+	srv, err := widget.New(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return srv, srv, nil
+}
+
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/widget"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestWidgetOptions(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"BLOG_WIDGET_SECRET": "s3cret", "OTHER": "other"}
+	getenv := func(k string) string { return env[k] }
+	tests := []struct {
+		name string
+		edit func(*build.Config)
+		want widget.Options
+	}{
+		{
+			name: "defaults",
+			edit: func(*build.Config) {},
+			want: widget.Options{Site: "localhost:4000", Strategy: "zset", Window: 5 * time.Minute, Heartbeat: time.Minute,
+				Origins: []string{"http://localhost:4000"}, Secret: []byte("s3cret")},
+		},
+		{
+			name: "everything set",
+			edit: func(c *build.Config) {
+				c.Site.URL = "https://blog.example/"
+				c.Widget = build.WidgetConfig{Enabled: true, Path: "/_online", Redis: "redis://r:6379/0", Strategy: "sets",
+					Window: time.Minute, Heartbeat: 20 * time.Second, Guests: false, Origins: []string{"https://a.example"},
+					SecretEnv: "OTHER", Site: "ns", Stream: true, RespectGPC: false}
+			},
+			want: widget.Options{Redis: "redis://r:6379/0", Site: "ns", Strategy: "sets", Window: time.Minute, Heartbeat: 20 * time.Second,
+				NoGuests: true, RecordGPC: true, Origins: []string{"https://a.example"}, Secret: []byte("other"), Stream: true},
+		},
+		{
+			name: "no secret in env",
+			edit: func(c *build.Config) { c.Widget.SecretEnv = "UNSET" },
+			want: widget.Options{Site: "localhost:4000", Strategy: "zset", Window: 5 * time.Minute, Heartbeat: time.Minute,
+				Origins: []string{"http://localhost:4000"}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := build.DefaultConfig()
+			tc.edit(&cfg)
+			got := widgetOptions(cfg, getenv)
+			if d := cmp.Diff(tc.want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(widget.Options{}, "Client", "Logger", "Now")); d != "" {
+				t.Errorf("widgetOptions (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestCmdWidgetBadFlag(t *testing.T) {
+	t.Parallel()
+	var stderr bytes.Buffer
+	if err := cmdWidget(t.Context(), []string{"--nope"}, &bytes.Buffer{}, &stderr); err == nil {
+		t.Errorf("cmdWidget(--nope) = nil, want an error")
+	}
+}
+
+func TestCmdWidgetNoSite(t *testing.T) {
+	t.Parallel()
+	if err := cmdWidget(t.Context(), []string{"--root", t.TempDir()}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+		t.Errorf("cmdWidget in an empty directory = nil, want an error")
+	}
+}
+
+// widgetTestBuffer is a bytes.Buffer safe to read while a command writes it.
+type widgetTestBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *widgetTestBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *widgetTestBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func TestCmdWidgetServes(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "_config.yaml"), []byte("widget:\n  path: /_who\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	var stdout, stderr widgetTestBuffer
+	done := make(chan error, 1)
+	go func() { done <- cmdWidget(ctx, []string{"--root", root, "--addr", "127.0.0.1:0"}, &stdout, &stderr) }()
+	re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/_who/`)
+	var base string
+	for i := 0; base == ""; i++ {
+		if m := re.FindStringSubmatch(stdout.String()); m != nil {
+			base = "http://" + m[1] + "/_who"
+		}
+		if i == 200 {
+			t.Fatalf("no listening line; stdout %q stderr %q", stdout.String(), stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap widget.Snapshot
+	json.NewDecoder(resp.Body).Decode(&snap)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || snap.Scope != "local" || !snap.Available {
+		t.Errorf("GET /_who/ = %d %+v, want 200, local, available", resp.StatusCode, snap)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("cmdWidget after cancel = %v, want nil", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("cmdWidget did not stop after cancel")
+	}
+}

@@ -1,0 +1,64 @@
+// Package widget is the "who's online" presence endpoint: it records which
+// readers are on a blog right now, in Redis, and serves the sidebar widget
+// that shows them.
+//
+// A [Server] is an [net/http.Handler] (mount it with [net/http.StripPrefix]
+// at the site's widget path, "/_online" by default) serving:
+//
+//	POST /hit        the page's beacon (text/plain JSON {"path", "token"}) → 204
+//	GET  /           the [Snapshot] JSON, ?path=/post/ for one page's readers
+//	GET  /stream     Server-Sent Events of the snapshot (Options.Stream)
+//	GET  /widget.js  the embedded script that renders [data-whos-online]
+//	POST /report     a named report from the host site's server (bearer secret)
+//	GET  /healthz    store status ([Health])
+//
+// # Storage
+//
+// Presence lives in Redis under keys that share one hash tag per site, so
+// they work on Redis Cluster: wo:{SITE}:u (named readers), wo:{SITE}:g
+// (guests), wo:{SITE}:p:PATH (one page's readers), wo:{SITE}:pages (the
+// page index), wo:{SITE}:k:YYYYMMDD (the day's guest-hash key) and, for
+// the "sets" strategy, the :cur/:old pairs and wo:{SITE}:tick. Every key
+// has a TTL and every population a size cap. The default "zset" strategy
+// keeps one sorted set per population scored by last-seen milliseconds (an
+// exact sliding window); "sets" is the seed design (SADD to current, a
+// periodic RENAME to old, SUNION to read). Hits are coalesced in memory and
+// written about once a second in one transaction, so Redis load follows
+// distinct readers, not requests; snapshots are read at most once per
+// Options.Refresh per instance. With no Redis configured, the Server runs
+// an embedded miniredis and advances its clock itself; snapshots then say
+// scope "local".
+//
+// # Identities
+//
+// Named readers come only from a token signed with the shared secret
+// ([SignToken]: "NAME|EXPIRY|hex(HMAC-SHA256(secret, NAME|EXPIRY))"), sent in
+// the widget's data-token attribute or a percent-encoded "wo_token" cookie,
+// from POST /report with "Authorization: Bearer SECRET", or from
+// [Middleware] in a Go host site. Guests are an HMAC of (site, address,
+// user agent) under a random key that changes every day: never the raw
+// address. Crawlers, prefetches and readers sending Sec-GPC or DNT are not
+// recorded (see Options.RecordGPC).
+//
+// # Failure
+//
+// Redis calls have short deadlines behind a circuit breaker. When Redis is
+// down, hits still answer 204 (and are dropped and counted), snapshots are
+// served from memory marked stale and, after Options.StaleFor, as
+// unavailable (widget.js then hides itself); everything recovers on its
+// own.
+//
+// # Example
+//
+//	srv, err := widget.New(widget.Options{
+//		Redis:   "redis://localhost:6379/0",
+//		Site:    "blog.example",
+//		Origins: []string{"https://blog.example"},
+//		Secret:  []byte(os.Getenv("BLOG_WIDGET_SECRET")),
+//	})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	defer srv.Close()
+//	http.Handle("/_online/", http.StripPrefix("/_online", srv))
+package widget

@@ -1,0 +1,136 @@
+// widget.js: the "who's online" sidebar widget. Served by the blog's
+// presence endpoint (GET /_online/widget.js); mounts into every element
+// with a data-whos-online attribute:
+//
+//   <section class="whos-online" data-whos-online data-endpoint="/_online"
+//            data-heartbeat="60" data-stream="false" hidden>…</section>
+//
+// It beacons the page path (navigator.sendBeacon, text/plain JSON, so no
+// CORS preflight) on load, when the page becomes visible and every
+// heartbeat while visible; one tab per browser beats for a page. It shows
+// the snapshot in three fixed lines using textContent only, removes
+// `hidden` once a snapshot arrives and sets it again when the endpoint is
+// unreachable, rather than showing "0 online".
+(function () {
+  "use strict";
+  var roots = document.querySelectorAll("[data-whos-online]");
+  if (!roots.length) return;
+  var root = roots[0];
+  var base = (root.getAttribute("data-endpoint") || "/_online").replace(/\/+$/, "");
+  var heartbeat = (parseFloat(root.getAttribute("data-heartbeat")) || 60) * 1000;
+  var poll = (parseFloat(root.getAttribute("data-poll")) || 0) * 1000;
+  var stream = root.getAttribute("data-stream") === "true" && typeof EventSource === "function";
+  var token = root.getAttribute("data-token") || "";
+  var path = location.pathname;
+  var store = null;
+  try { store = window.localStorage; } catch (e) { /* storage disabled */ }
+
+  // Three fixed lines per root, made once: updates only change their text,
+  // so the box never changes height.
+  var views = [];
+  for (var i = 0; i < roots.length; i++) {
+    var body = roots[i].querySelector(".whos-online-body") || roots[i];
+    var lines = [];
+    for (var j = 0; j < 3; j++) {
+      var p = document.createElement("p");
+      p.className = "whos-online-line";
+      p.style.margin = "0";
+      p.style.whiteSpace = "nowrap";
+      p.style.overflow = "hidden";
+      p.style.textOverflow = "ellipsis";
+      p.textContent = "\u00a0";
+      body.appendChild(p);
+      lines.push(p);
+    }
+    views.push({ root: roots[i], lines: lines });
+  }
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  function show(s) {
+    if (!s || !s.available) { hide(); return; }
+    if (!poll && s.poll) poll = s.poll * 1000;
+    var names = (s.names || []).join(", ");
+    var more = s.named - (s.names || []).length;
+    if (more > 0) names += " +" + more;
+    var who = names;
+    if (s.guests > 0) who = (who ? who + " and " : "") + plural(s.guests, "guest", "guests");
+    var text = [
+      plural(s.total, "reader", "readers") + " online",
+      who || "\u00a0",
+      plural(s.page, "reader", "readers") + " on this page"
+    ];
+    for (var i = 0; i < views.length; i++) {
+      var v = views[i];
+      for (var j = 0; j < 3; j++) {
+        if (v.lines[j].textContent !== text[j]) v.lines[j].textContent = text[j];
+      }
+      v.root.classList.toggle("whos-online-stale", !!s.stale);
+      v.root.setAttribute("data-online", String(s.total));
+      v.root.setAttribute("data-page", String(s.page));
+      v.root.hidden = false;
+    }
+  }
+
+  function hide() {
+    for (var i = 0; i < views.length; i++) views[i].root.hidden = true;
+  }
+
+  function visible() { return document.visibilityState !== "hidden"; }
+
+  // beat reports this page, unless another tab of this browser did so for
+  // the same page within half a heartbeat (when force is false).
+  function beat(force) {
+    var key = "wo-beat:" + path, now = Date.now();
+    if (store && !force) {
+      var last = parseInt(store.getItem(key), 10) || 0;
+      if (now - last < heartbeat / 2) return;
+    }
+    if (store) { try { store.setItem(key, String(now)); } catch (e) { /* full */ } }
+    var data = JSON.stringify(token ? { path: path, token: token } : { path: path });
+    var url = base + "/hit";
+    var sent = false;
+    try { sent = navigator.sendBeacon && navigator.sendBeacon(url, data); } catch (e) { sent = false; }
+    if (!sent && window.fetch) {
+      fetch(url, { method: "POST", body: data, keepalive: true, credentials: "include",
+                   headers: { "Content-Type": "text/plain" } }).catch(function () {});
+    }
+  }
+
+  var pollTimer = 0;
+  function fetchSnapshot() {
+    clearTimeout(pollTimer);
+    if (!visible()) return;
+    fetch(base + "/?path=" + encodeURIComponent(path), { cache: "no-cache", credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(show, hide)
+      .then(schedule, schedule);
+  }
+  function schedule() {
+    clearTimeout(pollTimer);
+    pollTimer = setTimeout(fetchSnapshot, poll || 15000);
+  }
+
+  function listen() {
+    var es = new EventSource(base + "/stream?path=" + encodeURIComponent(path));
+    es.onmessage = function (e) {
+      try { show(JSON.parse(e.data)); } catch (err) { hide(); }
+    };
+    es.onerror = hide; // EventSource reconnects by itself
+  }
+
+  beat(true);
+  setInterval(function () { if (visible()) beat(false); }, heartbeat);
+  document.addEventListener("visibilitychange", function () {
+    if (!visible()) return;
+    beat(true);
+    if (!stream) fetchSnapshot();
+  });
+  if (stream) {
+    listen();
+  } else {
+    // The first snapshot waits a moment, so it includes this reader's hit
+    // (hits are flushed to the store about once a second).
+    pollTimer = setTimeout(fetchSnapshot, 1200);
+  }
+})();
