@@ -42,6 +42,10 @@ type Options struct {
 	HookOutput io.Writer
 	// Full ignores the incremental cache and rebuilds everything.
 	Full bool
+	// CacheDir is where the incremental cache lives. A build into another
+	// output (a deploy's) keeps its own cache, so neither spoils the
+	// other's. Default: CacheDir under the site root.
+	CacheDir string
 	// NoCache neither reads nor writes the cache in CacheDir (for builds
 	// into another output, such as a deploy's). It implies Full.
 	NoCache bool
@@ -108,7 +112,10 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	if err := runHooks(ctx, &cfg, "pre_build", cfg.Build.Hooks.PreBuild, opts.HookOutput); err != nil {
 		return Result{}, err
 	}
-	b := &builder{cfg: cfg, opts: opts, loc: cfg.Location(), start: start}
+	b := &builder{cfg: cfg, opts: opts, loc: cfg.Location(), start: start, cacheDir: opts.CacheDir}
+	if b.cacheDir == "" {
+		b.cacheDir = filepath.Join(cfg.Root, CacheDir)
+	}
 	res, err := b.run(ctx)
 	if b.codes != nil {
 		b.codes.close()
@@ -130,6 +137,8 @@ type builder struct {
 	opts  Options
 	loc   *time.Location
 	start time.Time
+
+	cacheDir string
 
 	md     *render.Markdown
 	tmpl   *render.Templates
@@ -186,7 +195,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	}
 	var code render.CodeHighlighter = b.hl
 	if !b.opts.NoCache {
-		b.codes = newCodeCache(b.hl, b.hl.Key(), cfg.Root)
+		b.codes = newCodeCache(b.hl, b.hl.Key(), b.cacheDir)
 		code = b.codes
 	}
 	b.md = render.NewMarkdown(render.MarkdownOptions{
@@ -207,7 +216,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		return Result{}, err
 	}
 	if !b.opts.NoCache {
-		unlock, err := lockSite(ctx, cfg.Root)
+		unlock, err := lockSite(ctx, b.cacheDir)
 		if err != nil {
 			return Result{}, fmt.Errorf("lock: %w", err)
 		}
@@ -226,7 +235,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	if b.opts.NoCache {
 		reason = "no cache"
 	} else if !b.opts.Full {
-		b.old, reason = loadState(cfg.Root, b.global, out, b.loc)
+		b.old, reason = loadState(b.cacheDir, b.global, out, b.loc)
 	}
 	if !b.opts.NoCache {
 		// Holding the site's lock, any staging directory next to the
@@ -281,14 +290,13 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 // mark brackets the moment the output and the cache disagree, so a build
 // killed inside it is followed by a full one.
 func (b *builder) commit(w *staging, removed []string, res *Result) error {
-	root := b.cfg.Root
 	if b.old != nil && res.Written == 0 && res.Unchanged == 0 && len(removed) == 0 && !b.sourcesChanged() {
 		// A no-op build: the output and the cache are already right.
 		w.discard()
 		return b.writeStamp(res)
 	}
 	if !b.opts.NoCache {
-		if err := writeFileAtomic(dirtyPath(root), nil); err != nil {
+		if err := writeFileAtomic(dirtyPath(b.cacheDir), nil); err != nil {
 			return err
 		}
 	}
@@ -305,10 +313,10 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 		b.opts.Logger.Warn("code cache not saved", "err", err)
 	}
 	b.next.Started = b.start.UnixNano()
-	if err := b.next.save(root); err != nil {
+	if err := b.next.save(b.cacheDir); err != nil {
 		return err
 	}
-	if err := os.Remove(dirtyPath(root)); err != nil {
+	if err := os.Remove(dirtyPath(b.cacheDir)); err != nil {
 		return err
 	}
 	return b.writeStamp(res)

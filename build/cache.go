@@ -21,7 +21,8 @@ import (
 	"github.com/blog-gen/blog/render"
 )
 
-// The incremental cache lives in CacheDir under the site root:
+// The incremental cache lives in CacheDir under the site root (or in
+// Options.CacheDir):
 //
 //	state      what the last successful build read and wrote (gob)
 //	code.pack  highlighted code blocks, back to back
@@ -106,17 +107,17 @@ type outputState struct {
 	Hash key
 }
 
-func statePath(root string) string { return filepath.Join(root, CacheDir, "state") }
-func dirtyPath(root string) string { return filepath.Join(root, CacheDir, "dirty") }
+func statePath(dir string) string { return filepath.Join(dir, "state") }
+func dirtyPath(dir string) string { return filepath.Join(dir, "dirty") }
 
-// loadState reads the cache of the site at root. It returns nil, with the
+// loadState reads the cache in dir. It returns nil, with the
 // reason, when there is no usable cache; a nil state means a full build.
 // Dates are restored in loc, the site's time zone.
-func loadState(root string, global key, output string, loc *time.Location) (*state, string) {
-	if _, err := os.Stat(dirtyPath(root)); err == nil {
+func loadState(dir string, global key, output string, loc *time.Location) (*state, string) {
+	if _, err := os.Stat(dirtyPath(dir)); err == nil {
 		return nil, "the last build was interrupted"
 	}
-	data, err := os.ReadFile(statePath(root))
+	data, err := os.ReadFile(statePath(dir))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, "no cache"
@@ -146,7 +147,7 @@ func loadState(root string, global key, output string, loc *time.Location) (*sta
 }
 
 // save writes st atomically.
-func (st *state) save(root string) error {
+func (st *state) save(dir string) error {
 	for _, s := range st.Sources {
 		s.ParamsYAML = nil
 		if len(s.FM.Params) > 0 {
@@ -161,7 +162,7 @@ func (st *state) save(root string) error {
 	if err := encodeState(&buf, st); err != nil {
 		return err
 	}
-	return writeFileAtomic(statePath(root), buf.Bytes())
+	return writeFileAtomic(statePath(dir), buf.Bytes())
 }
 
 // writeFileAtomic writes data to name through a temporary file and a
@@ -228,8 +229,8 @@ type span struct {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-func newCodeCache(h render.CodeHighlighter, hkey, root string) *codeCache {
-	return &codeCache{h: h, hkey: hkey, dir: filepath.Join(root, CacheDir), index: map[key]span{}, used: map[key]bool{}}
+func newCodeCache(h render.CodeHighlighter, hkey, dir string) *codeCache {
+	return &codeCache{h: h, hkey: hkey, dir: dir, index: map[key]span{}, used: map[key]bool{}}
 }
 
 // open loads the index on first use; a bad index or pack starts empty.

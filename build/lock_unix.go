@@ -15,8 +15,7 @@ import (
 // directory), waiting while another build of the same site holds it. The
 // lock is what makes the cache and the staging debris of a dead build safe
 // to touch; the kernel drops it when the process dies.
-func lockSite(ctx context.Context, root string) (unlock func(), err error) {
-	dir := filepath.Join(root, CacheDir)
+func lockSite(ctx context.Context, dir string) (unlock func(), err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ type stamp struct {
 	Posts, Pages, Out int64
 }
 
-func stampPath(root string) string { return filepath.Join(root, CacheDir, "stamp") }
+func stampPath(dir string) string { return filepath.Join(dir, "stamp") }
 
 func (b *builder) fingerprint(out string) key {
 	h := newHasher(cacheFormat, out).key(b.global)
@@ -47,7 +47,7 @@ func appendInt(b []byte, v int64) []byte {
 // fingerprint, no source changed too close to that build to trust its
 // time, no future post come due, no interrupted build, output present.
 func (b *builder) upToDate(out string) (Result, bool) {
-	data, err := os.ReadFile(stampPath(b.cfg.Root))
+	data, err := os.ReadFile(stampPath(b.cacheDir))
 	if err != nil {
 		return Result{}, false
 	}
@@ -72,7 +72,7 @@ func (b *builder) upToDate(out string) (Result, bool) {
 			}
 		}
 	}
-	if _, err := os.Stat(dirtyPath(b.cfg.Root)); err == nil {
+	if _, err := os.Stat(dirtyPath(b.cacheDir)); err == nil {
 		return Result{}, false
 	}
 	if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
@@ -103,5 +103,5 @@ func (b *builder) writeStamp(res *Result) error {
 	if err := w.w.Flush(); err != nil {
 		return err
 	}
-	return writeFileAtomic(stampPath(b.cfg.Root), buf.Bytes())
+	return writeFileAtomic(stampPath(b.cacheDir), buf.Bytes())
 }
