@@ -1,8 +1,3 @@
-// Package diag holds positioned errors: an error in a site source file
-// printed as file:line:col: message, the form editors and CI matchers
-// jump to.
-//
-// It is a leaf: every package of the module may import it.
 package diag
 
 import (

@@ -1,0 +1,28 @@
+// Package build turns a site directory into a static site: it reads the
+// configuration, runs hooks, discovers posts, pages and static files,
+// renders them with package render, and writes the output atomically.
+//
+// # Configuration
+//
+// [Load] reads _config.yaml over [DefaultConfig] into a [Config]; unknown
+// keys and bad values are [diag.Error]s located at their line and column,
+// with a "did you mean" for a misspelt key.
+//
+// # Building
+//
+// [Run] builds the site. With a usable cache (see [CacheDir]) the build is
+// incremental: sources whose size and time did not change are not read,
+// outputs whose inputs did not change are not rendered, and files whose
+// bytes did not change are not written. Otherwise it renders everything
+// into a temporary directory swapped in at the end. Either way a failed
+// build leaves the previous output as it was.
+//
+//	cfg, err := build.Load(".")
+//	if err != nil {
+//		return err // one file:line:col error per line
+//	}
+//	res, err := build.Run(ctx, cfg, build.Options{})
+//	fmt.Println(res) // 6 posts, 0 pages: 3 files written, …
+//
+// [diag.Error]: github.com/blog-gen/blog/internal/diag.Error
+package build

@@ -1,0 +1,7 @@
+// Package diag holds positioned errors: an [Error] in a site source file
+// prints as file:line:col: message, the form editors and CI matchers jump
+// to. A [List] collects up to [MaxErrors] of them and sorts them by
+// position. [FromYAML] turns a YAML library error into an Error.
+//
+// It is a leaf: every package of the module may import it.
+package diag
