@@ -119,6 +119,7 @@ type WidgetConfig struct {
 	Site       string        `yaml:"site"`        // Redis key namespace; default: the site URL's host
 	Stream     bool          `yaml:"stream"`      // push updates with Server-Sent Events instead of polling; default false
 	RespectGPC bool          `yaml:"respect_gpc"` // do not record readers sending Sec-GPC: 1 or DNT: 1; default true
+	TrustProxy bool          `yaml:"trust_proxy"` // take the reader's address from X-Forwarded-For (behind a reverse proxy); default false
 }
 
 // DeployConfig says where `blog deploy` publishes.

@@ -106,15 +106,16 @@ func cmdWidget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func widgetOptions(cfg build.Config, getenv func(string) string) widget.Options {
 	w := cfg.Widget
 	o := widget.Options{
-		Redis:     w.Redis,
-		Site:      w.Site,
-		Strategy:  w.Strategy,
-		Window:    w.Window,
-		Heartbeat: w.Heartbeat,
-		NoGuests:  !w.Guests,
-		RecordGPC: !w.RespectGPC,
-		Origins:   w.Origins,
-		Stream:    w.Stream,
+		Redis:      w.Redis,
+		Site:       w.Site,
+		Strategy:   w.Strategy,
+		Window:     w.Window,
+		Heartbeat:  w.Heartbeat,
+		NoGuests:   !w.Guests,
+		RecordGPC:  !w.RespectGPC,
+		TrustProxy: w.TrustProxy,
+		Origins:    w.Origins,
+		Stream:     w.Stream,
 	}
 	site, _ := url.Parse(cfg.Site.URL)
 	if o.Site == "" && site != nil {

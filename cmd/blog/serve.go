@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/serve"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+	fs := newFlagSet("serve", stderr)
+	var f siteFlags
+	f.register(fs)
+	addr := fs.String("addr", "127.0.0.1:4000", "`host:port` to listen on; port 0 picks a free port")
+	redisURL := fs.String("redis", "", "Redis `URL` for the who's-online widget (default: widget.redis, else an embedded in-process Redis)")
+	open := fs.Bool("open", false, "open the site in the default browser")
+	public := fs.Bool("public", false, "allow a non-loopback --addr: the dev server is then reachable from the network")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: blog serve [flags] [site directory]\n\n"+
+			"Builds the site (default: the current directory), serves it on localhost, and\n"+
+			"rebuilds and reloads open pages when a post, page, template, static file or\n"+
+			"_config.yaml changes. Build errors are printed and shown over the page; the\n"+
+			"last good site keeps being served. The who's-online endpoint is served at\n"+
+			"widget.path, backed by --redis or widget.redis, else by an embedded Redis.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	root, err := siteRoot(rest, "serve")
+	if err != nil {
+		return err
+	}
+	loopback, err := loopbackAddr(*addr)
+	if err != nil {
+		return err
+	}
+	if !loopback && !*public {
+		return usagef("blog serve: --addr %s is not a loopback address: add --public to serve it to the network", *addr)
+	}
+	cfg, err := f.loadSite(root)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stderr, f.verbose)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("%w (is another blog serve running? --addr 127.0.0.1:0 picks a free port)", err)
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		if !*public {
+			ln.Close()
+			return usagef("blog serve: --addr %s listens on %s, not a loopback address: add --public to serve it to the network", *addr, tcp.IP)
+		}
+		fmt.Fprintf(stderr, "warning: listening on %s, reachable from the network: anyone who can reach it can read the site, drafts included\n", ln.Addr())
+	}
+
+	presence, closer, err := newWidget(cfg, *redisURL, logger)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("widget: %w", err)
+	}
+	defer func() {
+		if cerr := closer.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("widget: %w", cerr))
+		}
+	}()
+
+	var (
+		wg   sync.WaitGroup // the browser opener
+		url  string
+		srv  *serve.Server
+		once sync.Once
+	)
+	defer wg.Wait()
+	report := func(ev serve.Event) {
+		now := time.Now().Format("15:04:05")
+		if ev.Err != nil {
+			what := "rebuild"
+			if ev.Seq == 1 {
+				what = "build"
+			}
+			fmt.Fprintf(stderr, "%s %s failed; still serving the last good site:\n", now, what)
+			for _, line := range errorLines(ev.Err) {
+				fmt.Fprintln(stderr, line)
+			}
+		} else if ev.Seq == 1 {
+			fmt.Fprintf(stdout, "built %d posts, %d pages in %s\n", ev.Result.Posts, ev.Result.Pages, ev.Elapsed.Round(time.Millisecond))
+		} else {
+			fmt.Fprintf(stdout, "%s rebuilt in %s, %d written: %s\n", now, ev.Elapsed.Round(time.Millisecond), ev.Result.Written, summarize(ev.Changed))
+		}
+		once.Do(func() {
+			fmt.Fprintf(stdout, "serving %s (Ctrl-C to stop)\n", url)
+			if *open {
+				wg.Go(func() {
+					if err := openBrowser(ctx, url); err != nil {
+						fmt.Fprintf(stderr, "warning: cannot open a browser: %v\n", err)
+					}
+				})
+			}
+		})
+	}
+	srv, err = serve.New(cfg, serve.Options{
+		Build:   build.Options{Logger: logger, HookOutput: stderr},
+		Logger:  logger,
+		Widget:  presence,
+		OnBuild: report,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	url = srv.URL(ln.Addr())
+	return srv.Serve(ctx, ln)
+}
+
+// loopbackAddr reports whether host:port names a loopback address.
+// localhost counts; other host names and an empty host (every interface)
+// do not.
+func loopbackAddr(addr string) (bool, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, usagef("blog serve: bad --addr %q: want host:port such as 127.0.0.1:4000", addr)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true, nil
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback(), nil
+}
+
+// summarize names the changes behind a rebuild, at most three.
+func summarize(changed []string) string {
+	const most = 3
+	if len(changed) <= most {
+		return strings.Join(changed, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(changed[:most], ", "), len(changed)-most)
+}
+
+// openBrowser opens url in the desktop's default browser.
+func openBrowser(ctx context.Context, url string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.CommandContext(ctx, "open", url)
+	case "windows":
+		cmd = exec.CommandContext(ctx, "rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.CommandContext(ctx, "xdg-open", url)
+	}
+	cmd.WaitDelay = time.Second
+	return cmd.Run()
+}
