@@ -2,6 +2,8 @@ package widget
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -35,6 +37,52 @@ func BenchmarkPresenceHeartbeat(b *testing.B) {
 	s.flush(b.Context())
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 }
+
+// BenchmarkHitHandler measures the handler alone, what POST /hit costs
+// beyond the HTTP server: 10,000 distinct readers on 50 pages, requests
+// and response writer reused, no flushing (the batch only coalesces).
+func BenchmarkHitHandler(b *testing.B) {
+	s, _, _ := miniServer(b, Options{HitRate: -1})
+	const readers = 10_000
+	type hit struct {
+		r    *http.Request
+		body *strings.Reader
+	}
+	hits := make([]hit, readers)
+	for i := range hits {
+		body := fmt.Sprintf(`{"path":"/2030/05/post-%d/"}`, i%50)
+		r := httptest.NewRequest("POST", "/hit", nil)
+		r.RemoteAddr = "192.0.2.1:1"
+		r.Header.Set("User-Agent", fmt.Sprintf("Mozilla/5.0 (X11; Linux x86_64) bench-reader-%d", i))
+		r.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+		hits[i] = hit{r, strings.NewReader(body)}
+	}
+	w := &nopWriter{h: http.Header{}}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		h := hits[i%readers]
+		h.body.Seek(0, io.SeekStart)
+		h.r.Body = io.NopCloser(h.body)
+		clear(w.h)
+		w.code = 0
+		s.ServeHTTP(w, h.r)
+		if w.code != 204 {
+			b.Fatalf("POST /hit = %d", w.code)
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+}
+
+type nopWriter struct {
+	h    http.Header
+	code int
+}
+
+func (w *nopWriter) Header() http.Header         { return w.h }
+func (w *nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *nopWriter) WriteHeader(code int)        { w.code = code }
 
 // BenchmarkFlush measures writing one coalesced second of 10,000 distinct
 // readers over 50 pages to miniredis.

@@ -6,11 +6,15 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"hash"
+	"hash/maphash"
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -104,6 +108,98 @@ func guestID(dayKey []byte, site, addr, ua string) string {
 	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:16])
 }
 
+// guestIDLen is the length of a guest identity: 16 bytes in base64url.
+const guestIDLen = 22
+
+// guestHasher computes guest members, "g:" + [guestID], for one day's key.
+// HMACs are recycled rather than made per hit, and results are cached per
+// (site, address, user agent) under a 128-bit keyed hash (maphash, with
+// seeds of its own): the cache holds no address, only what the pending
+// batch holds anyway. A guestHasher belongs to one day's key, so the cache
+// goes with the key: a new day starts an empty one. It is bounded: a shard
+// that fills up is emptied.
+type guestHasher struct {
+	pool   sync.Pool // of *guestHash
+	seeds  [2]maphash.Seed
+	shards [guestShards]guestShard
+}
+
+type guestHash struct {
+	h   hash.Hash
+	msg []byte
+	sum []byte
+}
+
+const (
+	guestShards   = 16
+	guestShardMax = 4096 // members per shard: 65,536 in all, a few MB
+)
+
+type guestShard struct {
+	mu sync.Mutex
+	m  map[[2]uint64]string
+	_  [40]byte // keep shards' locks on separate cache lines
+}
+
+func newGuestHasher(dayKey []byte) *guestHasher {
+	key := slices.Clone(dayKey)
+	g := &guestHasher{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	g.pool.New = func() any {
+		return &guestHash{h: hmac.New(sha256.New, key), msg: make([]byte, 0, 256), sum: make([]byte, 0, sha256.Size)}
+	}
+	return g
+}
+
+// member returns "g:" + guestID(dayKey, site, addr, ua).
+func (g *guestHasher) member(site, addr, ua string) string {
+	var buf [512]byte
+	n := len(site) + len(addr) + len(ua) + 2
+	if n > len(buf) {
+		return g.compute(site, addr, ua)
+	}
+	msg := append(append(append(append(append(buf[:0], site...), 0), addr...), 0), ua...)
+	k := [2]uint64{maphash.Bytes(g.seeds[0], msg), maphash.Bytes(g.seeds[1], msg)}
+	sh := &g.shards[k[0]%guestShards]
+	sh.mu.Lock()
+	m, ok := sh.m[k]
+	sh.mu.Unlock()
+	if ok {
+		return m
+	}
+	m = g.compute(site, addr, ua)
+	sh.mu.Lock()
+	if sh.m == nil || len(sh.m) >= guestShardMax {
+		sh.m = make(map[[2]uint64]string, min(2*len(sh.m), guestShardMax))
+	}
+	sh.m[k] = m
+	sh.mu.Unlock()
+	return m
+}
+
+// compute returns "g:" + guestID(dayKey, site, addr, ua), in one
+// allocation.
+func (g *guestHasher) compute(site, addr, ua string) string {
+	gh := g.pool.Get().(*guestHash)
+	msg := append(gh.msg[:0], site...)
+	msg = append(msg, 0)
+	msg = append(msg, addr...)
+	msg = append(msg, 0)
+	msg = append(msg, ua...)
+	gh.h.Reset()
+	gh.h.Write(msg)
+	sum := gh.h.Sum(gh.sum[:0])
+	var out [2 + guestIDLen]byte
+	n := copy(out[:], "g:")
+	base64.RawURLEncoding.Encode(out[n:], sum[:16])
+	id := string(out[:])
+	clear(msg) // the message holds the raw address
+	if cap(msg) <= 4<<10 {
+		gh.msg, gh.sum = msg[:0], sum[:0]
+		g.pool.Put(gh)
+	}
+	return id
+}
+
 // clientAddr returns the client's address for identity and rate limiting:
 // the IP of RemoteAddr, or of the last X-Forwarded-For entry when the
 // proxy is trusted. IPv6 addresses are cut to their /64, which privacy
@@ -126,6 +222,9 @@ func clientAddr(r *http.Request, trustProxy bool) string {
 	if err != nil {
 		return s
 	}
+	if ip.Is4() {
+		return s // ParseAddr takes only the canonical dotted quad: s == ip.String()
+	}
 	ip = ip.Unmap()
 	if ip.Is6() {
 		p, _ := ip.Prefix(64)
@@ -142,10 +241,48 @@ var crawlerWords = []string{
 	"curl/", "wget/", "python-requests", "go-http-client", "httpclient", "lighthouse",
 }
 
+// crawlerByFirst indexes crawlerWords by their first byte, for isCrawler's
+// single pass over an ASCII user agent.
+var crawlerByFirst = func() (t [utf8.RuneSelf][]string) {
+	for _, w := range crawlerWords {
+		t[w[0]] = append(t[w[0]], w)
+	}
+	return t
+}()
+
 // isCrawler reports whether ua is empty or names a known crawler.
 func isCrawler(ua string) bool {
 	if ua == "" {
 		return true
+	}
+	if len(ua) <= 512 {
+		// The common case, an ASCII user agent, is lowercased on the stack
+		// and searched for every word in one pass; anything else takes the
+		// strings.ToLower path below.
+		var buf [512]byte
+		lower := buf[:len(ua)]
+		ascii := true
+		for i := 0; i < len(ua); i++ {
+			c := ua[i]
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lower[i] = c
+		}
+		if ascii {
+			for i, c := range lower {
+				for _, w := range crawlerByFirst[c] {
+					if len(w) <= len(lower)-i && string(lower[i:i+len(w)]) == w {
+						return true
+					}
+				}
+			}
+			return false
+		}
 	}
 	ua = strings.ToLower(ua)
 	for _, w := range crawlerWords {
@@ -158,10 +295,10 @@ func isCrawler(ua string) bool {
 
 // optedOut reports whether the request asks not to be tracked.
 func optedOut(r *http.Request) bool {
-	return r.Header.Get("Sec-GPC") == "1" || r.Header.Get("DNT") == "1"
+	return header(r.Header, "Sec-Gpc") == "1" || header(r.Header, "Dnt") == "1"
 }
 
 // isPrefetch reports whether the request is a speculative prefetch.
 func isPrefetch(r *http.Request) bool {
-	return strings.Contains(r.Header.Get("Sec-Purpose"), "prefetch") || r.Header.Get("Purpose") == "prefetch"
+	return strings.Contains(header(r.Header, "Sec-Purpose"), "prefetch") || header(r.Header, "Purpose") == "prefetch"
 }

@@ -39,7 +39,22 @@ func (k keys) dayKey(t time.Time) string { return k.prefix + "k:" + t.UTC().Form
 // validPath reports whether p may name a page key: an absolute URL path of
 // at most MaxPathLen bytes of printable UTF-8, without query or fragment.
 func validPath(p string) bool {
-	if p == "" || p[0] != '/' || len(p) > MaxPathLen || !utf8.ValidString(p) {
+	if p == "" || p[0] != '/' || len(p) > MaxPathLen {
+		return false
+	}
+	ascii := true
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case c <= ' ' || c == 0x7f || c == '?' || c == '#' || c == '{' || c == '}':
+			return false // ASCII control, space or excluded character
+		}
+	}
+	if ascii {
+		return true
+	}
+	if !utf8.ValidString(p) {
 		return false
 	}
 	if strings.ContainsAny(p, "?#{}") {

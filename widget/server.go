@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -75,9 +74,7 @@ type Server struct {
 	mu      sync.Mutex // guards pending
 	pending *batch
 
-	dayMu   sync.Mutex
-	dayDate string
-	dayKey  []byte
+	day atomic.Pointer[dayState] // the guest-hash key in use
 
 	snapMu    sync.Mutex
 	last      reading              // last good reading
@@ -93,6 +90,26 @@ type Server struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	once   sync.Once
+}
+
+// dayState is one UTC day's guest-hash key, with recycled hashers for it.
+// It is replaced, never changed: a new day, or another key adopted from
+// Redis, makes a new one, so guest hashes always follow the current key.
+type dayState struct {
+	day  int64  // days since the Unix epoch, UTC
+	date string // the same day as YYYYMMDD
+	key  []byte
+	hash *guestHasher
+}
+
+// unixDay returns the UTC day number of t: days since 1970-01-01.
+func unixDay(t time.Time) int64 {
+	sec := t.Unix()
+	d := sec / 86400
+	if sec%86400 < 0 {
+		d--
+	}
+	return d
 }
 
 type encoded struct {
@@ -245,6 +262,13 @@ func (s *Server) Close() error {
 
 // ServeHTTP serves the endpoint's routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost && r.URL.Path == "/hit" && r.URL.RawPath == "" {
+		// The beacon, by far the most frequent request: what the mux
+		// would pick, without its routing.
+		r.Pattern = "POST /hit"
+		s.handleHit(w, r)
+		return
+	}
 	if r.URL.Path == "" { // http.StripPrefix("/_online") of "/_online"
 		r2 := *r
 		u := *r.URL
@@ -281,17 +305,27 @@ func (s *Server) do(ctx context.Context, op string, fn func(context.Context) err
 
 // record adds one sighting to the pending batch.
 func (s *Server) record(name, guest, path string) {
+	member := "g:" + guest
+	if name != "" {
+		member = "u:" + name
+	}
+	s.recordAt(s.o.Now(), name, member, path)
+}
+
+// recordAt adds one sighting, seen at now, to the pending batch: a named
+// reader (member "u:NAME") or a guest (member "g:HASH").
+func (s *Server) recordAt(now time.Time, name, member, path string) {
 	if !validPath(path) {
 		path = ""
 	}
-	ms := s.o.Now().UnixMilli()
+	ms := now.UnixMilli()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.pending.n >= maxPending {
 		s.dropped.Add(1)
 		return
 	}
-	if !s.pending.add(name, guest, path, ms, s.o.MaxPages) {
+	if !s.pending.addMember(name, member, path, ms, s.o.MaxPages) {
 		s.dropped.Add(1)
 	}
 }
@@ -308,17 +342,12 @@ func (s *Server) Report(ctx context.Context, name, path string) error {
 	return nil
 }
 
-// guestKey returns the day's random guest-hash key, shared by all
+// guestDay returns the day's random guest-hash key, shared by all
 // instances through Redis (SET NX EX) and cached here.
-func (s *Server) guestKey(ctx context.Context, now time.Time) ([]byte, error) {
-	date := now.UTC().Format("20060102")
-	s.dayMu.Lock()
-	if s.dayDate == date {
-		k := s.dayKey
-		s.dayMu.Unlock()
-		return k, nil
+func (s *Server) guestDay(ctx context.Context, now time.Time) (*dayState, error) {
+	if d := s.day.Load(); d != nil && d.day == unixDay(now) {
+		return d, nil
 	}
-	s.dayMu.Unlock()
 	return s.syncDayKey(ctx, now)
 }
 
@@ -326,17 +355,18 @@ func (s *Server) guestKey(ctx context.Context, now time.Time) ([]byte, error) {
 // the key it has (or a new random one) with SET NX EX and adopts whatever
 // Redis then holds. Run again every minute, it also puts the key back into
 // a Redis that restarted empty, so instances keep agreeing.
-func (s *Server) syncDayKey(ctx context.Context, now time.Time) ([]byte, error) {
+func (s *Server) syncDayKey(ctx context.Context, now time.Time) (*dayState, error) {
 	date := now.UTC().Format("20060102")
 	v, err, _ := s.group.Do("day:"+date, func() (any, error) {
-		s.dayMu.Lock()
-		offer := string(s.dayKey)
-		if s.dayDate != date {
+		cur := s.day.Load()
+		var offer string
+		if cur != nil && cur.date == date {
+			offer = string(cur.key)
+		} else {
 			random := make([]byte, 32)
 			rand.Read(random)
 			offer = hex.EncodeToString(random)
 		}
-		s.dayMu.Unlock()
 		var key []byte
 		err := s.do(context.WithoutCancel(ctx), "day key", func(ctx context.Context) error {
 			k := s.k.dayKey(now)
@@ -352,15 +382,19 @@ func (s *Server) syncDayKey(ctx context.Context, now time.Time) ([]byte, error) 
 		if err != nil {
 			return nil, err
 		}
-		s.dayMu.Lock()
-		s.dayDate, s.dayKey = date, key
-		s.dayMu.Unlock()
-		return key, nil
+		d := &dayState{day: unixDay(now), date: date, key: key}
+		if cur != nil && cur.date == date && bytes.Equal(cur.key, key) {
+			d = cur // unchanged: keep its hashers
+		} else {
+			d.hash = newGuestHasher(key)
+		}
+		s.day.Store(d)
+		return d, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.([]byte), nil
+	return v.(*dayState), nil
 }
 
 func (s *Server) flushLoop(ctx context.Context) {
@@ -396,7 +430,7 @@ func (s *Server) flush(ctx context.Context) {
 		s.mu.Unlock()
 		return
 	}
-	s.pending = newBatch()
+	s.pending = newBatchLike(b)
 	s.mu.Unlock()
 	now := s.o.Now()
 	err := s.do(ctx, "flush", func(ctx context.Context) error { return s.st.touch(ctx, b, now) })
@@ -638,7 +672,7 @@ func (s *Server) changed() <-chan struct{} {
 // no Origin (not a cross-origin browser request), the endpoint's own
 // origin, or one listed in Options.Origins.
 func (s *Server) originAllowed(r *http.Request) bool {
-	o := r.Header.Get("Origin")
+	o := header(r.Header, "Origin")
 	if o == "" || s.anyOrigin || s.origins[o] {
 		return true
 	}
@@ -648,10 +682,11 @@ func (s *Server) originAllowed(r *http.Request) bool {
 
 // cors adds CORS headers for an allowed cross-origin request.
 func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
-	w.Header().Add("Vary", "Origin")
-	if o := r.Header.Get("Origin"); o != "" && s.originAllowed(r) {
-		w.Header().Set("Access-Control-Allow-Origin", o)
-		w.Header().Set("Access-Control-Allow-Credentials", "true")
+	h := w.Header()
+	h["Vary"] = append(h["Vary"], "Origin") // h.Add("Vary", "Origin")
+	if o := header(r.Header, "Origin"); o != "" && s.originAllowed(r) {
+		h.Set("Access-Control-Allow-Origin", o)
+		h.Set("Access-Control-Allow-Credentials", "true")
 	}
 }
 
@@ -679,7 +714,10 @@ func (s *Server) handleHit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.cors(w, r)
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxHitBody))
+	bp := hitBufs.Get().(*[]byte)
+	defer hitBufs.Put(bp)
+	body, err := readHitBody(w, r.Body, *bp)
+	*bp = body[:0]
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
@@ -688,27 +726,30 @@ func (s *Server) handleHit(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad body", http.StatusBadRequest)
 		return
 	}
-	var h hitBody
-	if len(bytes.TrimSpace(body)) > 0 {
-		if err := json.Unmarshal(body, &h); err != nil {
+	h, ok := parseHitFast(body)
+	if !ok && len(bytes.TrimSpace(body)) > 0 {
+		var hj hitBody
+		if err := json.Unmarshal(body, &hj); err != nil {
 			http.Error(w, "bad json", http.StatusBadRequest)
 			return
 		}
+		h = hj
 	}
 	addr := clientAddr(r, s.o.TrustProxy)
-	if !s.lim.allow(addr, s.o.Now()) {
+	now := s.o.Now()
+	if !s.lim.allow(addr, now) {
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "too many hits", http.StatusTooManyRequests)
 		return
 	}
-	s.hit(r, addr, h)
+	s.hit(r, now, addr, h)
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// hit records one beacon, unless it comes from a crawler, a prefetch or a
-// reader who opted out.
-func (s *Server) hit(r *http.Request, addr string, h hitBody) {
-	ua := r.UserAgent()
+// hit records one beacon, seen at now, unless it comes from a crawler, a
+// prefetch or a reader who opted out.
+func (s *Server) hit(r *http.Request, now time.Time, addr string, h hitBody) {
+	ua := header(r.Header, "User-Agent")
 	if isCrawler(ua) || isPrefetch(r) || (!s.o.RecordGPC && optedOut(r)) {
 		return
 	}
@@ -719,20 +760,20 @@ func (s *Server) hit(r *http.Request, addr string, h hitBody) {
 		}
 	}
 	if token != "" {
-		if name, err := ParseToken(s.o.Secret, token, s.o.Now()); err == nil {
-			s.record(name, "", h.Path)
+		if name, err := ParseToken(s.o.Secret, token, now); err == nil {
+			s.recordAt(now, name, "u:"+name, h.Path)
 			return
 		}
 	}
 	if s.o.NoGuests {
 		return
 	}
-	key, err := s.guestKey(r.Context(), s.o.Now())
+	day, err := s.guestDay(r.Context(), now)
 	if err != nil {
 		s.dropped.Add(1)
 		return
 	}
-	s.record("", guestID(key, s.o.Site, addr, ua), h.Path)
+	s.recordAt(now, "", day.hash.member(s.o.Site, addr, ua), h.Path)
 }
 
 // reportBody is what POST /report accepts: one name or several.

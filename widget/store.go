@@ -42,16 +42,34 @@ func newBatch() *batch {
 	return &batch{users: map[string]int64{}, guests: map[string]int64{}, pages: map[string]map[string]int64{}}
 }
 
+// newBatchLike returns an empty batch sized for about as many sightings as
+// prev, so that filling it does not grow its maps again and again.
+func newBatchLike(prev *batch) *batch {
+	return &batch{
+		users:  make(map[string]int64, len(prev.users)),
+		guests: make(map[string]int64, len(prev.guests)),
+		pages:  make(map[string]map[string]int64, len(prev.pages)),
+	}
+}
+
 // add records one sighting of a named reader (name != "") or a guest, and
 // on path when path != "". It reports false when maxPages distinct pages
 // are already pending, in which case only the site-wide sighting is kept.
 func (b *batch) add(name, guest, path string, ms int64, maxPages int) bool {
 	member := "g:" + guest
 	if name != "" {
-		b.n += put(b.users, name, ms)
 		member = "u:" + name
+	}
+	return b.addMember(name, member, path, ms, maxPages)
+}
+
+// addMember is add for a sighting already named as a page member: "u:NAME"
+// for the named reader name, else "g:HASH" for a guest.
+func (b *batch) addMember(name, member, path string, ms int64, maxPages int) bool {
+	if name != "" {
+		b.n += put(b.users, name, ms)
 	} else {
-		b.n += put(b.guests, guest, ms)
+		b.n += put(b.guests, member[len("g:"):], ms)
 	}
 	if path == "" {
 		return true

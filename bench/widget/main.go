@@ -1,6 +1,6 @@
 // Command widgetbench load-tests the who's-online endpoint.
 //
-//	widgetbench serve  -addr 127.0.0.1:8091 -redis unix:///tmp/wb/r.sock   # the endpoint
+//	widgetbench serve  -addr 127.0.0.1:8091 -redis unix:///tmp/wb/r.sock [-pprof 127.0.0.1:6061]  # the endpoint
 //	widgetbench noop   -addr 127.0.0.1:8092                                # a do-nothing 204 handler
 //	widgetbench load   -url http://127.0.0.1:8091/_online/hit -c 64 -d 10s -readers 10000 [-redis URL]
 //	widgetbench memory -redis unix:///tmp/wb/r.sock -n 100000
@@ -19,6 +19,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	_ "net/http/pprof" // serve -pprof
 	"os"
 	"slices"
 	"strconv"
@@ -44,8 +45,12 @@ func main() {
 	dur := fs.Duration("d", 10*time.Second, "load: duration")
 	readers := fs.Int("readers", 10000, "load: distinct simulated readers")
 	n := fs.Int("n", 100000, "memory: guests")
+	pprofAddr := fs.String("pprof", "", "serve, noop: also serve net/http/pprof on this address")
 	fs.Parse(os.Args[2:])
 	log.SetFlags(0)
+	if *pprofAddr != "" {
+		go func() { log.Print(http.ListenAndServe(*pprofAddr, nil)) }()
+	}
 	switch os.Args[1] {
 	case "serve":
 		srv, err := widget.New(widget.Options{Redis: *redisURL, Site: "bench", HitRate: -1})

@@ -1,0 +1,169 @@
+package widget
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The hot-path helpers must agree exactly with the straightforward code
+// they stand in for.
+
+func FuzzParseHitFast(f *testing.F) {
+	for _, s := range []string{
+		`{"path":"/a/"}`, `{"path":"/a/","token":"alice|1|00"}`, ` { "token" : "t" , "path" : "/p" } `,
+		`{}`, `{"path":""}`, `{"Path":"/a/"}`, `{"path":"/a/","path":"/b/"}`, `{"path":null}`,
+		`{"path":"\u002f"}`, `{"path":"/é/"}`, `{"path":"/a/",}`, `{"path":"/a/"} x`, `{"path":"/a/"`,
+		`{"path":"/a/"}{}`, `{"other":1}`, "\v{}", "", " ", `{"path":"/a/` + "\x7f" + `"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		fast, ok := parseHitFast([]byte(body))
+		if !ok {
+			return
+		}
+		var want hitBody
+		if err := json.Unmarshal([]byte(body), &want); err != nil {
+			t.Fatalf("parseHitFast(%q) accepted what json.Unmarshal refuses: %v", body, err)
+		}
+		if fast != want {
+			t.Fatalf("parseHitFast(%q) = %+v, json.Unmarshal = %+v", body, fast, want)
+		}
+	})
+}
+
+func TestParseHitFast(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"path":"/a/"}`:                       true,
+		` {"token":"x|1|ab", "path":"/a/"} `:   true,
+		`{}`:                                   true,
+		`{"Path":"/a/"}`:                       false, // json matches keys case-insensitively: leave it to json
+		`{"path":"\/a\/"}`:                     false,
+		`{"path":"/a/","n":1}`:                 false,
+		`{"path":"/a/"`:                        false,
+		"":                                     false,
+		`{"path":"/a/"}` + "\n":                true,
+		`{"path":"/a/"}` + "\v":                false,
+		`{"path":"/a/","token":"x"}{"path":1}`: false,
+	} {
+		if _, got := parseHitFast([]byte(body)); got != want {
+			t.Errorf("parseHitFast(%q) = %v, want %v", body, got, want)
+		}
+	}
+}
+
+func FuzzIsCrawler(f *testing.F) {
+	for _, s := range []string{ua1, ua2, "Googlebot/2.1", "CURL/8.0", "Mozilla/5.0 (compatible; \u212Aite)", "WhatsApp", "İ bot", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, ua string) {
+		want := ua == ""
+		lower := strings.ToLower(ua)
+		for _, w := range crawlerWords {
+			want = want || strings.Contains(lower, w)
+		}
+		if got := isCrawler(ua); got != want {
+			t.Fatalf("isCrawler(%q) = %v, want %v", ua, got, want)
+		}
+	})
+}
+
+func TestGuestHasherMatchesGuestID(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	g := newGuestHasher(key)
+	for range 2 { // computed, then cached
+		for i := range 50 {
+			addr, ua := fmt.Sprintf("192.0.2.%d", i), strings.Repeat("Mozilla/5.0 ", i)
+			want := "g:" + guestID(key, "site", addr, ua)
+			if got := g.member("site", addr, ua); got != want {
+				t.Fatalf("member(%q, %q) = %q, want %q", addr, ua, got, want)
+			}
+		}
+	}
+	for i := range 3 * guestShards * guestShardMax { // the cache stays bounded
+		g.member("site", strconv.Itoa(i), ua1)
+	}
+	for i := range g.shards {
+		if n := len(g.shards[i].m); n > guestShardMax {
+			t.Errorf("shard %d holds %d members, want at most %d", i, n, guestShardMax)
+		}
+	}
+	if got, want := g.member("site", "1", ua1), "g:"+guestID(key, "site", "1", ua1); got != want {
+		t.Errorf("member after churn = %q, want %q", got, want)
+	}
+}
+
+// TestGuestHashRotatesDaily checks that the recycled hashers follow the
+// day's key: the same reader hashes differently the next (UTC) day, and
+// always as guestID under the key stored in Redis for that day.
+func TestGuestHashRotatesDaily(t *testing.T) {
+	t.Parallel()
+	s, mr, clk := miniServer(t, Options{})
+	guests := func() []string {
+		t.Helper()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		var out []string
+		for g := range s.pending.guests {
+			out = append(out, g)
+		}
+		s.pending = newBatch()
+		return out
+	}
+	var seen []string
+	for day := range 3 {
+		if w := serve(s, hitReq("192.0.2.1", ua1, `{"path":"/a/"}`)); w.Code != 204 {
+			t.Fatalf("POST /hit = %d", w.Code)
+		}
+		got := guests()
+		key, err := mr.Get(s.k.dayKey(clk.Now()))
+		if err != nil {
+			t.Fatalf("day %d: no day key: %v", day, err)
+		}
+		want := guestID([]byte(key), s.o.Site, "192.0.2.1", ua1)
+		if len(got) != 1 || got[0] != want {
+			t.Fatalf("day %d: guests %q, want [%q]", day, got, want)
+		}
+		for _, g := range seen {
+			if g == want {
+				t.Fatalf("day %d: guest hash %q was already used on an earlier day", day, g)
+			}
+		}
+		seen = append(seen, want)
+		clk.Add(24 * time.Hour)
+		mr.SetTime(clk.Now())
+	}
+}
+
+// validPathRef is validPath without its ASCII fast path.
+func validPathRef(p string) bool {
+	if p == "" || p[0] != '/' || len(p) > MaxPathLen || !utf8.ValidString(p) {
+		return false
+	}
+	if strings.ContainsAny(p, "?#{}") {
+		return false
+	}
+	for _, r := range p {
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func FuzzValidPath(f *testing.F) {
+	for _, s := range []string{"/a/", "/a b/", "/a\x7f", "/é/", "/\u00a0", "/\u0085", "/\xff", "/a?b", "/{x}", "a/", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if got, want := validPath(p), validPathRef(p); got != want {
+			t.Fatalf("validPath(%q) = %v, want %v", p, got, want)
+		}
+	})
+}
