@@ -1,10 +1,10 @@
 package build
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,6 +13,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -24,9 +26,9 @@ import (
 // The incremental cache lives in CacheDir under the site root (or in
 // Options.CacheDir):
 //
-//	state      what the last successful build read and wrote (gob)
+//	state      what the last successful build read and wrote
 //	code.pack  highlighted code blocks, back to back
-//	code.idx   where each block is in code.pack (gob)
+//	code.idx   where each block is in code.pack, sorted by key
 //	dirty      present while a build applies changes; a build that finds
 //	           it does a full build, since the output may be half updated
 //
@@ -93,11 +95,15 @@ type sourceState struct {
 	// For Markdown sources: the parsed front matter and what rendering the
 	// body produced that lists need.
 	FM         render.FrontMatter
-	ParamsYAML []byte // FM.Params, which gob cannot carry as interfaces
+	ParamsYAML []byte // FM.Params as YAML, which keeps their types
 	Summary    string
 	Words      int
 	HasMore    bool
 	Rendered   bool // Summary, Words and HasMore are known
+
+	// raw is this entry's encoding as read from the cache, nil once the
+	// entry changes: unchanged entries are written back as they were.
+	raw []byte
 }
 
 // outputState is one output file: the key of the inputs it was made from,
@@ -149,6 +155,9 @@ func loadState(dir string, global key, output string, loc *time.Location) (*stat
 // save writes st atomically.
 func (st *state) save(dir string) error {
 	for _, s := range st.Sources {
+		if s.raw != nil {
+			continue
+		}
 		s.ParamsYAML = nil
 		if len(s.FM.Params) > 0 {
 			b, err := yaml.Marshal(s.FM.Params)
@@ -199,16 +208,23 @@ func writeFileAtomic(name string, data []byte) error {
 // highlighter's options, the language, the emphasised lines and the code,
 // so a template or config change re-renders pages without re-highlighting.
 // It is safe for concurrent use.
+//
+// The index is a sorted array of fixed-size records, searched in place: a
+// build that highlights one block does not decode twenty thousand.
 type codeCache struct {
 	h    render.CodeHighlighter
 	hkey string
 	dir  string
 
-	once  sync.Once
-	mu    sync.Mutex
-	pack  *os.File
-	index map[key]span
-	size  int64 // bytes in the pack file
+	once sync.Once
+	mu   sync.Mutex
+	pack *os.File
+	recs []byte       // sorted index records of the pack
+	gone map[key]bool // records found damaged in this build
+	size int64        // bytes in the pack file
+	used map[key]bool // blocks this build asked for
+	hits int
+
 	// Blocks highlighted in this build go to a temporary file as they
 	// come, so memory does not grow with the site; save moves them into
 	// the pack.
@@ -216,8 +232,6 @@ type codeCache struct {
 	freshLen int64
 	freshIdx map[key]span // offsets in fresh
 	freshErr error
-	used     map[key]bool // blocks this build asked for
-	hits     int
 }
 
 // span locates a block in the pack, with a checksum so a damaged pack is
@@ -227,53 +241,75 @@ type span struct {
 	Sum      uint32
 }
 
+// recSize is the size of an index record: key, offset, length, checksum.
+const recSize = len(key{}) + 8 + 8 + 4
+
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func newCodeCache(h render.CodeHighlighter, hkey, dir string) *codeCache {
-	return &codeCache{h: h, hkey: hkey, dir: dir, index: map[key]span{}, used: map[key]bool{}}
+	return &codeCache{h: h, hkey: hkey, dir: dir, gone: map[key]bool{}, used: map[key]bool{}}
 }
 
 // open loads the index on first use; a bad index or pack starts empty.
 func (c *codeCache) open() {
 	c.once.Do(func() {
-		f, err := os.Open(filepath.Join(c.dir, "code.idx"))
+		data, err := os.ReadFile(filepath.Join(c.dir, "code.idx"))
 		if err != nil {
 			return
 		}
-		defer f.Close()
-		var idx struct {
-			Format string
-			Size   int64
-			Index  map[key]span
+		d := &decoder{b: data}
+		if d.str() != cacheFormat {
+			return
 		}
-		if gob.NewDecoder(f).Decode(&idx) != nil || idx.Format != cacheFormat {
+		size, n := d.int(), d.n()
+		if d.err != nil || len(d.b) != n*recSize {
 			return
 		}
 		pack, err := os.Open(filepath.Join(c.dir, "code.pack"))
 		if err != nil {
 			return
 		}
-		if fi, err := pack.Stat(); err != nil || fi.Size() != idx.Size {
+		if fi, err := pack.Stat(); err != nil || fi.Size() != size {
 			pack.Close() // the pack and index disagree: start over
 			return
 		}
-		c.pack, c.index, c.size = pack, idx.Index, idx.Size
+		c.pack, c.recs, c.size = pack, d.b, size
 	})
+}
+
+// lookup finds k in the pack's index. The caller holds c.mu.
+func (c *codeCache) lookup(k key) (span, bool) {
+	if c.gone[k] {
+		return span{}, false
+	}
+	n := len(c.recs) / recSize
+	i := sort.Search(n, func(i int) bool { return bytes.Compare(c.recs[i*recSize:i*recSize+len(k)], k[:]) >= 0 })
+	if i == n {
+		return span{}, false
+	}
+	r := c.recs[i*recSize : (i+1)*recSize]
+	if !bytes.Equal(r[:len(k)], k[:]) {
+		return span{}, false
+	}
+	r = r[len(k):]
+	return span{
+		Off: int64(binary.LittleEndian.Uint64(r)),
+		Len: int64(binary.LittleEndian.Uint64(r[8:])),
+		Sum: binary.LittleEndian.Uint32(r[16:]),
+	}, true
 }
 
 // Highlight writes the block from the cache, or highlights and remembers it.
 func (c *codeCache) Highlight(w io.Writer, lang, code string, hl [][2]int) error {
-	h := newHasher(c.hkey, lang, fmt.Sprint(hl), code)
-	k := h.sum()
+	k := newHasher(c.hkey, lang, fmt.Sprint(hl), code).sum()
 	c.open()
 	c.mu.Lock()
 	c.used[k] = true
-	sp, ok := c.index[k]
-	pack := c.pack
+	sp, ok := c.lookup(k)
 	c.mu.Unlock()
-	if ok && pack != nil {
+	if ok && sp.Len >= 0 && sp.Len < 64<<20 {
 		buf := make([]byte, sp.Len)
-		if _, err := pack.ReadAt(buf, sp.Off); err == nil && crc32.Checksum(buf, castagnoli) == sp.Sum {
+		if _, err := c.pack.ReadAt(buf, sp.Off); err == nil && crc32.Checksum(buf, castagnoli) == sp.Sum {
 			c.mu.Lock()
 			c.hits++
 			c.mu.Unlock()
@@ -286,8 +322,8 @@ func (c *codeCache) Highlight(w io.Writer, lang, code string, hl [][2]int) error
 		return err
 	}
 	c.mu.Lock()
-	if ok && sp.Off >= 0 {
-		delete(c.index, k) // damaged in the pack: replace it
+	if ok {
+		c.gone[k] = true // damaged in the pack: replace it
 	}
 	c.remember(k, buf.Bytes())
 	c.mu.Unlock()
@@ -296,9 +332,13 @@ func (c *codeCache) Highlight(w io.Writer, lang, code string, hl [][2]int) error
 }
 
 // remember appends a freshly highlighted block to the temporary file. A
-// failure only costs the caching: it is reported when saving.
+// failure only costs the caching: it is reported when saving. The caller
+// holds c.mu.
 func (c *codeCache) remember(k key, html []byte) {
-	if _, ok := c.index[k]; ok || c.freshErr != nil {
+	if c.freshErr != nil {
+		return
+	}
+	if _, ok := c.freshIdx[k]; ok {
 		return
 	}
 	if c.fresh == nil {
@@ -317,9 +357,13 @@ func (c *codeCache) remember(k key, html []byte) {
 		c.freshErr = err
 		return
 	}
-	c.index[k] = span{Off: -1}
 	c.freshIdx[k] = span{Off: c.freshLen, Len: int64(len(html)), Sum: crc32.Checksum(html, castagnoli)}
 	c.freshLen += int64(len(html))
+}
+
+type record struct {
+	k  key
+	sp span
 }
 
 // save moves the new blocks into the pack and writes the index. With
@@ -337,11 +381,11 @@ func (c *codeCache) save(compact bool) error {
 	packPath := filepath.Join(c.dir, "code.pack")
 	var liveSize int64
 	for k := range c.used {
-		if sp, ok := c.index[k]; ok && sp.Off >= 0 {
+		if sp, ok := c.lookup(k); ok {
 			liveSize += sp.Len
 		}
 	}
-	index := make(map[key]span, len(c.index))
+	var recs []record
 	rewrite := c.pack == nil || compact && liveSize < c.size/2
 	var dst *os.File
 	var err error
@@ -353,21 +397,25 @@ func (c *codeCache) save(compact bool) error {
 		}
 		defer os.Remove(dst.Name()) // gone after the rename; cleans up on failure
 		for k := range c.used {
-			sp, ok := c.index[k]
-			if !ok || sp.Off < 0 {
+			sp, ok := c.lookup(k)
+			if !ok || c.pack == nil {
 				continue
 			}
 			if _, err := io.Copy(dst, io.NewSectionReader(c.pack, sp.Off, sp.Len)); err != nil {
 				dst.Close()
 				return err
 			}
-			index[k] = span{Off: base, Len: sp.Len, Sum: sp.Sum}
+			recs = append(recs, record{k, span{Off: base, Len: sp.Len, Sum: sp.Sum}})
 			base += sp.Len
 		}
 	} else {
-		for k, sp := range c.index {
-			if sp.Off >= 0 {
-				index[k] = sp
+		for i := 0; i+recSize <= len(c.recs); i += recSize {
+			var k key
+			copy(k[:], c.recs[i:])
+			if sp, ok := c.lookup(k); ok {
+				if _, fresh := c.freshIdx[k]; !fresh {
+					recs = append(recs, record{k, sp})
+				}
 			}
 		}
 		if dst, err = os.OpenFile(packPath, os.O_WRONLY|os.O_APPEND, 0o644); err != nil {
@@ -381,7 +429,7 @@ func (c *codeCache) save(compact bool) error {
 			return err
 		}
 		for k, sp := range c.freshIdx {
-			index[k] = span{Off: base + sp.Off, Len: sp.Len, Sum: sp.Sum}
+			recs = append(recs, record{k, span{Off: base + sp.Off, Len: sp.Len, Sum: sp.Sum}})
 		}
 	}
 	size := base + c.freshLen
@@ -393,13 +441,21 @@ func (c *codeCache) save(compact bool) error {
 			return err
 		}
 	}
+	slices.SortFunc(recs, func(a, b record) int { return bytes.Compare(a.k[:], b.k[:]) })
 	var idx bytes.Buffer
-	err = gob.NewEncoder(&idx).Encode(struct {
-		Format string
-		Size   int64
-		Index  map[key]span
-	}{cacheFormat, size, index})
-	if err != nil {
+	e := &encoder{w: bufio.NewWriter(&idx)}
+	e.str(cacheFormat)
+	e.int(size)
+	e.int(int64(len(recs)))
+	var r [recSize]byte
+	for _, rec := range recs {
+		copy(r[:], rec.k[:])
+		binary.LittleEndian.PutUint64(r[len(key{}):], uint64(rec.sp.Off))
+		binary.LittleEndian.PutUint64(r[len(key{})+8:], uint64(rec.sp.Len))
+		binary.LittleEndian.PutUint32(r[len(key{})+16:], rec.sp.Sum)
+		e.w.Write(r[:])
+	}
+	if err := e.w.Flush(); err != nil {
 		return err
 	}
 	return writeFileAtomic(filepath.Join(c.dir, "code.idx"), idx.Bytes())

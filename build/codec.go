@@ -147,6 +147,10 @@ func encodeState(w io.Writer, st *state) error {
 	e.int(int64(len(names)))
 	for _, n := range names {
 		s := st.Sources[n]
+		if s.raw != nil {
+			e.w.Write(s.raw)
+			continue
+		}
 		e.str(n)
 		e.int(s.Size)
 		e.int(s.ModTime)
@@ -203,6 +207,7 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		if d.err != nil {
 			break
 		}
+		rest := d.b
 		name := d.str()
 		s := &sourceState{Size: d.int(), ModTime: d.int(), Hash: d.key(), Meta: d.key()}
 		fm := &s.FM
@@ -225,6 +230,7 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		s.Words = int(d.int())
 		s.HasMore = d.bool()
 		s.Rendered = d.bool()
+		s.raw = rest[:len(rest)-len(d.b)]
 		st.Sources[name] = s
 	}
 	n = d.n()

@@ -27,32 +27,49 @@ const (
 // enough to pass; the adjustment is deterministic, so the output is stable.
 // WriteCSS writes to w once and returns its error.
 func (h *Highlighter) WriteCSS(w io.Writer) error {
+	style, err := accessibleStyles.get(h.style)
+	if err != nil {
+		return fmt.Errorf("highlight: style %q: %w", h.style.Name, err)
+	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "/* chroma style %q; colours adjusted to WCAG AA contrast (4.5:1) */\n", h.style.Name)
-	if err := h.html.WriteCSS(&buf, h.style); err != nil {
+	fmt.Fprintf(&buf, "/* chroma style %q; colours adjusted to WCAG AA contrast (4.5:1) */\n", style.Name)
+	if err := h.html.WriteCSS(&buf, style); err != nil {
 		return err
 	}
 	if h.dark != nil {
-		var dark bytes.Buffer
-		// Rules of the light style that the dark one does not override
-		// would otherwise leak into dark mode (a light diff background
-		// under a light token colour, say): reset them first.
-		if resets := styledTokenClasses(h.style); len(resets) > 0 {
-			fmt.Fprintf(&dark, "%s { color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit; text-decoration: inherit }\n",
-				strings.Join(resets, ", "))
+		dark, err := accessibleStyles.get(h.dark)
+		if err != nil {
+			return fmt.Errorf("highlight: dark style %q: %w", h.dark.Name, err)
 		}
-		if err := h.html.WriteCSS(&dark, h.dark); err != nil {
+		if err := h.writeDark(&buf, style, dark); err != nil {
 			return err
 		}
-		fmt.Fprintf(&buf, "@media (prefers-color-scheme: dark) {\n  /* chroma style %q */\n", h.dark.Name)
-		for line := range strings.Lines(dark.String()) {
-			buf.WriteString("  ")
-			buf.WriteString(line)
-		}
-		buf.WriteString("}\n")
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// writeDark writes the dark style's rules inside a prefers-color-scheme
+// media query.
+func (h *Highlighter) writeDark(buf *bytes.Buffer, light, darkStyle *chroma.Style) error {
+	var dark bytes.Buffer
+	// Rules of the light style that the dark one does not override would
+	// otherwise leak into dark mode (a light diff background under a light
+	// token colour, say): reset them first.
+	if resets := styledTokenClasses(light); len(resets) > 0 {
+		fmt.Fprintf(&dark, "%s { color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit; text-decoration: inherit }\n",
+			strings.Join(resets, ", "))
+	}
+	if err := h.html.WriteCSS(&dark, darkStyle); err != nil {
+		return err
+	}
+	fmt.Fprintf(buf, "@media (prefers-color-scheme: dark) {\n  /* chroma style %q */\n", darkStyle.Name)
+	for line := range strings.Lines(dark.String()) {
+		buf.WriteString("  ")
+		buf.WriteString(line)
+	}
+	buf.WriteString("}\n")
+	return nil
 }
 
 // WriteStyleCSS writes the stylesheet for one style with the default

@@ -57,7 +57,7 @@ func (o Options) withDefaults() Options {
 // safe for concurrent use by multiple goroutines.
 type Highlighter struct {
 	opts  Options
-	style *chroma.Style // Style, colours adjusted for contrast
+	style *chroma.Style // Style as registered; WriteCSS adjusts its colours for contrast
 	dark  *chroma.Style // DarkStyle adjusted likewise, or nil
 	html  *html.Formatter
 	key   string
@@ -215,14 +215,10 @@ func Names() []string { return styles.Names() }
 
 // lookupStyle returns the registered style called name. styles.Get falls
 // back to another style without saying so; we check the registry first.
-// The style comes back with its colours made readable (see accessible).
+// The style comes back as registered: WriteCSS makes its colours readable.
 func lookupStyle(what, name string) (*chroma.Style, error) {
 	if s, ok := styles.Registry[strings.ToLower(name)]; ok {
-		a, err := accessibleStyles.get(s)
-		if err != nil {
-			return nil, fmt.Errorf("highlight: %s %q: %w", what, name, err)
-		}
-		return a, nil
+		return s, nil
 	}
 	return nil, &styleError{what: what, name: name, suggest: closest(strings.ToLower(name), Names())}
 }

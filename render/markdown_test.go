@@ -219,3 +219,17 @@ func TestUsesBody(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSlugify checks that a slug is stable: slugifying it again, through
+// the fast path for strings that are already slugs, changes nothing.
+func FuzzSlugify(f *testing.F) {
+	for _, s := range []string{"Hello, World!", "already-a-slug-2", "Café", "日本語", "a--b", "-x-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		once := Slugify(s)
+		if twice := Slugify(once); twice != once {
+			t.Fatalf("Slugify(%q) = %q, but Slugify(%q) = %q", s, once, once, twice)
+		}
+	})
+}

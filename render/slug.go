@@ -11,6 +11,9 @@ import (
 // letters and digits joined by single hyphens. Accents are dropped from
 // Latin letters (Café → cafe); letters of other scripts are kept.
 func Slugify(s string) string {
+	if isSlug(s) {
+		return s // most file names and front matter slugs already are
+	}
 	var b strings.Builder
 	dash, latin := false, false
 	for _, r := range norm.NFKD.String(s) {
@@ -33,6 +36,28 @@ func Slugify(s string) string {
 		}
 	}
 	out := norm.NFC.String(b.String())
+	return limitSlug(out)
+}
+
+// isSlug reports whether s is already what Slugify returns: lower-case
+// ASCII letters and digits in hyphen-separated runs, at most 80 bytes.
+func isSlug(s string) bool {
+	if s == "" || len(s) > 80 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case c == '-' && s[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func limitSlug(out string) string {
 	if len(out) > 80 {
 		cut := 0
 		for i := range out {
