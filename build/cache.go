@@ -174,13 +174,16 @@ func (st *state) save(dir string) error {
 	return writeFileAtomic(statePath(dir), buf.Bytes())
 }
 
-// writeFileAtomic writes data to name through a temporary file and a
-// rename, so name holds either its old bytes or all of the new ones.
-func writeFileAtomic(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+// WriteFileAtomic writes data to name with perm through a temporary file
+// in the same directory, synced, then renamed over name, then the
+// directory synced: name holds either its old bytes or all of the new
+// ones, even across a crash. The directory is created if need be.
+func WriteFileAtomic(name string, data []byte, perm fs.FileMode) error {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+"-*")
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+"-*")
 	if err != nil {
 		return err
 	}
@@ -189,20 +192,28 @@ func writeFileAtomic(name string, data []byte) error {
 	if err == nil {
 		err = f.Sync()
 	}
+	if err == nil {
+		err = f.Chmod(perm)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
 	}
 	if err == nil {
 		err = os.Rename(tmp, name)
 	}
 	if err != nil {
 		os.Remove(tmp)
+		return err
 	}
-	return err
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
+
+func writeFileAtomic(name string, data []byte) error { return WriteFileAtomic(name, data, 0o644) }
 
 // codeCache keeps highlighted code blocks across builds, keyed by the
 // highlighter's options, the language, the emphasised lines and the code,

@@ -20,7 +20,7 @@ import (
 // fails or times out stops the build.
 func runHooks(ctx context.Context, cfg *Config, phase string, hooks []Hook, out io.Writer) error {
 	for _, h := range hooks {
-		if err := runHook(ctx, cfg, h, out); err != nil {
+		if err := RunHook(ctx, cfg, h, cfg.OutputDir(), out); err != nil {
 			return fmt.Errorf("hooks: %s hook %q: %w", phase, h.Name, err)
 		}
 	}
@@ -30,18 +30,24 @@ func runHooks(ctx context.Context, cfg *Config, phase string, hooks []Hook, out 
 // tailLines is how many lines of a failed hook's output its error repeats.
 const tailLines = 10
 
-func runHook(ctx context.Context, cfg *Config, h Hook, out io.Writer) error {
+// RunHook runs the shell command h.Run with sh -c in the site root, with
+// BLOG_SOURCE (the site root), BLOG_OUTPUT (output) and BLOG_MODE
+// (cfg.Mode) in its environment, for at most h.Timeout (no limit when
+// zero). Each line of its output goes to out prefixed with "[h.Name] ". A
+// failure is reported as the exit status or the timeout, followed by the
+// last lines of output. Build hooks and deploy.command both run this way.
+func RunHook(ctx context.Context, cfg *Config, h Hook, output string, out io.Writer) error {
 	timeout := h.Timeout
-	if timeout <= 0 {
-		timeout = 60 * time.Second
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", h.Run)
 	cmd.Dir = cfg.Root
 	cmd.Env = append(os.Environ(),
 		"BLOG_SOURCE="+absPath(cfg.Root),
-		"BLOG_OUTPUT="+absPath(cfg.OutputDir()),
+		"BLOG_OUTPUT="+absPath(output),
 		"BLOG_MODE="+cmpOr(cfg.Mode, "build"),
 	)
 	cmd.WaitDelay = 2 * time.Second
@@ -53,10 +59,14 @@ func runHook(ctx context.Context, cfg *Config, h Hook, out io.Writer) error {
 		return nil
 	}
 	tail := pw.tail()
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	var ee *exec.ExitError
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		err = fmt.Errorf("timed out after %s", timeout)
-	} else if ee, ok := err.(*exec.ExitError); ok {
+	case errors.As(err, &ee) && ee.ExitCode() >= 0:
 		err = fmt.Errorf("exit status %d", ee.ExitCode())
+	case errors.As(err, &ee):
+		err = errors.New(ee.String()) // killed by a signal
 	}
 	if tail != "" {
 		err = fmt.Errorf("%w; last output:\n%s", err, tail)

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/blog-gen/blog/build"
 )
 
 // hookMarker is the line that identifies a hook written by InstallHook.
@@ -123,7 +125,7 @@ func InstallHook(ctx context.Context, dir string, opts HookOptions) (Hook, error
 	if err := os.MkdirAll(hooksDir, 0o755); err != nil {
 		return Hook{}, fmt.Errorf("hook: %w", err)
 	}
-	if err := writeFileAtomic(h.Path, []byte(script), 0o755); err != nil {
+	if err := build.WriteFileAtomic(h.Path, []byte(script), 0o755); err != nil {
 		return Hook{}, fmt.Errorf("hook: %w", err)
 	}
 	if _, err := os.Lstat(orig); err == nil {

@@ -138,34 +138,7 @@ func (t *target) writeMeta(r Release) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(t.metaPath(r.Name), append(data, '\n'), 0o644)
-}
-
-func writeFileAtomic(name string, data []byte, perm fs.FileMode) error {
-	dir := filepath.Dir(name)
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncDir(dir)
+	return build.WriteFileAtomic(t.metaPath(r.Name), append(data, '\n'), 0o644)
 }
 
 func syncDir(dir string) error {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/internal/diag"
 )
 
 // Options configure a [Server]. The zero value works: no widget, no logs,
@@ -373,7 +374,7 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 	failedBefore := s.errs != nil
 	var m message
 	if ev.Err != nil {
-		s.errs = errorLines(ev.Err)
+		s.errs = diag.Lines(ev.Err)
 		m = message{event: "error", data: eventData{Build: s.buildIDLocked(), Errors: s.errs}}
 	} else {
 		s.good++
@@ -433,19 +434,6 @@ func cssOnly(changed []string) bool {
 // and with every run of the server. s.mu must be held.
 func (s *Server) buildIDLocked() string {
 	return s.instance + "-" + strconv.Itoa(s.good)
-}
-
-// errorLines flattens joined errors into lines, so that each
-// file:line:col starts a line.
-func errorLines(err error) []string {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []string
-		for _, e := range j.Unwrap() {
-			out = append(out, errorLines(e)...)
-		}
-		return out
-	}
-	return strings.Split(err.Error(), "\n")
 }
 
 // sourceDirs returns the directories of the site to watch recursively.

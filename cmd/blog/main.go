@@ -10,8 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strings"
 	"syscall"
+
+	"github.com/blog-gen/blog/internal/diag"
 )
 
 func main() {
@@ -32,7 +33,7 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	for _, line := range errorLines(err) {
+	for _, line := range diag.Lines(err) {
 		fmt.Fprintln(stderr, line)
 	}
 	var u *usageError
@@ -40,18 +41,6 @@ func exitCode(err error, stderr io.Writer) int {
 		return 2
 	}
 	return 1
-}
-
-// errorLines flattens joined errors into lines.
-func errorLines(err error) []string {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []string
-		for _, e := range j.Unwrap() {
-			out = append(out, errorLines(e)...)
-		}
-		return out
-	}
-	return strings.Split(err.Error(), "\n")
 }
 
 // usageError is a mistake on the command line: exit status 2.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/internal/diag"
 	"github.com/blog-gen/blog/serve"
 )
 
@@ -92,7 +93,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 				what = "build"
 			}
 			fmt.Fprintf(stderr, "%s %s failed; still serving the last good site:\n", now, what)
-			for _, line := range errorLines(ev.Err) {
+			for _, line := range diag.Lines(ev.Err) {
 				fmt.Fprintln(stderr, line)
 			}
 		} else if ev.Seq == 1 {

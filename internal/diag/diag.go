@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Pos is a 1-based position in a site source file. Col counts bytes, as
@@ -118,4 +119,21 @@ func LineCol(src []byte, off int) (line, col int) {
 		}
 	}
 	return line, off - start + 1
+}
+
+// Lines flattens err into the lines to print: joined errors (as
+// errors.Join and [List.Err] make) one per line, each multi-line message
+// split, so every file:line:col starts a line.
+func Lines(err error) []string {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, Lines(e)...)
+		}
+		return out
+	}
+	return strings.Split(err.Error(), "\n")
 }
