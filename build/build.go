@@ -296,7 +296,7 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 		return b.writeStamp(res)
 	}
 	if !b.opts.NoCache {
-		if err := writeFileAtomic(dirtyPath(b.cacheDir), nil); err != nil {
+		if err := WriteFileAtomic(dirtyPath(b.cacheDir), nil, 0o644); err != nil {
 			return err
 		}
 	}

@@ -171,7 +171,7 @@ func (st *state) save(dir string) error {
 	if err := encodeState(&buf, st); err != nil {
 		return err
 	}
-	return writeFileAtomic(statePath(dir), buf.Bytes())
+	return writeCacheFile(statePath(dir), buf.Bytes())
 }
 
 // WriteFileAtomic writes data to name with perm through a temporary file
@@ -213,7 +213,34 @@ func WriteFileAtomic(name string, data []byte, perm fs.FileMode) error {
 	return d.Sync()
 }
 
-func writeFileAtomic(name string, data []byte) error { return WriteFileAtomic(name, data, 0o644) }
+// writeCacheFile writes a cache file by temporary file and rename, without
+// fsync: after a crash a cache file is either whole or fails to decode (its
+// lengths and format are checked), and a cache that fails to decode only
+// costs a full build. The dirty mark, which guards the output, is synced.
+func writeCacheFile(name string, data []byte) error {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+"-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
 
 // codeCache keeps highlighted code blocks across builds, keyed by the
 // highlighter's options, the language, the emphasised lines and the code,
@@ -469,7 +496,7 @@ func (c *codeCache) save(compact bool) error {
 	if err := e.w.Flush(); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(c.dir, "code.idx"), idx.Bytes())
+	return writeCacheFile(filepath.Join(c.dir, "code.idx"), idx.Bytes())
 }
 
 // close releases the files; the temporary file of new blocks is removed.

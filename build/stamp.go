@@ -103,5 +103,5 @@ func (b *builder) writeStamp(res *Result) error {
 	if err := w.w.Flush(); err != nil {
 		return err
 	}
-	return writeFileAtomic(stampPath(b.cacheDir), buf.Bytes())
+	return writeCacheFile(stampPath(b.cacheDir), buf.Bytes())
 }
