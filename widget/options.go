@@ -42,6 +42,7 @@ type Options struct {
 	// Window/2 with the "sets" strategy). Default 60s.
 	Heartbeat time.Duration
 	// Poll is how often widget.js asks for a snapshot while visible.
+	// Default: 15s, or Heartbeat when that is shorter.
 	// Default 15s.
 	Poll time.Duration
 	// Flush is how often coalesced hits are written to Redis. Default 1s.
@@ -127,7 +128,7 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	def(&o.Window, 5*time.Minute)
 	def(&o.Heartbeat, 60*time.Second)
-	def(&o.Poll, 15*time.Second)
+	def(&o.Poll, min(15*time.Second, o.Heartbeat))
 	def(&o.Flush, time.Second)
 	def(&o.Refresh, 2*time.Second)
 	def(&o.StaleFor, o.Window)
