@@ -195,7 +195,14 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	}
 	var code render.CodeHighlighter = b.hl
 	if !b.opts.NoCache {
-		b.codes = newCodeCache(b.hl, b.hl.Key(), b.cacheDir)
+		hkey := b.hl.Key()
+		if !strings.Contains(hkey, "chroma/v") {
+			// A binary without module information (a test binary) cannot
+			// name its chroma version: key its blocks to the program, so
+			// another chroma never reuses them.
+			hkey += " program " + programID()
+		}
+		b.codes = newCodeCache(b.hl, hkey, b.cacheDir)
 		code = b.codes
 	}
 	b.md = render.NewMarkdown(render.MarkdownOptions{
@@ -246,6 +253,9 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		}
 	}
 	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: map[string]*sourceState{}, Outputs: map[string]outputState{}}
+	if b.old != nil {
+		b.next.order, b.next.size = b.old.order, b.old.size
+	}
 
 	if err := b.scan(ctx); err != nil {
 		return Result{}, err

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -82,6 +81,9 @@ type state struct {
 	Started int64  // UnixNano when the build that wrote this started
 	Sources map[string]*sourceState
 	Outputs map[string]outputState
+
+	order []string // Sources' names as read, sorted; reused when unchanged
+	size  int      // bytes of the encoding read, to size the next one
 }
 
 // sourceState is what the last build knew of one source file. A file whose
@@ -168,9 +170,8 @@ func (st *state) save(dir string) error {
 		}
 	}
 	var buf bytes.Buffer
-	if err := encodeState(&buf, st); err != nil {
-		return err
-	}
+	buf.Grow(st.size + st.size/8 + 4096)
+	encodeState(&buf, st)
 	return writeCacheFile(statePath(dir), buf.Bytes())
 }
 
@@ -481,7 +482,7 @@ func (c *codeCache) save(compact bool) error {
 	}
 	slices.SortFunc(recs, func(a, b record) int { return bytes.Compare(a.k[:], b.k[:]) })
 	var idx bytes.Buffer
-	e := &encoder{w: bufio.NewWriter(&idx)}
+	e := &encoder{w: &idx}
 	e.str(cacheFormat)
 	e.int(size)
 	e.int(int64(len(recs)))
@@ -492,9 +493,6 @@ func (c *codeCache) save(compact bool) error {
 		binary.LittleEndian.PutUint64(r[len(key{})+8:], uint64(rec.sp.Len))
 		binary.LittleEndian.PutUint32(r[len(key{})+16:], rec.sp.Sum)
 		e.w.Write(r[:])
-	}
-	if err := e.w.Flush(); err != nil {
-		return err
 	}
 	return writeCacheFile(filepath.Join(c.dir, "code.idx"), idx.Bytes())
 }

@@ -1,10 +1,9 @@
 package build
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
-	"io"
 	"math"
 	"slices"
 	"time"
@@ -21,7 +20,7 @@ import (
 var errCorrupt = errors.New("corrupt cache")
 
 type encoder struct {
-	w   *bufio.Writer
+	w   *bytes.Buffer
 	buf [binary.MaxVarintLen64]byte
 }
 
@@ -133,17 +132,20 @@ func (d *decoder) time(loc *time.Location) time.Time {
 	return t
 }
 
-func encodeState(w io.Writer, st *state) error {
-	e := &encoder{w: bufio.NewWriterSize(w, 1<<16)}
+func encodeState(buf *bytes.Buffer, st *state) {
+	e := &encoder{w: buf}
 	e.str(st.Format)
 	e.key(st.Global)
 	e.str(st.Output)
 	e.int(st.Started)
-	names := make([]string, 0, len(st.Sources))
-	for n := range st.Sources {
-		names = append(names, n)
+	names := st.order // the order read, when the names are the same
+	if !sameNames(names, st.Sources) {
+		names = make([]string, 0, len(st.Sources))
+		for n := range st.Sources {
+			names = append(names, n)
+		}
+		slices.Sort(names)
 	}
-	slices.Sort(names)
 	e.int(int64(len(names)))
 	for _, n := range names {
 		s := st.Sources[n]
@@ -188,12 +190,24 @@ func encodeState(w io.Writer, st *state) error {
 		e.key(o.Dep)
 		e.key(o.Hash)
 	}
-	return e.w.Flush()
+}
+
+// sameNames reports whether names lists exactly the keys of m.
+func sameNames(names []string, m map[string]*sourceState) bool {
+	if names == nil || len(names) != len(m) {
+		return false
+	}
+	for _, n := range names {
+		if _, ok := m[n]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeState(data []byte, loc *time.Location) (*state, error) {
 	d := &decoder{b: data}
-	st := &state{}
+	st := &state{size: len(data)}
 	st.Format = d.str()
 	if d.err != nil || st.Format != cacheFormat {
 		return nil, errors.New("cache from another version")
@@ -232,6 +246,7 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		s.Rendered = d.bool()
 		s.raw = rest[:len(rest)-len(d.b)]
 		st.Sources[name] = s
+		st.order = append(st.order, name)
 	}
 	n = d.n()
 	st.Outputs = make(map[string]outputState, min(n, 1<<20))

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -88,7 +87,7 @@ func (b *builder) writeStamp(res *Result) error {
 		return err
 	}
 	var buf bytes.Buffer
-	w := &encoder{w: bufio.NewWriter(&buf)}
+	w := &encoder{w: &buf}
 	w.str(cacheFormat)
 	w.key(b.fingerprint(out))
 	w.int(b.start.UnixNano())
@@ -100,8 +99,5 @@ func (b *builder) writeStamp(res *Result) error {
 	w.int(int64(res.Posts))
 	w.int(int64(res.Pages))
 	w.int(int64(res.Files))
-	if err := w.w.Flush(); err != nil {
-		return err
-	}
 	return writeCacheFile(stampPath(b.cacheDir), buf.Bytes())
 }
