@@ -180,6 +180,19 @@ func (st *state) save(dir string) error {
 // directory synced: name holds either its old bytes or all of the new
 // ones, even across a crash. The directory is created if need be.
 func WriteFileAtomic(name string, data []byte, perm fs.FileMode) error {
+	return writeRenamed(name, data, perm, true)
+}
+
+// writeCacheFile writes a cache file the same way but without fsync: after
+// a crash a cache file is either whole or fails to decode (its lengths and
+// format are checked), and a cache that fails to decode only costs a full
+// build. The dirty mark, which guards the output, goes through
+// WriteFileAtomic.
+func writeCacheFile(name string, data []byte) error {
+	return writeRenamed(name, data, 0o644, false)
+}
+
+func writeRenamed(name string, data []byte, perm fs.FileMode, sync bool) error {
 	dir := filepath.Dir(name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -190,7 +203,7 @@ func WriteFileAtomic(name string, data []byte, perm fs.FileMode) error {
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	if err == nil {
@@ -206,41 +219,15 @@ func WriteFileAtomic(name string, data []byte, perm fs.FileMode) error {
 		os.Remove(tmp)
 		return err
 	}
+	if !sync {
+		return nil
+	}
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	return d.Sync()
-}
-
-// writeCacheFile writes a cache file by temporary file and rename, without
-// fsync: after a crash a cache file is either whole or fails to decode (its
-// lengths and format are checked), and a cache that fails to decode only
-// costs a full build. The dirty mark, which guards the output, is synced.
-func writeCacheFile(name string, data []byte) error {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+"-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }
 
 // codeCache keeps highlighted code blocks across builds, keyed by the

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -9,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -75,7 +75,7 @@ func RunHook(ctx context.Context, cfg *Config, h Hook, output string, out io.Wri
 }
 
 func absPath(p string) string {
-	if a, err := absolute(p); err == nil {
+	if a, err := filepath.Abs(p); err == nil {
 		return a
 	}
 	return p
@@ -126,10 +126,8 @@ func (p *prefixWriter) flush() {
 func (p *prefixWriter) tail() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var b strings.Builder
-	s := bufio.NewScanner(strings.NewReader(strings.Join(p.last, "\n")))
-	for s.Scan() {
-		b.WriteString("  " + s.Text() + "\n")
+	if len(p.last) == 0 {
+		return ""
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return "  " + strings.Join(p.last, "\n  ")
 }

@@ -357,8 +357,6 @@ func (c *Config) path(p string) string {
 // OutputDir is the absolute or root-relative path of the output directory.
 func (c *Config) OutputDir() string { return c.path(c.Build.Output) }
 
-func absolute(p string) (string, error) { return filepath.Abs(p) }
-
 func relTo(dir, p string) (string, error) {
 	r, err := filepath.Rel(dir, p)
 	return filepath.ToSlash(r), err

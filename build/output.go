@@ -75,26 +75,6 @@ func (s *staging) write(rel string, data []byte) error {
 	return nil
 }
 
-func (s *staging) files() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.written)
-}
-
-// pages returns the HTML files written so far, sorted.
-func (s *staging) pages() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, p := range s.written {
-		if strings.HasSuffix(p, ".html") {
-			out = append(out, p)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // commit swaps the staging directory into place. Where the system can
 // exchange two directories atomically, the output is swapped with the
 // staging directory in one step; otherwise the old output is renamed aside

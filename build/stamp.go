@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"time"
@@ -28,18 +29,11 @@ func (b *builder) fingerprint(out string) key {
 		h.str("list")
 		for _, s := range list {
 			h.str(s.rel)
-			h.buf = appendInt(h.buf, s.size)
-			h.buf = appendInt(h.buf, s.modTime)
+			h.buf = binary.LittleEndian.AppendUint64(h.buf, uint64(s.size))
+			h.buf = binary.LittleEndian.AppendUint64(h.buf, uint64(s.modTime))
 		}
 	}
 	return h.sum()
-}
-
-func appendInt(b []byte, v int64) []byte {
-	for i := range 8 {
-		b = append(b, byte(v>>(8*i)))
-	}
-	return b
 }
 
 // upToDate reports whether the last build's output is still right: same

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -93,7 +94,7 @@ func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, erro
 	buf.Grow(len(src) * 2)
 	if err := m.md.Renderer().Render(&buf, src, doc); err != nil {
 		var ce *codeError
-		if asCodeError(err, &ce) {
+		if errors.As(err, &ce) {
 			line, _ := diag.LineCol(src, ce.offset)
 			return Rendered{}, &diag.Error{Pos: diag.Pos{File: file, Line: line + bodyLine - 1, Col: 1}, Err: ce.err}
 		}
@@ -154,21 +155,6 @@ type codeError struct {
 }
 
 func (e *codeError) Error() string { return e.err.Error() }
-
-func asCodeError(err error, target **codeError) bool {
-	for err != nil {
-		if ce, ok := err.(*codeError); ok {
-			*target = ce
-			return true
-		}
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return false
-		}
-		err = u.Unwrap()
-	}
-	return false
-}
 
 // codeRenderer renders fenced and indented code blocks through the
 // highlighter.
