@@ -108,6 +108,9 @@ func (r Result) String() string {
 // collected (up to [diag.MaxErrors]), sorted by position and joined.
 func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	opts = opts.withDefaults()
+	if msg := cfg.outputProblem(); msg != "" {
+		return Result{}, fmt.Errorf("output directory %s", msg)
+	}
 	start := time.Now()
 	if err := runHooks(ctx, &cfg, "pre_build", cfg.Build.Hooks.PreBuild, opts.HookOutput); err != nil {
 		return Result{}, err

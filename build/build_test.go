@@ -84,6 +84,16 @@ func TestBuildErrors(t *testing.T) {
 			want:  `_config.yaml:2:13: build.paginate: want a whole number, not "ten"`,
 		},
 		{
+			name:  "output is the site",
+			files: map[string]string{"_config.yaml": "site: {title: T, url: https://example.com/}\nbuild:\n  output: .\n"},
+			want:  `_config.yaml:3:11: build.output: "." would hold the site itself, and every build replaces the output directory: use a directory of its own, such as _site`,
+		},
+		{
+			name:  "output inside the posts",
+			files: map[string]string{"_config.yaml": "site: {title: T, url: https://example.com/}\nbuild:\n  output: posts/html\n"},
+			want:  `_config.yaml:3:11: build.output: "posts/html" overlaps build.posts (posts), and every build replaces the output directory: use a directory of its own, such as _site`,
+		},
+		{
 			name: "duplicate URL",
 			files: map[string]string{
 				"posts/a.md": "---\ntitle: A\ndate: 2026-01-01\nslug: same\n---\n",

@@ -263,6 +263,9 @@ func (c *Config) validate(positions map[string]diag.Pos) error {
 	} else if !strings.HasPrefix(c.Build.Permalink, "/") {
 		bad("build.permalink", "%q must start with /", c.Build.Permalink)
 	}
+	if msg := c.outputProblem(); msg != "" {
+		bad("build.output", "%s", msg)
+	}
 	if c.Build.Paginate < 1 {
 		bad("build.paginate", "want a number of posts per page of 1 or more, not %d", c.Build.Paginate)
 	}
@@ -335,6 +338,38 @@ func (c *Config) validate(positions map[string]diag.Pos) error {
 		bad("deploy.keep", "want 1 or more releases, not %d", c.Deploy.Keep)
 	}
 	return errs.Err()
+}
+
+// outputProblem says why the output directory cannot be used, or "". A
+// build replaces the whole output directory, so it must not be the site,
+// hold the site, or overlap a source directory or the cache: any of those
+// would be deleted.
+func (c *Config) outputProblem() string {
+	root, err1 := filepath.Abs(c.Root)
+	out, err2 := filepath.Abs(c.OutputDir())
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	within := func(a, b string) bool { // a is b or inside b
+		r, err := filepath.Rel(b, a)
+		return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+	}
+	if within(root, out) {
+		return fmt.Sprintf("%q would hold the site itself, and every build replaces the output directory: use a directory of its own, such as _site", c.Build.Output)
+	}
+	for _, d := range []struct{ key, dir string }{
+		{"build.posts", c.Build.Posts}, {"build.pages", c.Build.Pages}, {"build.templates", c.Build.Templates},
+		{"build.static", c.Build.Static}, {"the cache", CacheDir},
+	} {
+		dir, err := filepath.Abs(c.path(d.dir))
+		// An output inside the cache is fine (deploys build there); the
+		// cache inside the output is not.
+		inside := within(out, dir) && d.dir != CacheDir
+		if err == nil && (inside || within(dir, out)) {
+			return fmt.Sprintf("%q overlaps %s (%s), and every build replaces the output directory: use a directory of its own, such as _site", c.Build.Output, d.key, d.dir)
+		}
+	}
+	return ""
 }
 
 // Location returns the site's time zone. The zone was checked by [Load].

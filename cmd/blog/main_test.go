@@ -28,6 +28,7 @@ func TestExitCodes(t *testing.T) {
 		{"too many dirs", []string{"build", "a", "b"}, 2, "want at most one site directory", ""},
 		{"not a blog", []string{"build", t.TempDir()}, 1, "no _config.yaml here", ""},
 		{"content error", []string{"build", broken}, 1, "posts/a.md:2:7: date: invalid date \"never\"", ""},
+		{"output is the site", []string{"build", "--output", broken, broken}, 1, "would hold the site itself", ""},
 		{"styles unknown", []string{"styles", "nope"}, 2, `unknown style "nope"`, ""},
 		{"styles list", []string{"styles", "--list"}, 0, "", "monokai\n"},
 		{"styles css", []string{"styles", "monokai"}, 0, "", ".chroma"},
