@@ -198,14 +198,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	}
 	var code render.CodeHighlighter = b.hl
 	if !b.opts.NoCache {
-		hkey := b.hl.Key()
-		if !strings.Contains(hkey, "chroma/v") {
-			// A binary without module information (a test binary) cannot
-			// name its chroma version: key its blocks to the program, so
-			// another chroma never reuses them.
-			hkey += " program " + programID()
-		}
-		b.codes = newCodeCache(b.hl, hkey, b.cacheDir)
+		b.codes = newCodeCache(b.hl, b.hl.Key(), b.cacheDir)
 		code = b.codes
 	}
 	b.md = render.NewMarkdown(render.MarkdownOptions{

@@ -2,6 +2,8 @@ package highlight
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -293,8 +295,11 @@ func editDistance(a, b string) int {
 }
 
 // chromaVersion returns the chroma module version linked into the binary,
-// so that cached HTML is not reused across chroma upgrades.
-func chromaVersion() string {
+// so that cached HTML is not reused across chroma upgrades. A binary
+// without module information (a test binary) cannot name it: it gets a
+// name of its own for this process, so its blocks are never taken for
+// another chroma's.
+var chromaVersion = sync.OnceValue(func() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			if d.Path == "github.com/alecthomas/chroma/v2" {
@@ -305,5 +310,7 @@ func chromaVersion() string {
 			}
 		}
 	}
-	return "unknown"
-}
+	var b [8]byte
+	rand.Read(b[:])
+	return "unknown-" + hex.EncodeToString(b[:])
+})
