@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/blog-gen/blog"
+	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/highlight"
-	"github.com/blog-gen/blog/internal/diag"
 	"github.com/blog-gen/blog/render"
 )
 

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/blog-gen/blog/internal/diag"
+	"github.com/blog-gen/blog/diag"
 )
 
 // The state is written in a small binary format of its own rather than

@@ -9,7 +9,7 @@ import (
 
 	"github.com/goccy/go-yaml/parser"
 
-	"github.com/blog-gen/blog/internal/diag"
+	"github.com/blog-gen/blog/diag"
 )
 
 // TestSampleConfigShowsEveryKey holds the promise that the sample

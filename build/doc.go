@@ -24,5 +24,5 @@
 //	res, err := build.Run(ctx, cfg, build.Options{})
 //	fmt.Println(res) // 6 posts, 0 pages: 3 files written, …
 //
-// [diag.Error]: github.com/blog-gen/blog/internal/diag.Error
+// [diag.Error]: github.com/blog-gen/blog/diag.Error
 package build

@@ -16,8 +16,8 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/highlight"
-	"github.com/blog-gen/blog/internal/diag"
 )
 
 // ConfigFile is the name of the configuration file at a site's root.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blog-gen/blog/internal/diag"
+	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/render"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
-	"github.com/blog-gen/blog/internal/diag"
+	"github.com/blog-gen/blog/diag"
 )
 
 // FrontMatter is the metadata at the top of a post, between --- lines.

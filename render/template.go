@@ -16,7 +16,7 @@ import (
 	"text/template/parse"
 	"time"
 
-	"github.com/blog-gen/blog/internal/diag"
+	"github.com/blog-gen/blog/diag"
 )
 
 // pageTemplates are the theme files that render a whole page, one per

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/blog-gen/blog/build"
-	"github.com/blog-gen/blog/internal/diag"
+	"github.com/blog-gen/blog/diag"
 )
 
 // Options configure a [Server]. The zero value works: no widget, no logs,

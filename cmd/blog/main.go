@@ -12,7 +12,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"github.com/blog-gen/blog/internal/diag"
+	"github.com/blog-gen/blog/diag"
 )
 
 func main() {

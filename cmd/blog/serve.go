@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/blog-gen/blog/build"
-	"github.com/blog-gen/blog/internal/diag"
+	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/serve"
 )
 

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Pos is a 1-based position in a site source file. Col counts bytes, as
@@ -17,14 +20,31 @@ type Pos struct {
 }
 
 // String formats p as file:line:col, dropping the parts that are zero.
+// Control characters in the file name are escaped (a newline in a name
+// must not start a line of its own in the build's output), as is a
+// backslash, so the escaping cannot be forged.
 func (p Pos) String() string {
+	file := escapeName(p.File)
 	switch {
 	case p.Line == 0:
-		return p.File
+		return file
 	case p.Col == 0:
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
+		return fmt.Sprintf("%s:%d", file, p.Line)
 	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	return fmt.Sprintf("%s:%d:%d", file, p.Line, p.Col)
+}
+
+// escapeName returns name with control characters, invalid UTF-8 and
+// backslashes written as Go escapes; most names come back unchanged.
+func escapeName(name string) string {
+	clean := utf8.ValidString(name) && !strings.ContainsFunc(name, func(r rune) bool {
+		return r == '\\' || unicode.IsControl(r)
+	})
+	if clean {
+		return name
+	}
+	q := strconv.Quote(name)
+	return q[1 : len(q)-1]
 }
 
 // Error is an error located in a source file.

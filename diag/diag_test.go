@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goccy/go-yaml"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -18,6 +19,11 @@ func TestPosString(t *testing.T) {
 		{Pos{File: "a.md"}, "a.md"},
 		{Pos{File: "a.md", Line: 3}, "a.md:3"},
 		{Pos{File: "a.md", Line: 3, Col: 7}, "a.md:3:7"},
+		{Pos{File: "posts/a\nb.md", Line: 1, Col: 2}, `posts/a\nb.md:1:2`},
+		{Pos{File: "posts/\x1b[31mred.md", Line: 1}, `posts/\x1b[31mred.md:1`},
+		{Pos{File: `posts/back\slash.md`}, `posts/back\\slash.md`},
+		{Pos{File: "posts/caf\xe9.md"}, `posts/caf\xe9.md`},
+		{Pos{File: "posts/café.md"}, "posts/café.md"},
 	} {
 		if got := tc.pos.String(); got != tc.want {
 			t.Errorf("%#v.String() = %q, want %q", tc.pos, got, tc.want)
@@ -68,5 +74,26 @@ func TestFromYAML(t *testing.T) {
 	}
 	if FromYAML("f.yaml", 0, nil) != nil {
 		t.Error("FromYAML(nil) != nil")
+	}
+}
+
+func TestFromYAMLWrapsCause(t *testing.T) {
+	t.Parallel()
+	var v map[string]any
+	yerr := yaml.Unmarshal([]byte("a: [1, 2\n"), &v)
+	if yerr == nil {
+		t.Fatal("yaml.Unmarshal of an unclosed list: no error")
+	}
+	err := FromYAML("posts/x.md", 1, yerr)
+	var ye yaml.Error
+	if !errors.As(err, &ye) {
+		t.Errorf("FromYAML(...) = %v: errors.As finds no yaml.Error", err)
+	}
+	var de *Error
+	if !errors.As(err, &de) || de.Pos.Line < 2 {
+		t.Errorf("FromYAML(...) = %#v, want a *diag.Error with the line offset applied", err)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("FromYAML(...).Error() = %q, want one line", err)
 	}
 }

@@ -22,10 +22,10 @@ func FromYAML(file string, lineOffset int, err error) error {
 		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
 			return &Error{
 				Pos: Pos{File: file, Line: tk.Position.Line + lineOffset, Col: tk.Position.Column},
-				Err: errors.New(cleanYAMLMessage(msg)),
+				Err: &yamlError{msg: cleanYAMLMessage(msg), err: err},
 			}
 		}
-		return &Error{Pos: Pos{File: file}, Err: errors.New(cleanYAMLMessage(msg))}
+		return &Error{Pos: Pos{File: file}, Err: &yamlError{msg: cleanYAMLMessage(msg), err: err}}
 	}
 	return &Error{Pos: Pos{File: file}, Err: err}
 }
@@ -36,3 +36,14 @@ func cleanYAMLMessage(msg string) string {
 	msg, _, _ = strings.Cut(msg, "\n")
 	return strings.TrimSpace(msg)
 }
+
+// yamlError is a go-yaml error with its message cut to one line and its
+// position left to the enclosing [Error]; the original stays reachable
+// with errors.As.
+type yamlError struct {
+	msg string
+	err error
+}
+
+func (e *yamlError) Error() string { return e.msg }
+func (e *yamlError) Unwrap() error { return e.err }
