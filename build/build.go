@@ -52,6 +52,16 @@ type Options struct {
 	// Progress, when set, is called as outputs are done, with the count
 	// done and the total. It is called from one goroutine at a time.
 	Progress func(done, total int)
+
+	// Drafts and Future include draft and future-dated posts (the
+	// --drafts and --future flags).
+	Drafts, Future bool
+	// Mode is what the build is for: "build", "serve" or "deploy", given
+	// to hooks as BLOG_MODE. Default: "build".
+	Mode string
+	// Output, when set, is where the site is written instead of
+	// build.output: an absolute path, or one relative to the site root.
+	Output string
 }
 
 func (o Options) withDefaults() Options {
@@ -69,6 +79,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Progress == nil {
 		o.Progress = func(int, int) {}
+	}
+	if o.Mode == "" {
+		o.Mode = "build"
 	}
 	return o
 }
@@ -108,11 +121,14 @@ func (r Result) String() string {
 // collected (up to [diag.MaxErrors]), sorted by position and joined.
 func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	opts = opts.withDefaults()
+	if opts.Output != "" {
+		cfg.Build.Output = opts.Output // cfg is this build's copy
+	}
 	if msg := cfg.outputProblem(); msg != "" {
 		return Result{}, fmt.Errorf("output directory %s", msg)
 	}
 	start := time.Now()
-	if err := runHooks(ctx, &cfg, "pre_build", cfg.Build.Hooks.PreBuild, opts.HookOutput); err != nil {
+	if err := runHooks(ctx, &cfg, opts.Mode, "pre_build", cfg.Build.Hooks.PreBuild, opts.HookOutput); err != nil {
 		return Result{}, err
 	}
 	b := &builder{cfg: cfg, opts: opts, loc: cfg.Location(), start: start, cacheDir: opts.CacheDir}
@@ -126,7 +142,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if err := runHooks(ctx, &cfg, "post_build", cfg.Build.Hooks.PostBuild, opts.HookOutput); err != nil {
+	if err := runHooks(ctx, &cfg, opts.Mode, "post_build", cfg.Build.Hooks.PostBuild, opts.HookOutput); err != nil {
 		return Result{}, err
 	}
 	res.Elapsed = time.Since(start)
@@ -346,7 +362,7 @@ func (b *builder) sourcesChanged() bool {
 func (b *builder) globalKey() key {
 	cfg := b.cfg
 	h := newHasher(cacheFormat, programID(), b.hl.Key())
-	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, cfg.Drafts, cfg.Future))
+	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, b.opts.Drafts, b.opts.Future))
 	h.str(fmt.Sprintf("%+v|%s|%s", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts))
 	names := make([]string, 0, len(b.tmpl.Sources))
 	for n := range b.tmpl.Sources {

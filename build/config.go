@@ -18,15 +18,9 @@ type Config struct {
 	Deploy    DeployConfig    `yaml:"deploy"`
 
 	// Root is the site's root directory (where _config.yaml lives). It is
-	// set by [Load], not read from the file.
+	// set by [Load], not read from the file. What a particular build is
+	// for (drafts, mode, another output) is in [Options], never here.
 	Root string `yaml:"-"`
-	// Drafts and Future include draft and future-dated posts. They come
-	// from command-line flags, not from the file.
-	Drafts bool `yaml:"-"`
-	Future bool `yaml:"-"`
-	// Mode is what the build is for: "build", "serve" or "deploy". It is
-	// given to hooks as BLOG_MODE. Default "build".
-	Mode string `yaml:"-"`
 }
 
 // SiteConfig describes the site as readers and feeds see it.
@@ -162,6 +156,5 @@ func DefaultConfig() Config {
 			RespectGPC: true,
 		},
 		Deploy: DeployConfig{Branch: "main", Keep: 5},
-		Mode:   "build",
 	}
 }

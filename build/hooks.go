@@ -18,9 +18,9 @@ import (
 // BLOG_SOURCE, BLOG_OUTPUT and BLOG_MODE in their environment. Each output
 // line is written to out prefixed with the hook's name. The first hook that
 // fails or times out stops the build.
-func runHooks(ctx context.Context, cfg *Config, phase string, hooks []Hook, out io.Writer) error {
+func runHooks(ctx context.Context, cfg *Config, mode, phase string, hooks []Hook, out io.Writer) error {
 	for _, h := range hooks {
-		if err := RunHook(ctx, cfg, h, cfg.OutputDir(), out); err != nil {
+		if err := RunHook(ctx, cfg, mode, h, cfg.OutputDir(), out); err != nil {
 			return fmt.Errorf("hooks: %s hook %q: %w", phase, h.Name, err)
 		}
 	}
@@ -32,11 +32,11 @@ const tailLines = 10
 
 // RunHook runs the shell command h.Run with sh -c in the site root, with
 // BLOG_SOURCE (the site root), BLOG_OUTPUT (output) and BLOG_MODE
-// (cfg.Mode) in its environment, for at most h.Timeout (no limit when
+// (mode, default "build") in its environment, for at most h.Timeout (no limit when
 // zero). Each line of its output goes to out prefixed with "[h.Name] ". A
 // failure is reported as the exit status or the timeout, followed by the
 // last lines of output. Build hooks and deploy.command both run this way.
-func RunHook(ctx context.Context, cfg *Config, h Hook, output string, out io.Writer) error {
+func RunHook(ctx context.Context, cfg *Config, mode string, h Hook, output string, out io.Writer) error {
 	timeout := h.Timeout
 	if timeout > 0 {
 		var cancel context.CancelFunc
@@ -48,7 +48,7 @@ func RunHook(ctx context.Context, cfg *Config, h Hook, output string, out io.Wri
 	cmd.Env = append(os.Environ(),
 		"BLOG_SOURCE="+absPath(cfg.Root),
 		"BLOG_OUTPUT="+absPath(output),
-		"BLOG_MODE="+cmpOr(cfg.Mode, "build"),
+		"BLOG_MODE="+cmpOr(mode, "build"),
 	)
 	cmd.WaitDelay = 2 * time.Second
 	pw := &prefixWriter{w: out, prefix: "[" + h.Name + "] "}

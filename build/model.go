@@ -27,10 +27,10 @@ func (b *builder) model() error {
 	cfg := &b.cfg
 	now := b.opts.Now()
 	b.posts = slices.DeleteFunc(b.posts, func(it *item) bool {
-		if it.fm.Draft && !cfg.Drafts {
+		if it.fm.Draft && !b.opts.Drafts {
 			return true
 		}
-		if it.fm.Date.After(now) && !cfg.Future {
+		if it.fm.Date.After(now) && !b.opts.Future {
 			if b.nextDue.IsZero() || it.fm.Date.Before(b.nextDue) {
 				b.nextDue = it.fm.Date
 			}
@@ -38,7 +38,7 @@ func (b *builder) model() error {
 		}
 		return false
 	})
-	b.pages = slices.DeleteFunc(b.pages, func(it *item) bool { return it.fm.Draft && !cfg.Drafts })
+	b.pages = slices.DeleteFunc(b.pages, func(it *item) bool { return it.fm.Draft && !b.opts.Drafts })
 	slices.SortStableFunc(b.posts, func(a, c *item) int {
 		if d := c.fm.Date.Compare(a.fm.Date); d != 0 {
 			return d

@@ -52,8 +52,11 @@ func TestSites(t *testing.T) {
 			var stderr string
 			if err == nil {
 				flags := fixtureFlags(ar.Comment)
-				cfg.Drafts, cfg.Future = slices.Contains(flags, "drafts"), slices.Contains(flags, "future")
-				_, err = build.Run(t.Context(), cfg, build.Options{Now: func() time.Time { return testNow }})
+				_, err = build.Run(t.Context(), cfg, build.Options{
+					Now:    func() time.Time { return testNow },
+					Drafts: slices.Contains(flags, "drafts"),
+					Future: slices.Contains(flags, "future"),
+				})
 			}
 			if err != nil {
 				stderr = err.Error() + "\n"

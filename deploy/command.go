@@ -13,9 +13,8 @@ import (
 // BLOG_MODE=deploy, its output prefixed with "[deploy] ", and no time
 // limit (an upload takes what it takes; Ctrl-C still stops it).
 func runCommand(ctx context.Context, cfg build.Config, output string, w io.Writer) error {
-	cfg.Mode = "deploy"
 	h := build.Hook{Name: "deploy", Run: cfg.Deploy.Command}
-	if err := build.RunHook(ctx, &cfg, h, output, w); err != nil {
+	if err := build.RunHook(ctx, &cfg, "deploy", h, output, w); err != nil {
 		return fmt.Errorf("deploy: command %q: %w", cfg.Deploy.Command, err)
 	}
 	return nil

@@ -107,7 +107,7 @@ func Run(ctx context.Context, cfg build.Config, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	cfg.Root = root
-	cfg.Mode = "deploy"
+	opts.Build.Mode = "deploy"
 	var res Result
 	if cfg.Deploy.Dir == "" {
 		res, err = runCommandOnly(ctx, cfg, opts)
@@ -140,8 +140,7 @@ func runCommandOnly(ctx context.Context, cfg build.Config, opts Options) (Result
 		return Result{}, err
 	}
 	bopts := buildOptions(cfg.Root, opts.Build)
-	bcfg.Build.Output = outputDir(cfg.Root)
-	out := bcfg.Build.Output
+	out := bopts.Output
 	br, err := build.Run(ctx, bcfg, bopts)
 	if err != nil {
 		return Result{}, err
@@ -180,7 +179,6 @@ func runDir(ctx context.Context, cfg build.Config, opts Options) (Result, error)
 	}
 	rel := Release{Time: opts.Now().UTC()}
 	rel.Commit, rel.Hash, rel.Subject = headCommit(ctx, cfg.Root, rev)
-	bcfg.Build.Output = outputDir(cfg.Root)
 	br, err := build.Run(ctx, bcfg, buildOptions(cfg.Root, opts.Build))
 	if err != nil {
 		return Result{}, err
@@ -204,7 +202,7 @@ func runDir(ctx context.Context, cfg build.Config, opts Options) (Result, error)
 	if prev != "" {
 		log.Debug("reusing unchanged files", "from", filepath.Base(prev))
 	}
-	st, err := assemble(ctx, bcfg.Build.Output, rel.Dir, prev, opts.afterFile)
+	st, err := assemble(ctx, outputDir(cfg.Root), rel.Dir, prev, opts.afterFile)
 	if err != nil {
 		return res, fmt.Errorf("deploy: copy: %w", err)
 	}
@@ -238,6 +236,7 @@ func outputDir(root string) string { return filepath.Join(root, build.CacheDir, 
 // blog build each stay incremental without spoiling the other's cache.
 func buildOptions(root string, o build.Options) build.Options {
 	o.CacheDir = filepath.Join(root, build.CacheDir, "deploy", "cache")
+	o.Output = outputDir(root) // a deploy never builds into _site
 	return o
 }
 
@@ -252,7 +251,6 @@ func sourceConfig(ctx context.Context, cfg build.Config, opts Options, src strin
 	if err != nil {
 		return build.Config{}, "", err
 	}
-	ccfg.Drafts, ccfg.Future, ccfg.Mode = cfg.Drafts, cfg.Future, cfg.Mode
 	return ccfg, hash, nil
 }
 

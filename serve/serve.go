@@ -142,11 +142,14 @@ func New(cfg build.Config, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Build.Output != "" {
+		cfg.Build.Output = opts.Build.Output
+	}
 	out, err := filepath.Abs(cfg.OutputDir())
 	if err != nil {
 		return nil, err
 	}
-	cfg.Mode = "serve"
+	opts.Build.Mode = "serve"
 	base := basePath(cfg.Site.URL)
 	s := &Server{
 		opts:     opts,
@@ -411,7 +414,7 @@ func (s *Server) reloadConfig() error {
 	if basePath(cfg.Site.URL) != s.base {
 		s.log.Warn("the path of site.url changed: restart blog serve to serve the site under it")
 	}
-	cfg.Root, cfg.Drafts, cfg.Future, cfg.Mode = old.Root, old.Drafts, old.Future, old.Mode
+	cfg.Root = old.Root
 	cfg.Build.Output, cfg.Widget = old.Build.Output, old.Widget
 	s.cfg = cfg
 	return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -27,22 +28,22 @@ func (f *siteFlags) register(fs interface {
 	fs.BoolVar(&f.verbose, "v", false, "verbose: log each step")
 }
 
-// loadSite reads the configuration of the site at root and applies the
-// flags to it.
+// loadSite reads the configuration of the site at root.
 func (f *siteFlags) loadSite(root string) (build.Config, error) {
-	cfg, err := build.Load(root)
-	if err != nil {
-		return cfg, err
-	}
+	return build.Load(root)
+}
+
+// buildOptions are the build options the flags ask for.
+func (f *siteFlags) buildOptions() (build.Options, error) {
+	o := build.Options{Drafts: f.drafts, Future: f.future}
 	if f.output != "" {
 		out, err := filepath.Abs(f.output)
 		if err != nil {
-			return cfg, err
+			return o, err
 		}
-		cfg.Build.Output = out
+		o.Output = out
 	}
-	cfg.Drafts, cfg.Future = f.drafts, f.future
-	return cfg, nil
+	return o, nil
 }
 
 func siteRoot(args []string, cmd string) (string, error) {
@@ -76,12 +77,17 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	opts, err := f.buildOptions()
+	if err != nil {
+		return err
+	}
 	progress, done := newProgress(stderr)
-	res, err := build.Run(ctx, cfg, build.Options{Logger: newLogger(stderr, f.verbose), HookOutput: stderr, Full: *full, Progress: progress})
+	opts.Logger, opts.HookOutput, opts.Full, opts.Progress = newLogger(stderr, f.verbose), stderr, *full, progress
+	res, err := build.Run(ctx, cfg, opts)
 	done()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "built %s: %s\n", cfg.Build.Output, res)
+	fmt.Fprintf(stdout, "built %s: %s\n", cmp.Or(opts.Output, cfg.Build.Output), res)
 	return nil
 }

@@ -66,12 +66,17 @@ Flags:
 		lockWait = -1
 	}
 	log := newLogger(stderr, f.verbose)
+	bopts, err := f.buildOptions()
+	if err != nil {
+		return err
+	}
+	bopts.Logger, bopts.HookOutput = log, stderr
 	opts := deploy.Options{
 		Logger:        log,
 		LockWait:      lockWait,
 		CommandOutput: stderr,
 		Commit:        *commit,
-		Build:         build.Options{Logger: log, HookOutput: stderr},
+		Build:         bopts,
 	}
 	switch {
 	case *list:

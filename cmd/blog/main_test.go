@@ -96,3 +96,28 @@ func TestInit(t *testing.T) {
 		t.Errorf("init into a non-empty directory: %v, want a refusal", err)
 	}
 }
+
+// TestBuildOutputFlag checks that --output and --drafts change that build
+// only: the site's own output directory is not made, and the summary names
+// the directory written.
+func TestBuildOutputFlag(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "_config.yaml"), []byte("site: {title: T}\n"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "posts"), 0o755)
+	os.WriteFile(filepath.Join(dir, "posts", "a.md"), []byte("---\ntitle: A\ndate: 2026-01-01\ndraft: true\n---\nbody\n"), 0o644)
+	out := filepath.Join(t.TempDir(), "elsewhere")
+	var stdout, stderr bytes.Buffer
+	if err := run(t.Context(), []string{"build", "--drafts", "--output", out, dir}, &stdout, &stderr); err != nil {
+		t.Fatalf("build: %v\n%s", err, stderr.String())
+	}
+	if !strings.HasPrefix(stdout.String(), "built "+out+": 1 posts") {
+		t.Errorf("stdout = %q, want it to name %s and the draft", stdout.String(), out)
+	}
+	if _, err := os.Stat(filepath.Join(out, "2026", "01", "a", "index.html")); err != nil {
+		t.Errorf("the draft is not in --output: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "_site")); err == nil {
+		t.Error("build --output also wrote _site")
+	}
+}

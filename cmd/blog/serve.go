@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/blog-gen/blog/build"
 	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/serve"
 )
@@ -54,6 +53,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		return err
 	}
 	logger := newLogger(stderr, f.verbose)
+	bopts, err := f.buildOptions()
+	if err != nil {
+		return err
+	}
+	bopts.Logger, bopts.HookOutput = logger, stderr
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -113,7 +117,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		})
 	}
 	srv, err = serve.New(cfg, serve.Options{
-		Build:   build.Options{Logger: logger, HookOutput: stderr},
+		Build:   bopts,
 		Logger:  logger,
 		Widget:  presence,
 		OnBuild: report,
