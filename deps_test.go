@@ -24,6 +24,7 @@ var allowed = map[string][]string{
 	"widget":    {},
 	"serve":     {"build", "widget", "diag"},
 	"deploy":    {"build", "diag"},
+	"importer":  {"build", "render", "diag"},
 	"cmd/blog":  {"*"},
 }
 
