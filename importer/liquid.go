@@ -212,21 +212,33 @@ func (c *converter) liquidTerm(t string) (string, bool) {
 	if len(t) >= 2 && (t[0] == '"' || t[0] == '\'') && t[len(t)-1] == t[0] {
 		return t[1 : len(t)-1], true
 	}
+	var v any = c.env.site
 	name, ok := strings.CutPrefix(t, "site.")
 	if !ok {
-		return "", false
-	}
-	switch name {
-	case "url":
-		return c.env.baseURL, true
-	case "baseurl":
-		return c.env.basePath, true
-	}
-	if v, ok := c.env.site[name]; ok {
-		switch v.(type) {
-		case string, int, int64, uint64, float64, bool:
-			return fmt.Sprint(v), true
+		if name, ok = strings.CutPrefix(t, "page."); !ok {
+			return "", false
 		}
+		v = c.env.page
+	} else {
+		switch name {
+		case "url":
+			return c.env.baseURL, true
+		case "baseurl":
+			return c.env.basePath, true
+		}
+	}
+	for part := range strings.SplitSeq(name, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		if v, ok = m[part]; !ok {
+			return "", false
+		}
+	}
+	switch v.(type) {
+	case string, int, int64, uint64, float64, bool:
+		return fmt.Sprint(v), true
 	}
 	return "", false
 }

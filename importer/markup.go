@@ -33,6 +33,9 @@ type env struct {
 	// baseURL is the old site's URL (no trailing slash); basePath its
 	// path part (Jekyll's baseurl), "" for the root.
 	baseURL, basePath string
+	// page is the front matter of the file being converted (Jekyll's
+	// page.*), set per file.
+	page map[string]any
 }
 
 func newConverter(file string, line int, src string, e *env) *converter {

@@ -1,9 +1,12 @@
 package importer
 
 import (
+	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/blog-gen/blog/diag"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -12,6 +15,7 @@ func testEnv() *env {
 		site:     map[string]any{"title": "Old blog", "author": "Ann"},
 		baseURL:  "https://old.example.com",
 		basePath: "/blog",
+		page:     map[string]any{"title": "This page"},
 		url: func(ref string) (string, bool) {
 			switch ref {
 			case "2010-07-21-hello", "_posts/2010-07-21-hello.md", "hello.md", "posts/hello.md":
@@ -84,7 +88,8 @@ func TestConvertLiquid(t *testing.T) {
 		{name: "comment", in: "a{% comment %}secret{% endcomment %}b", want: "ab"},
 		{name: "unknown tag", in: "{% if x %}y{% endif %}", want: "{% if x %}y{% endif %}",
 			warns: []string{"Liquid tag {% if %}", "Liquid tag {% endif %}"}},
-		{name: "page var", in: "{{ page.title }}", want: "{{ page.title }}", warns: []string{"Liquid output {{ page.title }}"}},
+		{name: "page var", in: "{{ page.title }}", want: "This page"},
+		{name: "unknown page var", in: "{{ page.nope }}", want: "{{ page.nope }}", warns: []string{"Liquid output {{ page.nope }}"}},
 		{name: "unclosed", in: "{% raw", want: "{% raw", warns: []string{"unclosed Liquid tag"}},
 		{name: "no endraw", in: "{% raw %}x", want: "{% raw %}x", warns: []string{"has no {% endraw %}"}},
 		{name: "toc", in: "* TOC\n{:toc}\n\n# A", want: "\n\n# A"},
@@ -197,5 +202,27 @@ func FuzzMarkup(f *testing.F) {
 			}
 		}
 		_ = autop(in) // only that it does not panic
+	})
+}
+
+// FuzzWXR feeds arbitrary exports to the WordPress reader: it never
+// panics, and an error it returns names the export and a line in it.
+func FuzzWXR(f *testing.F) {
+	f.Add([]byte(`<rss><channel><title>T</title><item><title>A</title><wp:post_type>post</wp:post_type><wp:post_date>2011-01-01 00:00:00</wp:post_date></item></channel></rss>`))
+	f.Add([]byte(`<rss><channel><item><title>truncated`))
+	f.Add([]byte(`not xml at all`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		w := &wordpress{s: newSite(), file: "export.xml", attachments: map[string]string{}}
+		err := w.read(t.Context(), bytes.NewReader(data))
+		if err != nil {
+			var de *diag.Error
+			if !errors.As(err, &de) || de.Pos.File != "export.xml" || de.Pos.Line > 1+bytes.Count(data, []byte("\n")) {
+				t.Fatalf("read: %v: want a diag.Error at a line of export.xml", err)
+			}
+			return
+		}
+		if err := w.finish(); err != nil {
+			t.Fatalf("finish: %v", err)
+		}
 	})
 }

@@ -65,7 +65,7 @@ func shortcodeAt(src string, off int) (delim byte, name string, args []string, c
 
 // closingShortcode finds {{< /name >}} (or the % form) from off on.
 func closingShortcode(src string, off int, name string) (start, end int, ok bool) {
-	re := regexp.MustCompile(`\{\{[<%]\s*/` + regexp.QuoteMeta(name) + `\s*[>%]\}\}`)
+	re := regexp.MustCompile(`\{\{[<%]\s*/\s*` + regexp.QuoteMeta(name) + `\s*[>%]\}\}`)
 	loc := re.FindStringIndex(src[off:])
 	if loc == nil {
 		return 0, 0, false
@@ -162,6 +162,9 @@ func (c *converter) shortcode(off int, params map[string]any) int {
 		c.warnf(off, "{{< param %s >}}: no such parameter: kept as text", key)
 	default:
 		c.warnf(off, "Hugo shortcode {{< %s >}} cannot be converted: kept as text", name)
+		if _, e, ok := closingShortcode(src, end, name); ok {
+			end = e // keep its content and its closing tag with it
+		}
 	}
 	c.out.WriteString(src[off:end])
 	return end

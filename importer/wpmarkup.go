@@ -138,6 +138,8 @@ func autop(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return s
 	}
+	// <!--more--> stands alone, as WordPress shows it.
+	s = moreMark.ReplaceAllString(s, "\n\n<!--more-->\n\n")
 	// Blank lines inside <pre> are code, not paragraph breaks.
 	var pres []string
 	s = preBlock.ReplaceAllStringFunc(s, func(m string) string {
@@ -162,6 +164,8 @@ func autop(s string) string {
 	}
 	return out
 }
+
+var moreMark = regexp.MustCompile(`[ \t]*\n?[ \t]*<!--more(?:\s[^>]*)?-->[ \t]*\n?`)
 
 var preBlock = regexp.MustCompile(`(?is)<pre\b.*?</pre>`)
 

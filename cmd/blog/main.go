@@ -65,6 +65,7 @@ func commands() []command {
 		{"new", "create a new post", cmdNew},
 		{"init", "create a new blog in a directory", cmdInit},
 		{"deploy", "build and publish the site", cmdDeploy},
+		{"import", "move a WordPress, Jekyll, Hugo or Blogofile blog in", cmdImport},
 		{"hook", "install or remove the git hook that deploys on commit", cmdHook},
 		{"widget", "run the who's-online endpoint", cmdWidget},
 		{"styles", "print a highlighting style's CSS, or list the styles", cmdStyles},

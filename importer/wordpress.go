@@ -1,0 +1,427 @@
+package importer
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	htmltomarkdown "github.com/JohannesKaufmann/html-to-markdown/v2"
+	"github.com/blog-gen/blog/diag"
+	"github.com/blog-gen/blog/render"
+	"github.com/goccy/go-yaml"
+)
+
+// WordPress imports a WordPress export (WXR, the file Tools → Export
+// writes) as a new blog in dst. The export is streamed, so its size does
+// not matter. Posts keep their HTML (or become Markdown with
+// opts.Markdown); pages go to pages/; drafts, pending and private posts
+// become drafts; comments are written to comments.wxr for Disqus.
+func WordPress(ctx context.Context, export, dst string, opts Options) (*Report, error) {
+	f, err := os.Open(export)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	s := newSite()
+	w := &wordpress{s: s, file: path.Base(export), opts: opts, attachments: map[string]string{}}
+	if err := w.read(ctx, f); err != nil {
+		return nil, err
+	}
+	if err := w.finish(); err != nil {
+		return nil, err
+	}
+	if len(w.comments) > 0 {
+		s.extra["comments.wxr"] = w.commentsWXR()
+		s.report.Notes = append(s.report.Notes, fmt.Sprintf("the comments of %d posts are in comments.wxr, which Disqus imports (Admin → Import → WordPress)", len(w.comments)))
+	}
+	if err := s.write(dst, opts); err != nil {
+		return nil, err
+	}
+	return &s.report, nil
+}
+
+// wxrItem is one <item> of the export: a post, page, attachment or
+// something else WordPress keeps (menus, blocks), skipped.
+type wxrItem struct {
+	Title      string        `xml:"title"`
+	Link       string        `xml:"link"`
+	Creator    string        `xml:"creator"`
+	Content    string        `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
+	Excerpt    string        `xml:"http://wordpress.org/export/1.2/excerpt/ encoded"`
+	ID         string        `xml:"post_id"`
+	Date       string        `xml:"post_date"`
+	DateGMT    string        `xml:"post_date_gmt"`
+	Modified   string        `xml:"post_modified"`
+	Name       string        `xml:"post_name"`
+	Status     string        `xml:"status"`
+	Type       string        `xml:"post_type"`
+	Attachment string        `xml:"attachment_url"`
+	Categories []wxrCategory `xml:"category"`
+	Comments   []wxrComment  `xml:"comment"`
+	line       int
+}
+
+type wxrCategory struct {
+	Domain   string `xml:"domain,attr"`
+	Nicename string `xml:"nicename,attr"`
+	Name     string `xml:",chardata"`
+}
+
+// wxrComment is kept as it came, for the Disqus file.
+type wxrComment struct {
+	Inner string `xml:",innerxml"`
+}
+
+type wordpress struct {
+	s           *site
+	file        string
+	opts        Options
+	baseURL     string
+	items       []*wxrItem
+	attachments map[string]string // post_id → URL
+	comments    []*wxrItem        // the posts that have comments
+}
+
+// maxItem bounds one item of the export (a post with its comments).
+const maxItem = 32 << 20
+
+func (w *wordpress) read(ctx context.Context, r io.Reader) error {
+	cr := &countingReader{r: r}
+	dec := xml.NewDecoder(cr)
+	dec.Strict = false
+	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
+	sawChannel := false
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return w.xmlError(cr, dec, err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "channel":
+			sawChannel = true
+		case "base_blog_url":
+			var v string
+			if err := dec.DecodeElement(&v, &se); err != nil {
+				return w.xmlError(cr, dec, err)
+			}
+			w.baseURL = strings.TrimSuffix(strings.TrimSpace(v), "/")
+		case "title", "description", "language":
+			if len(w.items) > 0 {
+				continue // the channel's own come before its items
+			}
+			var v string
+			if err := dec.DecodeElement(&v, &se); err != nil {
+				return w.xmlError(cr, dec, err)
+			}
+			w.channelField(se.Name.Local, strings.TrimSpace(v))
+		case "item":
+			line := w.line(cr, dec)
+			start := dec.InputOffset()
+			var it wxrItem
+			if err := dec.DecodeElement(&it, &se); err != nil {
+				return w.xmlError(cr, dec, err)
+			}
+			if dec.InputOffset()-start > maxItem {
+				w.s.warn(diag.Pos{File: w.file, Line: line}, "an item of more than %d MB: skipped", maxItem>>20)
+				continue
+			}
+			it.line = line
+			w.items = append(w.items, &it)
+		}
+	}
+	if !sawChannel {
+		return diag.Errorf(diag.Pos{File: w.file, Line: 1}, "not a WordPress export: no <channel> (export it with Tools → Export)")
+	}
+	return nil
+}
+
+func (w *wordpress) channelField(name, v string) {
+	c := &w.s.cfg
+	switch name {
+	case "title":
+		c.Title = cmpOr(c.Title, v)
+	case "description":
+		c.Description = cmpOr(c.Description, v)
+	case "language":
+		c.Language = cmpOr(c.Language, v)
+	}
+}
+
+// countingReader remembers how many newlines it has read, so a decoder
+// error can name a line.
+type countingReader struct {
+	r     io.Reader
+	lines []int64 // offsets of every newline read so far
+	off   int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := range n {
+		if p[i] == '\n' {
+			c.lines = append(c.lines, c.off+int64(i))
+		}
+	}
+	c.off += int64(n)
+	return n, err
+}
+
+func (w *wordpress) line(cr *countingReader, dec *xml.Decoder) int {
+	off := dec.InputOffset()
+	n, _ := slices.BinarySearch(cr.lines, off)
+	return n + 1
+}
+
+func (w *wordpress) xmlError(cr *countingReader, dec *xml.Decoder, err error) error {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return &diag.Error{Pos: diag.Pos{File: w.file, Line: se.Line}, Err: fmt.Errorf("the export is not well-formed XML (truncated?): %w", err)}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return &diag.Error{Pos: diag.Pos{File: w.file, Line: w.line(cr, dec)}, Err: errors.New("the export ends in the middle of an item: it is truncated")}
+	}
+	return &diag.Error{Pos: diag.Pos{File: w.file, Line: w.line(cr, dec)}, Err: err}
+}
+
+// finish turns the items into posts and pages, now that every
+// attachment's URL is known.
+func (w *wordpress) finish() error {
+	c := &w.s.cfg
+	c.URL = w.baseURL + "/"
+	if w.baseURL == "" {
+		c.URL = ""
+	}
+	for _, it := range w.items {
+		if it.Type == "attachment" {
+			w.attachments[it.ID] = it.Attachment
+		}
+	}
+	var patterns []string
+	for _, it := range w.items {
+		switch it.Type {
+		case "post", "page":
+		default:
+			continue
+		}
+		d, err := w.doc(it)
+		if err != nil {
+			w.s.report.Warnings = append(w.s.report.Warnings, err)
+			continue
+		}
+		if !d.page && !d.draft {
+			patterns = append(patterns, permalinkPattern(d.oldURL, d.date, it.Name))
+		}
+		w.s.docs = append(w.s.docs, d)
+		if len(it.Comments) > 0 {
+			w.comments = append(w.comments, it)
+		}
+	}
+	// One structure for every published post becomes build.permalink.
+	if len(patterns) > 0 && !slices.Contains(patterns, "") {
+		if p := patterns[0]; !slices.ContainsFunc(patterns, func(q string) bool { return q != p }) {
+			c.Permalink = p
+		}
+	}
+	w.listUploads()
+	for _, d := range w.s.docs {
+		if d.oldURL != "" && d.oldURL != d.newURL(c.Permalink) {
+			d.aliases = append(d.aliases, d.oldURL)
+		}
+	}
+	return nil
+}
+
+// permalinkPattern finds the structure of a post's URL: its date and
+// name put back as placeholders, or "" when it has none blog knows.
+func permalinkPattern(u string, t time.Time, name string) string {
+	if name == "" || !strings.HasSuffix(u, "/") {
+		return ""
+	}
+	var out []string
+	for seg := range strings.SplitSeq(strings.Trim(u, "/"), "/") {
+		switch seg {
+		case t.Format("2006"):
+			out = append(out, ":year")
+		case t.Format("01"):
+			out = append(out, ":month")
+		case t.Format("02"):
+			out = append(out, ":day")
+		case name:
+			out = append(out, ":slug")
+		default:
+			return ""
+		}
+	}
+	p := "/" + strings.Join(out, "/") + "/"
+	if !strings.Contains(p, ":slug") {
+		return ""
+	}
+	return p
+}
+
+var wpLocal = regexp.MustCompile(`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`)
+
+func (w *wordpress) doc(it *wxrItem) (*doc, error) {
+	pos := diag.Pos{File: w.file, Line: it.line}
+	d := &doc{src: w.file, line: it.line, page: it.Type == "page", ext: ".html"}
+	d.title = strings.TrimSpace(it.Title)
+	d.author = it.Creator
+	switch it.Status {
+	case "publish", "inherit":
+	case "future":
+		// A scheduled post: its date is in the future, which blog keeps out until then.
+	case "draft", "pending", "private", "auto-draft":
+		d.draft = true
+	case "trash":
+		return nil, diag.Errorf(pos, "%q is in the trash: skipped", d.title)
+	default:
+		d.draft = true
+	}
+	// post_date is the blog's local time; post_date_gmt its UTC (zero for drafts).
+	if t, err := time.Parse("2006-01-02 15:04:05", it.DateGMT); err == nil && !t.IsZero() && it.DateGMT != "0000-00-00 00:00:00" {
+		local, lerr := time.Parse("2006-01-02 15:04:05", it.Date)
+		if lerr == nil {
+			off := local.Sub(t)
+			d.date, d.zoned = t.In(time.FixedZone("", int(off.Seconds()))), true
+		} else {
+			d.date, d.zoned = t, true
+		}
+	} else if wpLocal.MatchString(it.Date) {
+		d.date, _ = time.Parse("2006-01-02 15:04:05", it.Date)
+	} else {
+		return nil, diag.Errorf(pos, "%q has no date: skipped", d.title)
+	}
+	if t, err := time.Parse("2006-01-02 15:04:05", it.Modified); err == nil && t.After(d.date.Add(time.Hour)) {
+		d.updated = t
+	}
+	for _, c := range it.Categories {
+		switch c.Domain {
+		case "category":
+			if c.Nicename != "uncategorized" {
+				d.cats = append(d.cats, strings.TrimSpace(c.Name))
+			}
+		case "post_tag":
+			d.tags = append(d.tags, strings.TrimSpace(c.Name))
+		}
+	}
+	d.slug = it.Name
+	name := cmpOr(it.Name, render.Slugify(d.title), "post-"+it.ID)
+	if decoded, err := url.PathUnescape(name); err == nil {
+		name = decoded // WordPress percent-encodes non-ASCII slugs
+		d.slug = decoded
+	}
+	if d.title == "" {
+		d.title = name
+	}
+	d.stem = name
+	if !d.page {
+		d.stem = d.date.Format("2006-01-02") + "-" + name
+	}
+	if u, err := url.Parse(it.Link); err == nil && it.Link != "" {
+		p := u.EscapedPath()
+		if u.RawQuery != "" || p == "" {
+			w.s.warn(pos, "%q was at %s: a query URL cannot be redirected by a static site", d.title, it.Link)
+		} else {
+			p, _ = url.PathUnescape(p)
+			d.oldURL = strings.TrimPrefix(p, urlPath(w.baseURL))
+			if !strings.HasPrefix(d.oldURL, "/") {
+				d.oldURL = "/" + d.oldURL
+			}
+		}
+	}
+	if ex := strings.TrimSpace(it.Excerpt); ex != "" {
+		d.summary = render.PlainText(ex)
+	}
+	c := newConverter(w.file, it.line, it.Content, nil)
+	convertWordPress(c, w.attachments)
+	body := autop(c.out.String())
+	w.s.report.Warnings = append(w.s.report.Warnings, toErrors(c.warns)...)
+	if w.opts.Markdown {
+		md, err := htmltomarkdown.ConvertString(body)
+		if err != nil {
+			w.s.warn(pos, "%q: to Markdown: %v: kept as HTML", d.title, err)
+		} else {
+			body, d.ext = md, ".md"
+		}
+	}
+	d.body = body
+	d.params = append(d.params, yaml.MapItem{Key: "wordpress_id", Value: atoiOr(it.ID)})
+	return d, nil
+}
+
+func atoiOr(s string) any {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return s
+}
+
+// commentsWXR is a WXR file of the posts that had comments, with their
+// comments, in the form Disqus imports.
+func (w *wordpress) commentsWXR() []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dsq="http://www.disqus.com/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.0/">
+<channel>
+`)
+	esc := func(s string) string {
+		var e strings.Builder
+		xml.EscapeText(&e, []byte(s))
+		return e.String()
+	}
+	for _, it := range w.comments {
+		b.WriteString("<item>\n<title>" + esc(it.Title) + "</title>\n<link>" + esc(it.Link) + "</link>\n")
+		b.WriteString("<dsq:thread_identifier>" + esc(it.ID) + "</dsq:thread_identifier>\n")
+		b.WriteString("<wp:post_date_gmt>" + esc(it.DateGMT) + "</wp:post_date_gmt>\n<wp:comment_status>open</wp:comment_status>\n")
+		for _, c := range it.Comments {
+			b.WriteString("<wp:comment>" + c.Inner + "</wp:comment>\n")
+		}
+		b.WriteString("</item>\n")
+	}
+	b.WriteString("</channel>\n</rss>\n")
+	return []byte(b.String())
+}
+
+var uploadURL = regexp.MustCompile(`https?://[^\s"'<>()]+/wp-content/uploads/[^\s"'<>()]+`)
+
+// listUploads warns once about the files posts link to on the old host:
+// they stop working when it goes, so the report says how to fetch them.
+func (w *wordpress) listUploads() {
+	seen := map[string]bool{}
+	var urls []string
+	for _, d := range w.s.docs {
+		for _, u := range uploadURL.FindAllString(d.body, -1) {
+			if !seen[u] {
+				seen[u] = true
+				urls = append(urls, u)
+			}
+		}
+	}
+	if len(urls) == 0 {
+		return
+	}
+	slices.Sort(urls)
+	w.s.warn(diag.Pos{File: w.file}, "%d files are linked on the old host (%s, …): fetch them into static/ with: wget -x -nH -P static -i uploads.txt, then replace the host in the posts",
+		len(urls), urls[0])
+	w.s.extra["uploads.txt"] = []byte(strings.Join(urls, "\n") + "\n")
+}
