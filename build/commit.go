@@ -1,0 +1,89 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+)
+
+// write renders the outputs into a staging directory and commits them.
+func (b *builder) write(ctx context.Context, out string, outputs []*output, reason string) (Result, error) {
+	w, err := newStaging(out)
+	if err != nil {
+		return Result{}, fmt.Errorf("write: %w", err)
+	}
+	defer w.discard()
+	res := Result{Posts: len(b.posts), Pages: len(b.pages), Files: len(outputs), Full: b.old == nil}
+	if res.Full {
+		res.Reason = reason
+		b.opts.Logger.Debug("full build", "reason", reason)
+	}
+	if err := b.produce(ctx, w, outputs, &res); err != nil {
+		return Result{}, err
+	}
+	var removed []string
+	if b.old != nil {
+		for p := range b.old.Outputs {
+			if _, ok := b.next.Outputs[p]; !ok {
+				removed = append(removed, p)
+			}
+		}
+		slices.Sort(removed)
+	}
+	res.Removed = len(removed)
+	if err := b.commit(w, removed, &res); err != nil {
+		return Result{}, fmt.Errorf("write: %w", err)
+	}
+	return res, nil
+}
+
+// commit puts the build's files in place and saves the cache. The dirty
+// mark brackets the moment the output and the cache disagree, so a build
+// killed inside it is followed by a full one.
+func (b *builder) commit(w *staging, removed []string, res *Result) error {
+	if b.old != nil && res.Written == 0 && res.Unchanged == 0 && len(removed) == 0 && !b.sourcesChanged() {
+		// A no-op build: the output and the cache are already right.
+		w.discard()
+		return b.writeStamp(res)
+	}
+	if !b.opts.NoCache {
+		if err := WriteFileAtomic(dirtyPath(b.cacheDir), nil, 0o644); err != nil {
+			return err
+		}
+	}
+	var err error
+	if b.old == nil {
+		err = w.commit()
+	} else {
+		err = w.apply(removed)
+	}
+	if err != nil || b.opts.NoCache {
+		return err
+	}
+	if err := b.codes.save(b.old == nil); err != nil {
+		b.opts.Logger.Warn("code cache not saved", "err", err)
+	}
+	b.next.Started = b.start.UnixNano()
+	if err := b.next.save(b.cacheDir); err != nil {
+		return err
+	}
+	if err := os.Remove(dirtyPath(b.cacheDir)); err != nil {
+		return err
+	}
+	return b.writeStamp(res)
+}
+
+// sourcesChanged reports whether the next state's sources differ from the
+// old ones: a file was read, added or removed.
+func (b *builder) sourcesChanged() bool {
+	if b.reads.Load() > 0 || len(b.old.Sources) != len(b.next.Sources) {
+		return true
+	}
+	for name := range b.next.Sources {
+		if _, ok := b.old.Sources[name]; !ok {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,151 @@
+package build
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/blog-gen/blog/diag"
+)
+
+// produce renders the outputs whose inputs changed, in two phases: post
+// and page bodies first (they give lists their summaries), then the rest.
+// It writes files whose bytes changed to the staging directory and records
+// every output in the next state.
+func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, res *Result) error {
+	var done atomic.Int64
+	var progressMu sync.Mutex
+	total := len(outputs)
+	var (
+		mu   sync.Mutex
+		errs diag.List
+	)
+	do := func(o *output) {
+		defer func() {
+			n := done.Add(1)
+			progressMu.Lock()
+			b.opts.Progress(int(n), total)
+			progressMu.Unlock()
+		}()
+		var prev outputState
+		var had bool
+		if b.old != nil {
+			prev, had = b.old.Outputs[o.path]
+		}
+		if had && prev.Dep == o.dep && (o.item == nil || o.item.src.Rendered) {
+			if o.item != nil {
+				fill(o.item)
+			}
+			mu.Lock()
+			b.next.Outputs[o.path] = prev
+			res.Cached++
+			mu.Unlock()
+			return
+		}
+		data, err := o.render()
+		if err != nil {
+			mu.Lock()
+			errs.Add(err)
+			mu.Unlock()
+			return
+		}
+		h := hashBytes(data)
+		mu.Lock()
+		b.next.Outputs[o.path] = outputState{Dep: o.dep, Hash: h}
+		mu.Unlock()
+		if had && prev.Hash == h {
+			mu.Lock()
+			res.Unchanged++
+			mu.Unlock()
+			return
+		}
+		if err := w.write(o.path, data); err != nil {
+			mu.Lock()
+			errs.Add(err)
+			mu.Unlock()
+			return
+		}
+		mu.Lock()
+		res.Written++
+		mu.Unlock()
+	}
+	var items, rest []*output
+	for _, o := range outputs {
+		if o.item != nil {
+			items = append(items, o)
+		} else {
+			rest = append(rest, o)
+		}
+	}
+	for _, phase := range [][]*output{items, rest} {
+		parallel(ctx, len(phase), func(i int) { do(phase[i]) })
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if errs.Len() > 0 {
+			return errs.Err()
+		}
+	}
+	return nil
+}
+
+// feedBody is a post's body rendered for the feeds, once.
+type feedBody struct {
+	once sync.Once
+	html string
+	err  error
+}
+
+// feedBody returns the rendered body of a post a feed shows, rendering it
+// at most once per build.
+func (b *builder) feedBody(it *item) (string, error) {
+	b.feedMu.Lock()
+	if b.feedContent == nil {
+		b.feedContent = make(map[string]*feedBody)
+	}
+	fb := b.feedContent[it.rel]
+	if fb == nil {
+		fb = &feedBody{}
+		b.feedContent[it.rel] = fb
+	}
+	b.feedMu.Unlock()
+	fb.once.Do(func() { fb.html, fb.err = b.renderBody(it) })
+	return fb.html, fb.err
+}
+
+// setFeedBody records a body rendered for a post's own page, so feeds
+// don't render it again.
+func (b *builder) setFeedBody(it *item, html string) {
+	b.feedMu.Lock()
+	defer b.feedMu.Unlock()
+	if b.feedContent == nil {
+		b.feedContent = make(map[string]*feedBody)
+	}
+	fb := &feedBody{html: html}
+	fb.once.Do(func() {})
+	b.feedContent[it.rel] = fb
+}
+
+// parallel calls fn(0) … fn(n-1) on GOMAXPROCS goroutines and waits for
+// them. It stops handing out work once ctx is done.
+func parallel(ctx context.Context, n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
