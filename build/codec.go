@@ -47,6 +47,11 @@ func (e *encoder) strs(l []string) {
 		e.str(s)
 	}
 }
+func (e *encoder) pos(p diag.Pos) {
+	e.str(p.File)
+	e.int(int64(p.Line))
+	e.int(int64(p.Col))
+}
 func (e *encoder) time(t time.Time) {
 	b, _ := t.MarshalBinary() // fails only for offsets no zone has
 	e.bytes(b)
@@ -114,6 +119,10 @@ func (d *decoder) strs() []string {
 	return l
 }
 
+func (d *decoder) pos() diag.Pos {
+	return diag.Pos{File: d.str(), Line: d.n(), Col: d.n()}
+}
+
 // time decodes a time and puts it back in loc when loc has its offset at
 // that instant, as time.ParseInLocation does, so a cached date prints
 // exactly as a freshly parsed one.
@@ -169,9 +178,9 @@ func encodeState(buf *bytes.Buffer, st *state) {
 		e.bool(fm.Draft)
 		e.str(fm.Summary)
 		e.str(fm.Author)
-		e.str(fm.DatePos.File)
-		e.int(int64(fm.DatePos.Line))
-		e.int(int64(fm.DatePos.Col))
+		e.pos(fm.DatePos)
+		e.pos(fm.SlugPos)
+		e.pos(fm.PermalinkPos)
 		e.bytes(s.ParamsYAML)
 		e.str(s.Summary)
 		e.int(int64(s.Words))
@@ -235,7 +244,7 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		fm.Draft = d.bool()
 		fm.Summary = d.str()
 		fm.Author = d.str()
-		fm.DatePos = diag.Pos{File: d.str(), Line: int(d.int()), Col: int(d.int())}
+		fm.DatePos, fm.SlugPos, fm.PermalinkPos = d.pos(), d.pos(), d.pos()
 		s.ParamsYAML = d.bytes()
 		if len(s.ParamsYAML) == 0 {
 			s.ParamsYAML = nil

@@ -37,7 +37,10 @@ func (feeds) plan(p *planner) ([]*output, error) {
 				continue
 			}
 			out := f.dir + kind + ".xml"
-			name := map[string]string{"atom": "the Atom feed", "rss": "the RSS feed"}[kind] + f.what
+			name := "the RSS feed" + f.what
+			if kind == "atom" {
+				name = "the Atom feed" + f.what
+			}
 			outs = append(outs, &output{path: out, dep: p.listKey(out, posts, true), from: origin{what: name}, render: func() ([]byte, error) {
 				return b.renderFeed(kind, f.title, f.url, posts, p.byMeta)
 			}})
