@@ -189,3 +189,28 @@ func TestThemeStaticCollision(t *testing.T) {
 	}
 }
 
+// TestIncrementalFileBecomesDirectory moves a post from the file /a to the
+// directory /a/ and back: the incremental build must remove the old file
+// (or directory) before it puts the new one in its place.
+func TestIncrementalFileBecomesDirectory(t *testing.T) {
+	t.Parallel()
+	post := func(permalink string) string {
+		return "---\ntitle: A\ndate: 2026-01-01\npermalink: " + permalink + "\n---\nA.\n"
+	}
+	root := site(t, map[string]string{"_config.yaml": okConfig, "posts/a.md": post("/a"), "posts/b.md": post("/b/c/")})
+	cfg, err := build.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runBuild(t, cfg, build.Options{})
+	for i, edits := range [][2]string{{"/a/", "/b"}, {"/a", "/b/c/"}} {
+		writeFile(t, filepath.Join(root, "posts/a.md"), []byte(post(edits[0])))
+		writeFile(t, filepath.Join(root, "posts/b.md"), []byte(post(edits[1])))
+		if res := runBuild(t, cfg, build.Options{}); res.Full {
+			t.Errorf("step %d: a full build (%s), want incremental", i, res.Reason)
+		}
+		if d := cmp.Diff(fullSnapshot(t, root), snapshot(t, cfg.OutputDir())); d != "" {
+			t.Errorf("step %d: incremental output differs from a full build (-full +got):\n%s", i, d)
+		}
+	}
+}
