@@ -84,6 +84,25 @@ func (d *decoder) n() int {
 	return int(v)
 }
 
+// count reads the length of a list whose elements take at least min
+// bytes each: a count the rest of the input cannot hold is corrupt, so no
+// input makes the decoder allocate or loop beyond its size.
+func (d *decoder) count(min int) int {
+	n := d.n()
+	if n > len(d.b)/min {
+		d.err = errCorrupt
+		return 0
+	}
+	return n
+}
+
+// Lower bounds of the encoded sizes of a source and of an output entry:
+// their two keys and a byte for each other field.
+const (
+	minSourceLen = 2*len(key{}) + 20
+	minOutputLen = 2*len(key{}) + 1
+)
+
 // raw returns the next n bytes, aliasing the input.
 func (d *decoder) raw(n int) []byte {
 	if d.err != nil || n > len(d.b) {
@@ -108,11 +127,11 @@ func (d *decoder) bool() bool {
 }
 
 func (d *decoder) strs() []string {
-	n := d.n()
+	n := d.count(1)
 	if n == 0 || d.err != nil {
 		return nil
 	}
-	l := make([]string, 0, min(n, 1024))
+	l := make([]string, 0, n)
 	for range n {
 		l = append(l, d.str())
 	}
@@ -224,8 +243,8 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 	st.Global = d.key()
 	st.Output = d.str()
 	st.Started = d.int()
-	n := d.n()
-	st.Sources = make(map[string]*sourceState, min(n, 1<<20))
+	n := d.count(minSourceLen)
+	st.Sources = make(map[string]*sourceState, n)
 	for range n {
 		if d.err != nil {
 			break
@@ -257,8 +276,8 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		st.Sources[name] = s
 		st.order = append(st.order, name)
 	}
-	n = d.n()
-	st.Outputs = make(map[string]outputState, min(n, 1<<20))
+	n = d.count(minOutputLen)
+	st.Outputs = make(map[string]outputState, n)
 	for range n {
 		if d.err != nil {
 			break
