@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing/fstest"
 )
 
 // staging is a temporary sibling of the output directory that a full build
@@ -209,44 +208,4 @@ func (s *staging) discard() {
 	}
 	s.root.Close()
 	os.RemoveAll(s.dir)
-}
-
-// mapFS collects files from several file systems, later ones overriding
-// earlier ones file by file.
-type mapFS map[string][]byte
-
-func (m mapFS) add(fsys fs.FS) error {
-	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if strings.HasPrefix(d.Name(), ".") || d.Type()&fs.ModeSymlink != 0 && !isRegular(fsys, p) {
-			return nil
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		m[p] = data
-		return nil
-	})
-}
-
-func isRegular(fsys fs.FS, p string) bool {
-	fi, err := fs.Stat(fsys, p)
-	return err == nil && fi.Mode().IsRegular()
-}
-
-func (m mapFS) fs() fs.FS {
-	out := make(fstest.MapFS, len(m))
-	for p, data := range m {
-		out[p] = &fstest.MapFile{Data: data, Mode: 0o644}
-	}
-	return out
 }
