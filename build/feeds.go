@@ -110,8 +110,7 @@ func (b *builder) renderSitemap(pagesHTML []string) ([]byte, error) {
 	}
 	var entries []render.SitemapEntry
 	for _, p := range pagesHTML {
-		u := b.site.BasePath + strings.TrimSuffix(p, "index.html")
-		entries = append(entries, render.SitemapEntry{Loc: b.absURL(u), LastMod: lastmod[p]})
+		entries = append(entries, render.SitemapEntry{Loc: b.absURL(outputURL(b.site.BasePath, p)), LastMod: lastmod[p]})
 	}
 	slices.SortFunc(entries, func(a, c render.SitemapEntry) int { return strings.Compare(a.Loc, c.Loc) })
 	var buf bytes.Buffer
