@@ -99,7 +99,7 @@ func TestBuildErrors(t *testing.T) {
 				"posts/a.md": "---\ntitle: A\ndate: 2026-01-01\nslug: same\n---\n",
 				"posts/b.md": "---\ntitle: B\ndate: 2026-01-02\nslug: same\n---\n",
 			},
-			want: "posts/b.md:1:1: URL /2026/01/same/ is also written by posts/a.md: give one of them another slug or permalink",
+			want: "posts/b.md:4:7: URL /2026/01/same/ is also written by posts/a.md:4:7: give one of them another slug or permalink",
 		},
 		{
 			name: "template parse error",

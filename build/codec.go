@@ -47,6 +47,11 @@ func (e *encoder) strs(l []string) {
 		e.str(s)
 	}
 }
+func (e *encoder) pos(p diag.Pos) {
+	e.str(p.File)
+	e.int(int64(p.Line))
+	e.int(int64(p.Col))
+}
 func (e *encoder) time(t time.Time) {
 	b, _ := t.MarshalBinary() // fails only for offsets no zone has
 	e.bytes(b)
@@ -79,6 +84,25 @@ func (d *decoder) n() int {
 	return int(v)
 }
 
+// count reads the length of a list whose elements take at least min
+// bytes each: a count the rest of the input cannot hold is corrupt, so no
+// input makes the decoder allocate or loop beyond its size.
+func (d *decoder) count(min int) int {
+	n := d.n()
+	if n > len(d.b)/min {
+		d.err = errCorrupt
+		return 0
+	}
+	return n
+}
+
+// Lower bounds of the encoded sizes of a source and of an output entry:
+// their two keys and a byte for each other field.
+const (
+	minSourceLen = 2*len(key{}) + 20
+	minOutputLen = 2*len(key{}) + 1
+)
+
 // raw returns the next n bytes, aliasing the input.
 func (d *decoder) raw(n int) []byte {
 	if d.err != nil || n > len(d.b) {
@@ -103,15 +127,19 @@ func (d *decoder) bool() bool {
 }
 
 func (d *decoder) strs() []string {
-	n := d.n()
+	n := d.count(1)
 	if n == 0 || d.err != nil {
 		return nil
 	}
-	l := make([]string, 0, min(n, 1024))
+	l := make([]string, 0, n)
 	for range n {
 		l = append(l, d.str())
 	}
 	return l
+}
+
+func (d *decoder) pos() diag.Pos {
+	return diag.Pos{File: d.str(), Line: d.n(), Col: d.n()}
 }
 
 // time decodes a time and puts it back in loc when loc has its offset at
@@ -169,9 +197,9 @@ func encodeState(buf *bytes.Buffer, st *state) {
 		e.bool(fm.Draft)
 		e.str(fm.Summary)
 		e.str(fm.Author)
-		e.str(fm.DatePos.File)
-		e.int(int64(fm.DatePos.Line))
-		e.int(int64(fm.DatePos.Col))
+		e.pos(fm.DatePos)
+		e.pos(fm.SlugPos)
+		e.pos(fm.PermalinkPos)
 		e.bytes(s.ParamsYAML)
 		e.str(s.Summary)
 		e.int(int64(s.Words))
@@ -215,8 +243,8 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 	st.Global = d.key()
 	st.Output = d.str()
 	st.Started = d.int()
-	n := d.n()
-	st.Sources = make(map[string]*sourceState, min(n, 1<<20))
+	n := d.count(minSourceLen)
+	st.Sources = make(map[string]*sourceState, n)
 	for range n {
 		if d.err != nil {
 			break
@@ -235,7 +263,7 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		fm.Draft = d.bool()
 		fm.Summary = d.str()
 		fm.Author = d.str()
-		fm.DatePos = diag.Pos{File: d.str(), Line: int(d.int()), Col: int(d.int())}
+		fm.DatePos, fm.SlugPos, fm.PermalinkPos = d.pos(), d.pos(), d.pos()
 		s.ParamsYAML = d.bytes()
 		if len(s.ParamsYAML) == 0 {
 			s.ParamsYAML = nil
@@ -248,8 +276,8 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		st.Sources[name] = s
 		st.order = append(st.order, name)
 	}
-	n = d.n()
-	st.Outputs = make(map[string]outputState, min(n, 1<<20))
+	n = d.count(minOutputLen)
+	st.Outputs = make(map[string]outputState, n)
 	for range n {
 		if d.err != nil {
 			break

@@ -29,7 +29,7 @@ func (b *builder) overlay(dir, sub string) (fs.FS, error) {
 	if err := files.add(os.DirFS(b.cfg.path(dir))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	return files.fs(), nil
+	return files, nil
 }
 
 // source is a file found by discover.

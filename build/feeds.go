@@ -37,7 +37,10 @@ func (feeds) plan(p *planner) ([]*output, error) {
 				continue
 			}
 			out := f.dir + kind + ".xml"
-			name := map[string]string{"atom": "the Atom feed", "rss": "the RSS feed"}[kind] + f.what
+			name := "the RSS feed" + f.what
+			if kind == "atom" {
+				name = "the Atom feed" + f.what
+			}
 			outs = append(outs, &output{path: out, dep: p.listKey(out, posts, true), from: origin{what: name}, render: func() ([]byte, error) {
 				return b.renderFeed(kind, f.title, f.url, posts, p.byMeta)
 			}})
@@ -107,8 +110,7 @@ func (b *builder) renderSitemap(pagesHTML []string) ([]byte, error) {
 	}
 	var entries []render.SitemapEntry
 	for _, p := range pagesHTML {
-		u := b.site.BasePath + strings.TrimSuffix(p, "index.html")
-		entries = append(entries, render.SitemapEntry{Loc: b.absURL(u), LastMod: lastmod[p]})
+		entries = append(entries, render.SitemapEntry{Loc: b.absURL(outputURL(b.site.BasePath, p)), LastMod: lastmod[p]})
 	}
 	slices.SortFunc(entries, func(a, c render.SitemapEntry) int { return strings.Compare(a.Loc, c.Loc) })
 	var buf bytes.Buffer

@@ -29,8 +29,7 @@ func (stylesheet) plan(p *planner) ([]*output, error) {
 }
 
 // staticFiles: the theme's static files, overridden file by file by the
-// site's, each keyed to its bytes. A path another kind already planned is
-// left to that kind.
+// site's, each keyed to its bytes.
 type staticFiles struct{}
 
 func (staticFiles) plan(p *planner) ([]*output, error) {
@@ -38,15 +37,13 @@ func (staticFiles) plan(p *planner) ([]*output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("static: %w", err)
 	}
-	taken := make(map[string]bool, len(p.outs))
-	for _, o := range p.outs {
-		taken[o.path] = true
-	}
-	return slices.DeleteFunc(static, func(o *output) bool { return taken[o.path] }), nil
+	return static, nil
 }
 
 // planStatic lists the static files: the theme's, overridden file by file
-// by the site's. Site files are read only when their size or time changed.
+// by the site's (the one override of one producer by another; any other
+// path with two producers is an error, see checkProducers). Site files
+// are read only when their size or time changed.
 func (b *builder) planStatic() ([]*output, error) {
 	files, err := b.themeStatic()
 	if err != nil {
@@ -74,7 +71,7 @@ func (b *builder) planStatic() ([]*output, error) {
 		}
 		b.next.Sources[src.rel] = st
 		abs, h := src.abs, st.Hash
-		files[rel] = &output{path: rel, dep: newHasher("static").key(h).sum(), from: origin{what: "static file " + src.rel, pos: diag.Pos{File: src.rel}}, render: func() ([]byte, error) {
+		files[rel] = &output{path: rel, dep: newHasher("static").key(h).sum(), from: origin{what: "static file " + src.rel, pos: diag.Pos{File: src.rel}, rank: byStatic}, render: func() ([]byte, error) {
 			data, err := os.ReadFile(abs)
 			if err == nil && hashBytes(data) != h {
 				err = fmt.Errorf("%s changed during the build: build again", abs)
@@ -115,7 +112,7 @@ func (b *builder) themeStatic() (map[string]*output, error) {
 		if err != nil {
 			return err
 		}
-		files[p] = &output{path: p, dep: newHasher("static").key(hashBytes(data)).sum(), from: origin{what: "the theme's static file " + p}, render: func() ([]byte, error) { return data, nil }}
+		files[p] = &output{path: p, dep: newHasher("static").key(hashBytes(data)).sum(), from: origin{what: "the theme's static file " + p, rank: byTheme}, render: func() ([]byte, error) { return data, nil }}
 		return nil
 	})
 	return files, err

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/render"
 )
 
@@ -106,23 +105,6 @@ func (b *builder) model() error {
 	for _, it := range b.all() {
 		full := *it.meta
 		it.full = &full
-	}
-
-	// The first source in path order keeps a contested URL; the later one
-	// is the error, so the message does not depend on dates.
-	var errs diag.List
-	owners := make(map[string]string)
-	all := b.all()
-	slices.SortFunc(all, func(a, c *item) int { return strings.Compare(a.rel, c.rel) })
-	for _, it := range all {
-		if prev, ok := owners[it.out]; ok {
-			errs.Add(&diag.Error{Pos: diag.Pos{File: it.rel, Line: 1, Col: 1}, Err: fmt.Errorf("URL /%s is also written by %s: give one of them another slug or permalink", strings.TrimSuffix(it.out, "index.html"), prev)})
-			continue
-		}
-		owners[it.out] = it.rel
-	}
-	if errs.Len() > 0 {
-		return errs.Err()
 	}
 	b.meta = b.metaKey()
 	return nil

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing/fstest"
 )
 
 // staging is a temporary sibling of the output directory that a full build
@@ -113,8 +112,10 @@ func (s *staging) commit() error {
 // apply moves the files written to the staging directory into the
 // existing output, each by one rename (so no file is ever half written
 // under its final name), then removes the files in removed and the
-// directories they leave empty. Renames go through an os.Root on the
-// parent directory, so a symlink inside the output cannot redirect them.
+// directories they leave empty. A removed file that stands where a new
+// file needs a directory, or inside a directory a new file replaces, goes
+// first. Renames go through an os.Root on the parent directory, so a
+// symlink inside the output cannot redirect them.
 func (s *staging) apply(removed []string) error {
 	if err := s.root.Close(); err != nil {
 		return err
@@ -128,6 +129,10 @@ func (s *staging) apply(removed []string) error {
 	s.mu.Lock()
 	written := slices.Clone(s.written)
 	s.mu.Unlock()
+	first, rest := obstructing(written, removed)
+	if err := removeFiles(parent, to, first); err != nil {
+		return err
+	}
 	made := map[string]bool{}
 	for _, rel := range written {
 		if d := path.Dir(rel); !made[d] {
@@ -140,27 +145,60 @@ func (s *staging) apply(removed []string) error {
 			return err
 		}
 	}
+	if err := removeFiles(parent, to, rest); err != nil {
+		return err
+	}
+	s.done = true
+	return os.RemoveAll(s.dir)
+}
+
+// obstructing splits removed into the files in the way of written ones (a
+// file at a new file's directory, a file under a new file's path) and the
+// others.
+func obstructing(written, removed []string) (first, rest []string) {
+	files, dirs := make(map[string]bool, len(written)), make(map[string]bool)
+	for _, w := range written {
+		files[w] = true
+		for d := path.Dir(w); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	for _, r := range removed {
+		in := dirs[r]
+		for d := path.Dir(r); d != "." && !in; d = path.Dir(d) {
+			in = files[d]
+		}
+		if in {
+			first = append(first, r)
+		} else {
+			rest = append(rest, r)
+		}
+	}
+	return first, rest
+}
+
+// removeFiles removes the files rels under dir and the directories they
+// leave empty, deepest first; a directory that still holds something
+// stays.
+func removeFiles(parent *os.Root, dir string, rels []string) error {
 	dirs := map[string]bool{}
-	for _, rel := range removed {
-		if err := parent.Remove(path.Join(to, rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	for _, rel := range rels {
+		if err := parent.Remove(path.Join(dir, rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
 			dirs[d] = true
 		}
 	}
-	// Remove emptied directories, deepest first; a directory that still
-	// holds something stays.
 	byDepth := make([]string, 0, len(dirs))
 	for d := range dirs {
 		byDepth = append(byDepth, d)
 	}
 	slices.SortFunc(byDepth, func(a, b string) int { return strings.Count(b, "/") - strings.Count(a, "/") })
 	for _, d := range byDepth {
-		parent.Remove(path.Join(to, d))
+		parent.Remove(path.Join(dir, d))
 	}
-	s.done = true
-	return os.RemoveAll(s.dir)
+	return nil
 }
 
 // discard removes the staging directory unless it was committed.
@@ -170,44 +208,4 @@ func (s *staging) discard() {
 	}
 	s.root.Close()
 	os.RemoveAll(s.dir)
-}
-
-// mapFS collects files from several file systems, later ones overriding
-// earlier ones file by file.
-type mapFS map[string][]byte
-
-func (m mapFS) add(fsys fs.FS) error {
-	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if strings.HasPrefix(d.Name(), ".") || d.Type()&fs.ModeSymlink != 0 && !isRegular(fsys, p) {
-			return nil
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		m[p] = data
-		return nil
-	})
-}
-
-func isRegular(fsys fs.FS, p string) bool {
-	fi, err := fs.Stat(fsys, p)
-	return err == nil && fi.Mode().IsRegular()
-}
-
-func (m mapFS) fs() fs.FS {
-	out := make(fstest.MapFS, len(m))
-	for p, data := range m {
-		out[p] = &fstest.MapFile{Data: data, Mode: 0o644}
-	}
-	return out
 }

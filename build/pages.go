@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/render"
 )
 
@@ -36,7 +35,7 @@ func (p *planner) items(items []*item, kind, tmpl string) []*output {
 		outs = append(outs, &output{
 			path:    it.out,
 			dep:     newHasher("item", it.rel).key(b.global).key(b.meta).key(it.src.Hash).sum(),
-			from:    origin{what: it.rel, pos: diag.Pos{File: it.rel, Line: 1, Col: 1}},
+			from:    sourceOrigin(it),
 			item:    it,
 			sitemap: strings.HasSuffix(it.out, ".html"),
 			render: func() ([]byte, error) {
@@ -87,7 +86,7 @@ func (k termPages) plan(p *planner) ([]*output, error) {
 	}
 	var outs []*output
 	if index {
-		outs = append(outs, p.templated(dir+"/index.html", "terms.html", p.listKey(dir, nil, false), "the "+k.kind+" index", func() *render.Page {
+		outs = append(outs, p.templated(dir+"/index.html", "terms.html", p.listKey(dir, nil, false), origin{what: "the " + k.kind + " index"}, func() *render.Page {
 			pg := p.b.page(dir, title, site.BasePath+dir+"/")
 			pg.Terms = terms
 			return pg
@@ -117,13 +116,13 @@ func (archivePages) plan(p *planner) ([]*output, error) {
 		return nil, nil
 	}
 	base := p.site.BasePath
-	outs := []*output{p.templated("archive/index.html", "archive.html", p.listKey("archive", nil, false), "the archive page", func() *render.Page {
+	outs := []*output{p.templated("archive/index.html", "archive.html", p.listKey("archive", nil, false), origin{what: "the archive page"}, func() *render.Page {
 		return p.b.page("archive", "Archive", base+"archive/")
 	})}
 	bodies := p.b.tmpl.UsesBody("archive.html")
 	for _, y := range p.site.Years {
 		out := strings.TrimPrefix(y.URL, base) + "index.html"
-		outs = append(outs, p.templated(out, "archive.html", p.listKey(out, y.Posts, bodies), "the archive page for "+strconv.Itoa(y.Year), func() *render.Page {
+		outs = append(outs, p.templated(out, "archive.html", p.listKey(out, y.Posts, bodies), origin{what: "the archive page for " + strconv.Itoa(y.Year)}, func() *render.Page {
 			pg := p.b.page("year", strconv.Itoa(y.Year), y.URL)
 			full := *y
 			full.Posts = p.fulls(y.Posts)
@@ -141,7 +140,7 @@ func (notFoundPage) plan(p *planner) ([]*output, error) {
 	if !p.b.cfg.Enabled("404") {
 		return nil, nil
 	}
-	o := p.templated("404.html", "404.html", p.listKey("404", nil, false), "the 404 page", func() *render.Page {
+	o := p.templated("404.html", "404.html", p.listKey("404", nil, false), origin{what: "the 404 page"}, func() *render.Page {
 		return p.b.page("404", "Page not found", p.site.BasePath+"404.html")
 	})
 	o.sitemap = false

@@ -6,7 +6,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/render"
 )
 
@@ -19,13 +18,6 @@ type output struct {
 	item    *item // for a post's or page's own page; nil otherwise
 	sitemap bool  // the sitemap lists it
 	render  func() ([]byte, error)
-}
-
-// origin names the producer of an output, for the error when two
-// producers claim one path.
-type origin struct {
-	what string   // "the Atom feed", "the tag page for go", "static file static/x"
-	pos  diag.Pos // the site file (and place in it) that decides the path, if any
 }
 
 // A kind is one kind of output: posts' pages, list pages, feeds, the
@@ -84,6 +76,9 @@ func (b *builder) plan() ([]*output, error) {
 		}
 		p.outs = append(p.outs, outs...)
 	}
+	if err := checkProducers(p.outs, b.site.BasePath); err != nil {
+		return nil, err
+	}
 	return p.outs, nil
 }
 
@@ -111,8 +106,8 @@ func (p *planner) listKey(what string, posts []*render.Post, bodies bool) key {
 }
 
 // templated is an HTML page at out made by executing tmpl on data().
-func (p *planner) templated(out, tmpl string, dep key, what string, data func() *render.Page) *output {
-	return &output{path: out, dep: dep, from: origin{what: what}, sitemap: true, render: func() ([]byte, error) {
+func (p *planner) templated(out, tmpl string, dep key, from origin, data func() *render.Page) *output {
+	return &output{path: out, dep: dep, from: from, sitemap: true, render: func() ([]byte, error) {
 		var buf bytes.Buffer
 		if err := p.b.tmpl.Execute(&buf, tmpl, data()); err != nil {
 			return nil, err
@@ -136,11 +131,7 @@ func (p *planner) paginate(kind, title, url, what string, posts []*render.Post, 
 	for n := 1; n <= total; n++ {
 		these := posts[min((n-1)*per, len(posts)):min(n*per, len(posts))]
 		out := strings.TrimPrefix(pageURL(n), p.site.BasePath) + "index.html"
-		name := what
-		if n > 1 {
-			name = fmt.Sprintf("page %d of %s", n, what)
-		}
-		outs = append(outs, p.templated(out, "list.html", p.listKey(out, these, p.listBodies), name, func() *render.Page {
+		outs = append(outs, p.templated(out, "list.html", p.listKey(out, these, p.listBodies), origin{what: what, n: n}, func() *render.Page {
 			pg := p.b.page(kind, title, pageURL(n))
 			if n > 1 {
 				pg.Title = fmt.Sprintf("%s (page %d of %d)", title, n, total)

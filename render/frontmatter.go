@@ -32,6 +32,9 @@ type FrontMatter struct {
 
 	// DatePos locates the date value, for errors found later.
 	DatePos diag.Pos
+	// SlugPos and PermalinkPos locate those values, for the error when
+	// two producers claim one URL.
+	SlugPos, PermalinkPos diag.Pos
 }
 
 // dateLayouts are the accepted date forms, tried in order. Layouts without
@@ -166,8 +169,10 @@ func ParseFrontMatter(file string, fm []byte, loc *time.Location) (FrontMatter, 
 		case "updated", "modified", "lastmod":
 			date(&m.Updated)
 		case "slug":
+			m.SlugPos = pos(val)
 			str(&m.Slug)
 		case "permalink":
+			m.PermalinkPos = pos(val)
 			str(&m.Permalink)
 		case "tags":
 			list(&m.Tags)
