@@ -22,7 +22,7 @@ var allowed = map[string][]string{
 	"render":    {"diag"},
 	"build":     {"", "render", "highlight", "diag"},
 	"widget":    {},
-	"serve":     {"build", "widget", "diag"},
+	"serve":     {"build", "render", "widget", "diag"},
 	"deploy":    {"build", "diag"},
 	"cmd/blog":  {"*"},
 }
