@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -133,13 +132,18 @@ func releaseEntries(t *testing.T, cfg build.Config) []string {
 	return out
 }
 
-func inode(t *testing.T, name string) uint64 {
+// sameFile reports whether a and b are one file (hard links of each other).
+func sameFile(t *testing.T, a, b string) bool {
 	t.Helper()
-	fi, err := os.Stat(name)
+	fa, err := os.Stat(a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fi.Sys().(*syscall.Stat_t).Ino
+	fb, err := os.Stat(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return os.SameFile(fa, fb)
 }
 
 func TestDeployHardLinksUnchangedFiles(t *testing.T) {
@@ -167,12 +171,12 @@ func TestDeployHardLinksUnchangedFiles(t *testing.T) {
 	}
 	d1, d2 := first.Release.Dir, second.Release.Dir
 	for _, f := range []string{"2026/02/post-2/index.html", "2026/03/post-3/index.html", "css/chroma.css"} {
-		if inode(t, filepath.Join(d1, f)) != inode(t, filepath.Join(d2, f)) {
+		if !sameFile(t, filepath.Join(d1, f), filepath.Join(d2, f)) {
 			t.Errorf("unchanged %s is not hard-linked between releases", f)
 		}
 	}
 	changed := "2026/01/post-1/index.html"
-	if inode(t, filepath.Join(d1, changed)) == inode(t, filepath.Join(d2, changed)) {
+	if sameFile(t, filepath.Join(d1, changed), filepath.Join(d2, changed)) {
 		t.Errorf("changed %s shares an inode with the previous release", changed)
 	}
 	page, err := os.ReadFile(filepath.Join(cfg.Deploy.Dir, changed))
