@@ -358,10 +358,15 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// lockTestWait bounds each wait of TestConcurrentDeploysSerialize.
+const lockTestWait = 60 * time.Second
+
 func TestConcurrentDeploysSerialize(t *testing.T) {
 	t.Parallel()
 	cfg := newSite(t, "")
 	started, proceed := make(chan struct{}), make(chan struct{})
+	letGo := sync.OnceFunc(func() { close(proceed) })
+	t.Cleanup(letGo) // a failing test never leaves the first deploy blocked
 	var once sync.Once
 	slow := Options{afterFile: func(string) error {
 		once.Do(func() { close(started); <-proceed })
@@ -376,7 +381,13 @@ func TestConcurrentDeploysSerialize(t *testing.T) {
 		res, err := Run(t.Context(), cfg, slow)
 		first <- outcome{res, err}
 	}()
-	<-started
+	select {
+	case <-started:
+	case o := <-first:
+		t.Fatalf("first deploy ended before writing a file: %+v", o)
+	case <-time.After(lockTestWait):
+		t.Fatalf("first deploy wrote no file within %v", lockTestWait)
+	}
 
 	// A deploy that will not wait fails at once with a clear message.
 	_, err := Run(t.Context(), cfg, Options{LockWait: -1})
@@ -390,16 +401,28 @@ func TestConcurrentDeploysSerialize(t *testing.T) {
 		res, err := Run(t.Context(), cfg, Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
 		second <- outcome{res, err}
 	}()
-	waitFor(t, 30*time.Second, "the second deploy to wait for the lock", func() bool {
+	// The log line is the sentinel: the second deploy found the lock held.
+	waitFor(t, lockTestWait, "the second deploy to wait for the lock", func() bool {
 		return strings.Contains(log.String(), "waiting for another deploy")
 	})
 	select {
 	case o := <-second:
 		t.Fatalf("second deploy finished while the first held the lock: %+v", o)
-	case <-time.After(200 * time.Millisecond):
+	default:
 	}
-	close(proceed)
-	a, b := <-first, <-second
+	letGo()
+	var a, b outcome
+	for i, o := range []struct {
+		name string
+		ch   chan outcome
+		got  *outcome
+	}{{"first", first, &a}, {"second", second, &b}} {
+		select {
+		case *o.got = <-o.ch:
+		case <-time.After(lockTestWait):
+			t.Fatalf("%s deploy (%d) not finished %v after the first was let go", o.name, i+1, lockTestWait)
+		}
+	}
 	if a.err != nil || b.err != nil {
 		t.Fatalf("deploys: %v, %v", a.err, b.err)
 	}
