@@ -21,6 +21,20 @@ import (
 // CI machines are slow, and never a sleep that asserts.
 const wait = 15 * time.Second
 
+// recv receives from ch (a close counts, as for a signal channel),
+// failing the test when nothing comes within wait.
+func recv[T any](tb testing.TB, ch <-chan T, what string) T {
+	tb.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(wait):
+		tb.Fatalf("no %s within %v", what, wait)
+	}
+	var zero T
+	return zero
+}
+
 // writeFile writes data to root/rel, making directories as needed.
 func writeFile(tb testing.TB, root, rel, data string) {
 	tb.Helper()

@@ -100,7 +100,7 @@ func TestSlowHeader(t *testing.T) {
 		t.Errorf("a dribbled header got the answer %q, want a 4xx or the connection closed", got)
 	}
 	c.Close()
-	<-done // bounded by dribbleFor
+	recv(t, done, "the dribbling client to stop")
 }
 
 // TestSlowBody sends a request body one byte at a time: the handler's read
@@ -134,7 +134,7 @@ func TestSlowBody(t *testing.T) {
 	}
 	waitClosed(t, c, start)
 	c.Close()
-	<-done
+	recv(t, done, "the dribbling client to stop")
 }
 
 // TestIdleConnection keeps a connection open after one request: the
