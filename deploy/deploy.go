@@ -129,7 +129,7 @@ func runCommandOnly(ctx context.Context, cfg build.Config, opts Options) (Result
 	if err != nil {
 		return Result{}, err
 	}
-	defer l.release()
+	defer l.Close()
 	tmp, err := os.MkdirTemp(cache, "deploy-*")
 	if err != nil {
 		return Result{}, fmt.Errorf("deploy: %w", err)
@@ -165,7 +165,7 @@ func runDir(ctx context.Context, cfg build.Config, opts Options) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	defer l.release()
+	defer l.Close()
 	t.cleanPartial(log)
 
 	stage, err := os.MkdirTemp(t.releases, ".stage-*")

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -133,13 +132,18 @@ func releaseEntries(t *testing.T, cfg build.Config) []string {
 	return out
 }
 
-func inode(t *testing.T, name string) uint64 {
+// sameFile reports whether a and b are one file (hard links of each other).
+func sameFile(t *testing.T, a, b string) bool {
 	t.Helper()
-	fi, err := os.Stat(name)
+	fa, err := os.Stat(a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fi.Sys().(*syscall.Stat_t).Ino
+	fb, err := os.Stat(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return os.SameFile(fa, fb)
 }
 
 func TestDeployHardLinksUnchangedFiles(t *testing.T) {
@@ -167,12 +171,12 @@ func TestDeployHardLinksUnchangedFiles(t *testing.T) {
 	}
 	d1, d2 := first.Release.Dir, second.Release.Dir
 	for _, f := range []string{"2026/02/post-2/index.html", "2026/03/post-3/index.html", "css/chroma.css"} {
-		if inode(t, filepath.Join(d1, f)) != inode(t, filepath.Join(d2, f)) {
+		if !sameFile(t, filepath.Join(d1, f), filepath.Join(d2, f)) {
 			t.Errorf("unchanged %s is not hard-linked between releases", f)
 		}
 	}
 	changed := "2026/01/post-1/index.html"
-	if inode(t, filepath.Join(d1, changed)) == inode(t, filepath.Join(d2, changed)) {
+	if sameFile(t, filepath.Join(d1, changed), filepath.Join(d2, changed)) {
 		t.Errorf("changed %s shares an inode with the previous release", changed)
 	}
 	page, err := os.ReadFile(filepath.Join(cfg.Deploy.Dir, changed))
@@ -354,10 +358,15 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// lockTestWait bounds each wait of TestConcurrentDeploysSerialize.
+const lockTestWait = 60 * time.Second
+
 func TestConcurrentDeploysSerialize(t *testing.T) {
 	t.Parallel()
 	cfg := newSite(t, "")
 	started, proceed := make(chan struct{}), make(chan struct{})
+	letGo := sync.OnceFunc(func() { close(proceed) })
+	t.Cleanup(letGo) // a failing test never leaves the first deploy blocked
 	var once sync.Once
 	slow := Options{afterFile: func(string) error {
 		once.Do(func() { close(started); <-proceed })
@@ -372,7 +381,13 @@ func TestConcurrentDeploysSerialize(t *testing.T) {
 		res, err := Run(t.Context(), cfg, slow)
 		first <- outcome{res, err}
 	}()
-	<-started
+	select {
+	case <-started:
+	case o := <-first:
+		t.Fatalf("first deploy ended before writing a file: %+v", o)
+	case <-time.After(lockTestWait):
+		t.Fatalf("first deploy wrote no file within %v", lockTestWait)
+	}
 
 	// A deploy that will not wait fails at once with a clear message.
 	_, err := Run(t.Context(), cfg, Options{LockWait: -1})
@@ -386,16 +401,28 @@ func TestConcurrentDeploysSerialize(t *testing.T) {
 		res, err := Run(t.Context(), cfg, Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
 		second <- outcome{res, err}
 	}()
-	waitFor(t, 30*time.Second, "the second deploy to wait for the lock", func() bool {
+	// The log line is the sentinel: the second deploy found the lock held.
+	waitFor(t, lockTestWait, "the second deploy to wait for the lock", func() bool {
 		return strings.Contains(log.String(), "waiting for another deploy")
 	})
 	select {
 	case o := <-second:
 		t.Fatalf("second deploy finished while the first held the lock: %+v", o)
-	case <-time.After(200 * time.Millisecond):
+	default:
 	}
-	close(proceed)
-	a, b := <-first, <-second
+	letGo()
+	var a, b outcome
+	for i, o := range []struct {
+		name string
+		ch   chan outcome
+		got  *outcome
+	}{{"first", first, &a}, {"second", second, &b}} {
+		select {
+		case *o.got = <-o.ch:
+		case <-time.After(lockTestWait):
+			t.Fatalf("%s deploy (%d) not finished %v after the first was let go", o.name, i+1, lockTestWait)
+		}
+	}
 	if a.err != nil || b.err != nil {
 		t.Fatalf("deploys: %v, %v", a.err, b.err)
 	}

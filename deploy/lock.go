@@ -7,8 +7,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/blog-gen/blog/internal/lock"
 )
 
 // LockedError is returned when another deploy of the same target held
@@ -28,50 +29,37 @@ func (e *LockedError) Error() string {
 	return fmt.Sprintf("deploy: %s of %s is still running after waiting %s (lock %s): try again when it has finished", who, e.Target, e.Waited.Round(time.Second), e.Lock)
 }
 
-// lock is an exclusive flock on a lock file. The kernel drops it when the
-// process dies, so a killed deploy never leaves a stale lock.
-type lock struct{ f *os.File }
-
 // pollLock is how often a waiting deploy retries the lock.
 const pollLock = 100 * time.Millisecond
 
 // acquire takes the lock file path for targetName, waiting up to
-// opts.LockWait for another deploy to release it.
-func acquire(ctx context.Context, path, targetName string, opts Options) (*lock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("deploy: lock: %w", err)
-	}
-	start := time.Now()
+// opts.LockWait for another deploy to release it. The lock dies with its
+// process, so a killed deploy never leaves a stale lock; the caller
+// closes the returned file to release it.
+func acquire(ctx context.Context, path, targetName string, opts Options) (*lock.File, error) {
 	waiting := false
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			// Record who holds it, for the message of a waiting deploy.
-			f.Truncate(0)
-			f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-			return &lock{f: f}, nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
-			f.Close()
-			return nil, fmt.Errorf("deploy: lock %s: %w", path, err)
-		}
-		waited := time.Since(start)
+	l, err := lock.Wait(ctx, path, pollLock, func(waited time.Duration) error {
 		if opts.LockWait < 0 || waited >= opts.LockWait {
-			f.Close()
-			return nil, &LockedError{Target: targetName, Lock: path, PID: holder(path), Waited: waited}
+			return &LockedError{Target: targetName, Lock: path, PID: holder(path), Waited: waited}
 		}
 		if !waiting {
 			opts.Logger.Info("waiting for another deploy", "lock", path, "pid", holder(path))
 			waiting = true
 		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, ctx.Err()
-		case <-time.After(pollLock):
+		return nil
+	})
+	if err != nil {
+		var locked *LockedError
+		if errors.As(err, &locked) || errors.Is(err, ctx.Err()) {
+			return nil, err
 		}
+		return nil, fmt.Errorf("deploy: lock %s: %w", path, err)
 	}
+	// Record who holds it, for the message of a waiting deploy.
+	f := l.File()
+	f.Truncate(0)
+	f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return l, nil
 }
 
 // holder returns the pid written in the lock file, or 0.
@@ -82,9 +70,4 @@ func holder(path string) int {
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
 	return pid
-}
-
-func (l *lock) release() {
-	syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
-	l.f.Close()
 }

@@ -307,7 +307,7 @@ func Rollback(ctx context.Context, cfg build.Config, name string, opts Options) 
 	if err != nil {
 		return Release{}, err
 	}
-	defer l.release()
+	defer l.Close()
 	rels, err := t.complete()
 	if err != nil {
 		return Release{}, fmt.Errorf("deploy: %w", err)

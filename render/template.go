@@ -139,10 +139,16 @@ func (t *Templates) templateError(err error) error {
 // ignored reports whether a theme or content file name is an editor's swap
 // or backup file or a dotfile.
 func ignored(name string) bool {
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") ||
-		strings.HasSuffix(name, "~") || strings.HasSuffix(name, ".swp") ||
-		strings.HasSuffix(name, ".swx") || strings.HasSuffix(name, ".tmp") ||
-		strings.HasSuffix(name, ".bak") || strings.HasSuffix(name, ".orig")
+	switch {
+	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "#"), strings.HasSuffix(name, "~"),
+		name == "4913", // vim's check that it may write in a directory
+		strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), strings.HasSuffix(name, ".swo"),
+		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bak"), strings.HasSuffix(name, ".orig"),
+		strings.HasSuffix(name, "___jb_tmp___"), strings.HasSuffix(name, "___jb_old___"), // JetBrains
+		strings.HasSuffix(name, ".crswap"): // Chromium's File System Access API
+		return true
+	}
+	return false
 }
 
 // Ignored reports whether a source file with this base name is skipped

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -19,6 +20,20 @@ import (
 // wait bounds every wait for something the server does: generous, because
 // CI machines are slow, and never a sleep that asserts.
 const wait = 15 * time.Second
+
+// recv receives from ch (a close counts, as for a signal channel),
+// failing the test when nothing comes within wait.
+func recv[T any](tb testing.TB, ch <-chan T, what string) T {
+	tb.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(wait):
+		tb.Fatalf("no %s within %v", what, wait)
+	}
+	var zero T
+	return zero
+}
 
 // writeFile writes data to root/rel, making directories as needed.
 func writeFile(tb testing.TB, root, rel, data string) {
@@ -158,16 +173,33 @@ type sseClient struct {
 	resp   *http.Response
 }
 
-// connect opens the event stream of the server at base (a URL ending in
-// /) until the test ends.
+// streamURL is the live reload's event stream of the server at base (a
+// URL ending in /), or base itself when it names another stream (one
+// ending in /stream/, the widget's).
+func streamURL(base string) string {
+	if strings.HasSuffix(base, "/stream/") {
+		return strings.TrimSuffix(base, "/")
+	}
+	return strings.TrimSuffix(base, "/") + "/_blog/events"
+}
+
+// connect opens the event stream of the server at base (see streamURL)
+// until the test ends.
 func connect(tb testing.TB, base string) *sseClient {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/_blog/events", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, streamURL(base), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	req.Header.Set("Accept", "text/event-stream") // as EventSource does
+	// A stream has no overall timeout; its response header must come
+	// within wait all the same.
+	noHeader := time.AfterFunc(wait, cancel)
 	resp, err := http.DefaultClient.Do(req)
+	if !noHeader.Stop() {
+		err = fmt.Errorf("no response header within %v: %w", wait, err)
+	}
 	if err != nil {
 		cancel()
 		tb.Fatal(err)
@@ -185,7 +217,11 @@ func connect(tb testing.TB, base string) *sseClient {
 	tb.Cleanup(func() {
 		cancel()
 		resp.Body.Close()
-		<-done
+		select {
+		case <-done:
+		case <-time.After(wait):
+			tb.Errorf("the event stream reader did not end within %v of closing the stream", wait)
+		}
 	})
 	return c
 }

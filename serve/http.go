@@ -10,19 +10,50 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ServeHTTP serves the site's output directory, the live-reload script and
 // events, and the widget. Every response is marked Cache-Control: no-store
 // (the widget may set its own), and paths with encoded slashes,
 // backslashes or NUL bytes are rejected with 400 before anything else.
+//
+// An event stream (a GET without a body that accepts text/event-stream,
+// as EventSource sends) stays open for as long as the page does: its
+// connection's read and write deadlines are lifted, and the live reload's
+// own stream sets a deadline for each write instead.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if badPath(r.URL.EscapedPath()) || badPath(r.URL.Path) {
 		http.Error(w, "bad request path", http.StatusBadRequest)
 		return
 	}
+	if isEventStream(r) {
+		// Errors mean a ResponseWriter without deadlines (a test's
+		// recorder): nothing to lift.
+		rc := http.NewResponseController(w)
+		rc.SetReadDeadline(time.Time{})
+		rc.SetWriteDeadline(time.Time{})
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// isEventStream reports whether r asks for a Server-Sent Events stream.
+// A request with a body never does: its body stays under the read
+// timeout.
+func isEventStream(r *http.Request) bool {
+	if r.Method != http.MethodGet || (r.Body != nil && r.Body != http.NoBody) {
+		return false
+	}
+	for _, v := range r.Header.Values("Accept") {
+		for part := range strings.SplitSeq(v, ",") {
+			mt, _, _ := strings.Cut(part, ";")
+			if strings.EqualFold(strings.TrimSpace(mt), "text/event-stream") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // badPath reports whether p smuggles a separator or a NUL past path

@@ -20,38 +20,6 @@ func TestInjectScript(t *testing.T) {
 	}
 }
 
-func TestIgnored(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		want bool
-	}{
-		{"a.md", false},
-		{"style.css", false},
-		{"4913.md", false},
-		{".a.md.swp", true},
-		{".a.md.swx", true},
-		{"a.md.swo", true},
-		{"a.md~", true},
-		{"#a.md#", true},
-		{".#a.md", true},
-		{"a.md.tmp", true},
-		{"a.md.bak", true},
-		{"a.md.orig", true},
-		{"4913", true},
-		{"a.md___jb_tmp___", true},
-		{"a.md.crswap", true},
-		{".git", true},
-		{".blog-cache", true},
-		{".site-123", true},
-	}
-	for _, tc := range tests {
-		if got := ignored(tc.name); got != tc.want {
-			t.Errorf("ignored(%q) = %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}
-
 func TestBadPath(t *testing.T) {
 	t.Parallel()
 	for _, p := range []string{"/a%2fb", "/a%2Fb", "/a%5cb", "/a\\b", "/a%00", "/a\x00"} {

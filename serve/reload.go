@@ -79,6 +79,13 @@ func (s *Server) broadcast(m message) {
 // handleEvents streams build events to one page.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
+	// The stream outlives the server's read and write timeouts: no read
+	// deadline (nothing more is read), and each write gets its own, so a
+	// page that stops reading is cut off. Errors mean a ResponseWriter
+	// without deadlines.
+	rc.SetReadDeadline(time.Time{})
+	writeWait := s.opts.timeouts.eventWrite
+	rc.SetWriteDeadline(time.Now().Add(writeWait))
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("X-Accel-Buffering", "no")
@@ -95,12 +102,14 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
 	for {
+		rc.SetWriteDeadline(time.Time{}) // waiting is not writing
 		select {
 		case <-r.Context().Done():
 			return
 		case <-s.quit:
 			return
 		case <-ping.C:
+			rc.SetWriteDeadline(time.Now().Add(writeWait))
 			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
 				return
 			}
@@ -108,6 +117,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
+			rc.SetWriteDeadline(time.Now().Add(writeWait))
 			if writeEvent(w, m) != nil {
 				return
 			}

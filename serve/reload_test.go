@@ -113,11 +113,11 @@ func TestEventsFirstBuildFails(t *testing.T) {
 	go func() { done <- s.Serve(ctx, ln) }()
 	defer func() {
 		cancel()
-		if err := <-done; err != nil {
+		if err := recv(t, done, "return from Serve after cancel"); err != nil {
 			t.Errorf("Serve: %v", err)
 		}
 	}()
-	if ev := <-first; ev.Err == nil {
+	if ev := recv(t, first, "first build"); ev.Err == nil {
 		t.Fatal("the first build of a broken site succeeded")
 	}
 	url := s.URL(ln.Addr())
@@ -159,7 +159,10 @@ func TestServeShutdown(t *testing.T) {
 	entered, finish := make(chan struct{}), make(chan struct{})
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(entered)
-		<-finish
+		select {
+		case <-finish:
+		case <-time.After(wait):
+		}
 		io.WriteString(w, "finished")
 	})
 	built := make(chan struct{}, 10)
@@ -170,7 +173,7 @@ func TestServeShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()
-	<-built
+	recv(t, built, "first build")
 	url := s.URL(ln.Addr())
 
 	stream := connect(t, url)
@@ -191,12 +194,12 @@ func TestServeShutdown(t *testing.T) {
 		resp.Body.Close()
 		inflight <- result{string(b), err}
 	}()
-	<-entered
+	recv(t, entered, "the slow request in its handler")
 	// Start a rebuild too, so shutdown meets a build in progress.
 	writeFile(t, root, "posts/a.md", post("Alpha", "Edited at shutdown."))
 	cancel()
 	close(finish)
-	if r := <-inflight; r.err != nil || r.body != "finished" {
+	if r := recv(t, inflight, "end of the in-flight request"); r.err != nil || r.body != "finished" {
 		t.Errorf("in-flight request: %q, %v; want it to finish", r.body, r.err)
 	}
 	select {
@@ -207,13 +210,19 @@ func TestServeShutdown(t *testing.T) {
 	case <-time.After(wait):
 		t.Fatal("Serve did not return after its context was cancelled")
 	}
-	select {
-	case _, ok := <-stream.events:
-		for ok {
-			_, ok = <-stream.events
+	// Drain the stream until it ends, within wait.
+	streamEnd := time.After(wait)
+drain:
+	for {
+		select {
+		case _, ok := <-stream.events:
+			if !ok {
+				break drain
+			}
+		case <-streamEnd:
+			t.Error("the event stream did not end at shutdown")
+			break drain
 		}
-	case <-time.After(wait):
-		t.Error("the event stream did not end at shutdown")
 	}
 	client.CloseIdleConnections()
 	http.DefaultClient.CloseIdleConnections()

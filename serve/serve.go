@@ -52,6 +52,35 @@ type Options struct {
 	// ShutdownTimeout is how long in-flight requests may take to finish
 	// once the context of [Server.Serve] is done. Default: 3s.
 	ShutdownTimeout time.Duration
+
+	// timeouts bound the server's connections; tests shorten them.
+	timeouts timeouts
+}
+
+// timeouts are those of the http.Server of [Server.Serve]. A client that
+// dribbles its header or body, or holds an idle connection, is cut off;
+// event streams (the live reload's and the widget's) are exempt from the
+// read and write timeouts, see [Server.ServeHTTP].
+type timeouts struct {
+	readHeader time.Duration // the request line and header; default 10s
+	read       time.Duration // the whole request, body included; default 30s
+	write      time.Duration // the response, from the end of the header; default 60s
+	idle       time.Duration // a keep-alive connection between requests; default 120s
+	eventWrite time.Duration // one write of an event stream; default 10s
+}
+
+func (t timeouts) withDefaults() timeouts {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&t.readHeader, 10*time.Second)
+	def(&t.read, 30*time.Second)
+	def(&t.write, 60*time.Second)
+	def(&t.idle, 120*time.Second)
+	def(&t.eventWrite, 10*time.Second)
+	return t
 }
 
 func (o Options) withDefaults() Options {
@@ -64,6 +93,7 @@ func (o Options) withDefaults() Options {
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 3 * time.Second
 	}
+	o.timeouts = o.timeouts.withDefaults()
 	return o
 }
 
@@ -238,9 +268,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return nil
 	}
 
+	t := s.opts.timeouts
 	srv := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: t.readHeader,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
 	var wg sync.WaitGroup

@@ -14,6 +14,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/render"
 )
 
 // watcher turns fsnotify events under a site root into changes, as slash
@@ -211,19 +212,7 @@ func ignoredPath(rel string) bool {
 }
 
 // ignored reports whether a file or directory with this base name is never
-// a change: dotfiles and directories (.git, .blog-cache, the build's
-// .site-* staging), and editors' swap, backup and temporary files. The
-// build skips the same names (render.Ignored) plus a few that only exist
-// for an instant while an editor saves.
-func ignored(name string) bool {
-	switch {
-	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "#"), strings.HasSuffix(name, "~"),
-		name == "4913", // vim's check that it may write in a directory
-		strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), strings.HasSuffix(name, ".swo"),
-		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bak"), strings.HasSuffix(name, ".orig"),
-		strings.HasSuffix(name, "___jb_tmp___"), strings.HasSuffix(name, "___jb_old___"), // JetBrains
-		strings.HasSuffix(name, ".crswap"): // Chromium's File System Access API
-		return true
-	}
-	return false
-}
+// a change: the names the build skips (render.Ignored), which are dotfiles
+// and directories (.git, .blog-cache, the build's .site-* staging) and
+// editors' swap, backup and temporary files.
+func ignored(name string) bool { return render.Ignored(name) }

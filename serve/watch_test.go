@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/serve"
@@ -172,11 +173,14 @@ func TestWatchDuringBuild(t *testing.T) {
 	ts := startServer(t, newSite(t), serve.Options{OnBuild: func(ev serve.Event) {
 		if ev.Seq == 2 {
 			close(hold)
-			<-release // the build loop is busy until released
+			select { // the build loop is busy until released
+			case <-release:
+			case <-time.After(wait):
+			}
 		}
 	}})
 	writeFile(t, ts.root, "posts/a.md", post("Alpha", "One."))
-	<-hold
+	recv(t, hold, "the second build")
 	writeFile(t, ts.root, "posts/b.md", post("Beta", "Two."))
 	writeFile(t, ts.root, "posts/c.md", post("Gamma", "Three."))
 	writeFile(t, ts.root, "templates/partials/meta.html", "<!-- meta -->\n")
