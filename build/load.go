@@ -14,7 +14,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
 	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/highlight"
@@ -43,32 +42,85 @@ func Load(root string) (Config, error) {
 }
 
 // Parse decodes the YAML configuration src over cfg and validates the
-// result. Errors are located in _config.yaml.
+// result. Errors are located in _config.yaml. Anchors, aliases and merge
+// keys are resolved as YAML says, within the bounds of [diag.ParseYAML].
 func Parse(src []byte, cfg *Config) error {
-	f, err := parser.ParseBytes(src, 0)
+	f, err := diag.ParseYAML(ConfigFile, 0, src)
 	if err != nil {
-		return diag.FromYAML(ConfigFile, 0, err)
+		return err
 	}
-	positions := make(map[string]diag.Pos)
-	var errs diag.List
+	var body ast.Node
 	for _, doc := range f.Docs {
-		if doc.Body == nil {
-			continue
+		switch {
+		case doc.Body == nil:
+		case body != nil:
+			return &diag.Error{Pos: nodePos(doc.Body), Err: errors.New("a second YAML document: the configuration is one document")}
+		default:
+			body = doc.Body
 		}
-		checkKeys(doc.Body, reflect.TypeFor[Config](), "", positions, &errs)
 	}
+	if body == nil {
+		return cfg.validate(newKeyPositions())
+	}
+	positions := newKeyPositions()
+	var errs diag.List
+	checkKeys(body, reflect.TypeFor[Config](), "", positions, &errs)
 	if errs.Len() > 0 {
 		return errs.Err()
 	}
-	if err := yaml.UnmarshalWithOptions(src, cfg, yaml.CustomUnmarshaler(unmarshalHook)); err != nil {
+	if err := yaml.NodeToValue(body, cfg); err != nil {
 		return typeError(err, positions)
 	}
 	return cfg.validate(positions)
 }
 
+// keyPositions locates the keys of a configuration file, for errors
+// found after decoding.
+type keyPositions struct {
+	at      map[string]diag.Pos     // dotted key → where errors about its value go
+	written map[diag.Pos][]typedKey // where a value is written → the keys that have it (several when aliased)
+}
+
+type typedKey struct {
+	key string
+	typ reflect.Type
+}
+
+func newKeyPositions() keyPositions {
+	return keyPositions{at: map[string]diag.Pos{}, written: map[diag.Pos][]typedKey{}}
+}
+
+// add records the value node of key, written under the key node k. An
+// aliased value is written above its key, at its anchor: errors about it
+// go to the key.
+func (p keyPositions) add(key string, typ reflect.Type, k, value ast.Node) {
+	kp, vp := nodePos(k), nodePos(value)
+	at := vp
+	if vp.Line < kp.Line || vp.Line == kp.Line && vp.Col < kp.Col {
+		at = kp
+	}
+	p.at[key] = at
+	p.written[vp] = append(p.written[vp], typedKey{key, typ})
+}
+
+// keyOf returns the key whose value is written at pos and decodes into
+// typ (an aliased value written once may be several keys' values).
+func (p keyPositions) keyOf(pos diag.Pos, typ reflect.Type) (string, bool) {
+	keys := p.written[pos]
+	for _, k := range keys {
+		if k.typ == typ {
+			return k.key, true
+		}
+	}
+	if len(keys) > 0 {
+		return keys[0].key, true
+	}
+	return "", false
+}
+
 // typeError rewrites a decoding error to name the key and the expected
 // type ("build.paginate: want a whole number, not ten") where it can.
-func typeError(err error, positions map[string]diag.Pos) error {
+func typeError(err error, positions keyPositions) error {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) || te.Token == nil || te.Token.Position == nil {
 		return diag.FromYAML(ConfigFile, 0, err)
@@ -90,42 +142,64 @@ func typeError(err error, positions map[string]diag.Pos) error {
 	case reflect.Struct:
 		want = "a mapping of keys to values"
 	}
-	for key, p := range positions {
-		if p == pos {
-			return &diag.Error{Pos: pos, Err: fmt.Errorf("%s: want %s, not %q", key, want, te.Token.Value)}
-		}
+	msg := fmt.Sprintf("want %s, not %q", want, te.Token.Value)
+	if key, ok := positions.keyOf(pos, te.DstType); ok {
+		pos, msg = positions.at[key], key+": "+msg
 	}
-	return &diag.Error{Pos: pos, Err: fmt.Errorf("want %s, not %q", want, te.Token.Value)}
+	return &diag.Error{Pos: pos, Err: &valueError{msg: msg, err: err}}
 }
 
-// unmarshalHook reads a hook written as a string or as {name, run, timeout}.
-func unmarshalHook(h *Hook, b []byte) error {
-	var s string
-	if err := yaml.Unmarshal(b, &s); err == nil {
-		h.Run = s
+// valueError is a value the decoder could not store, said in our words;
+// the decoder's error stays reachable with errors.As.
+type valueError struct {
+	msg string
+	err error
+}
+
+func (e *valueError) Error() string { return e.msg }
+func (e *valueError) Unwrap() error { return e.err }
+
+// UnmarshalYAML reads a hook written as a string (the command) or as a
+// mapping {name, run, timeout}. It implements go-yaml's NodeUnmarshaler:
+// it reads the node, which [Parse] has resolved, not its text.
+func (h *Hook) UnmarshalYAML(n ast.Node) error {
+	for {
+		t, ok := n.(*ast.TagNode)
+		if !ok {
+			break
+		}
+		n = t.Value
+	}
+	switch n.(type) {
+	case ast.MapNode:
+		type plain Hook // without this method
+		var p plain
+		if err := yaml.NodeToValue(n, &p, yaml.DisallowUnknownField()); err != nil {
+			return err
+		}
+		*h = Hook(p)
+		return nil
+	case *ast.NullNode:
+		*h = Hook{}
 		return nil
 	}
-	type plain Hook
-	var p plain
-	if err := yaml.UnmarshalWithOptions(b, &p, yaml.DisallowUnknownField()); err != nil {
+	var run string
+	if err := yaml.NodeToValue(n, &run); err != nil {
 		return err
 	}
-	*h = Hook(p)
+	*h = Hook{Run: run}
 	return nil
 }
 
 // checkKeys walks the YAML node n alongside the Go type t, reporting keys
 // that name no field (with the closest field name as a suggestion) and
-// recording where each dotted key path is, for value errors.
-func checkKeys(n ast.Node, t reflect.Type, prefix string, positions map[string]diag.Pos, errs *diag.List) {
+// recording where each dotted key path is, for value errors. n has its
+// aliases resolved (see [diag.ParseYAML]).
+func checkKeys(n ast.Node, t reflect.Type, prefix string, positions keyPositions, errs *diag.List) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	switch v := n.(type) {
-	case *ast.TagNode:
-		checkKeys(v.Value, t, prefix, positions, errs)
-		return
-	case *ast.AnchorNode:
+	if v, ok := n.(*ast.TagNode); ok {
 		checkKeys(v.Value, t, prefix, positions, errs)
 		return
 	}
@@ -148,10 +222,7 @@ func checkKeys(n ast.Node, t reflect.Type, prefix string, positions map[string]d
 		fields := yamlFields(t)
 		it := m.MapRange()
 		for it.Next() {
-			key := it.Key().String()
-			if s, ok := it.Key().(*ast.StringNode); ok {
-				key = s.Value
-			}
+			key := diag.KeyString(it.Key())
 			f, ok := fields[key]
 			if !ok {
 				msg := fmt.Sprintf("unknown key %q", prefix+key)
@@ -161,7 +232,7 @@ func checkKeys(n ast.Node, t reflect.Type, prefix string, positions map[string]d
 				errs.Add(&diag.Error{Pos: nodePos(it.Key()), Err: errors.New(msg)})
 				continue
 			}
-			positions[prefix+key] = nodePos(it.Value())
+			positions.add(prefix+key, f.Type, it.Key(), it.Value())
 			checkKeys(it.Value(), f.Type, prefix+key+".", positions, errs)
 		}
 	case reflect.Slice:
@@ -236,10 +307,10 @@ func editDistance(a, b string) int {
 
 // validate checks values the types cannot, locating errors with the key
 // positions recorded while checking keys.
-func (c *Config) validate(positions map[string]diag.Pos) error {
+func (c *Config) validate(positions keyPositions) error {
 	var errs diag.List
 	bad := func(key, format string, args ...any) {
-		pos, ok := positions[key]
+		pos, ok := positions.at[key]
 		if !ok {
 			pos = diag.Pos{File: ConfigFile}
 		}

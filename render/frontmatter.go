@@ -9,7 +9,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
 	"github.com/blog-gen/blog/diag"
 )
@@ -33,7 +32,7 @@ type FrontMatter struct {
 	// DatePos locates the date value, for errors found later.
 	DatePos diag.Pos
 	// SlugPos and PermalinkPos locate those values, for the error when
-	// two producers claim one URL.
+	// the URL they make is another output's.
 	SlugPos, PermalinkPos diag.Pos
 }
 
@@ -96,17 +95,22 @@ func cutLine(b []byte) (line, rest []byte, ok bool) {
 	return b[:i], b[i+1:], true
 }
 
+// fmLineOffset is the line of a file before its front matter: the
+// opening --- line.
+const fmLineOffset = 1
+
 // ParseFrontMatter parses the YAML front matter fm of file, which starts on
-// line 2 of the file. Dates without a zone are read in loc.
+// line 2 of the file. Dates without a zone are read in loc. Anchors,
+// aliases and merge keys are resolved as YAML says, within the bounds of
+// [diag.ParseYAML].
 func ParseFrontMatter(file string, fm []byte, loc *time.Location) (FrontMatter, error) {
 	var m FrontMatter
 	if len(bytes.TrimSpace(fm)) == 0 {
 		return m, nil
 	}
-	const lineOffset = 1 // the opening --- line
-	f, err := parser.ParseBytes(fm, 0)
+	f, err := diag.ParseYAML(file, fmLineOffset, fm)
 	if err != nil {
-		return m, diag.FromYAML(file, lineOffset, err)
+		return m, err
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
 		return m, nil
@@ -116,7 +120,7 @@ func ParseFrontMatter(file string, fm []byte, loc *time.Location) (FrontMatter, 
 		if tk == nil || tk.Position == nil {
 			return diag.Pos{File: file}
 		}
-		return diag.Pos{File: file, Line: tk.Position.Line + lineOffset, Col: tk.Position.Column}
+		return diag.Pos{File: file, Line: tk.Position.Line + fmLineOffset, Col: tk.Position.Column}
 	}
 	body := f.Docs[0].Body
 	mapping, ok := unwrap(body).(ast.MapNode)
@@ -127,81 +131,90 @@ func ParseFrontMatter(file string, fm []byte, loc *time.Location) (FrontMatter, 
 	iter := mapping.MapRange()
 	for iter.Next() {
 		keyNode, val := iter.Key(), unwrap(iter.Value())
-		key := keyNode.String()
-		if s, ok := keyNode.(*ast.StringNode); ok {
-			key = s.Value
+		key := diag.KeyString(keyNode)
+		// An aliased value was written above its key, at its anchor:
+		// errors about it are the key's.
+		at := pos(val)
+		if kp := pos(keyNode); at.Line < kp.Line || at.Line == kp.Line && at.Col < kp.Col {
+			at = kp
 		}
-		str := func(dst *string) {
-			s, err := scalarString(val)
-			if err != nil {
-				errs.Add(&diag.Error{Pos: pos(val), Err: fmt.Errorf("%s: %w", key, err)})
-				return
-			}
-			*dst = s
-		}
-		date := func(dst *time.Time) {
-			var s string
-			str(&s)
-			if s == "" {
-				return
-			}
-			t, err := ParseDate(s, loc)
-			if err != nil {
-				errs.Add(&diag.Error{Pos: pos(val), Err: fmt.Errorf("%s: %w", key, err)})
-				return
-			}
-			*dst = t
-		}
-		list := func(dst *[]string) {
-			l, err := stringList(val)
-			if err != nil {
-				errs.Add(&diag.Error{Pos: pos(val), Err: fmt.Errorf("%s: %w", key, err)})
-				return
-			}
-			*dst = l
-		}
-		switch strings.ToLower(key) {
-		case "title":
-			str(&m.Title)
-		case "date":
-			m.DatePos = pos(val)
-			date(&m.Date)
-		case "updated", "modified", "lastmod":
-			date(&m.Updated)
-		case "slug":
-			m.SlugPos = pos(val)
-			str(&m.Slug)
-		case "permalink":
-			m.PermalinkPos = pos(val)
-			str(&m.Permalink)
-		case "tags":
-			list(&m.Tags)
-		case "categories", "category":
-			list(&m.Categories)
-		case "summary", "description":
-			str(&m.Summary)
-		case "author":
-			str(&m.Author)
-		case "draft":
-			b, ok := val.(*ast.BoolNode)
-			if !ok {
-				errs.Add(&diag.Error{Pos: pos(val), Err: fmt.Errorf("draft: want true or false, not %s", nodeKind(val))})
-				continue
-			}
-			m.Draft = b.Value
-		default:
-			var v any
-			if err := yaml.NodeToValue(val, &v); err != nil {
-				errs.Add(diag.FromYAML(file, lineOffset, err))
-				continue
-			}
-			if m.Params == nil {
-				m.Params = make(map[string]any)
-			}
-			m.Params[key] = v
-		}
+		m.set(key, val, at, loc, &errs)
 	}
 	return m, errs.Err()
+}
+
+// set decodes the value val of key, located at at, into m.
+func (m *FrontMatter) set(key string, val ast.Node, at diag.Pos, loc *time.Location, errs *diag.List) {
+	fail := func(err error) { errs.Add(&diag.Error{Pos: at, Err: fmt.Errorf("%s: %w", key, err)}) }
+	str := func(dst *string) bool {
+		s, err := scalarString(val)
+		if err != nil {
+			fail(err)
+			return false
+		}
+		*dst = s
+		return true
+	}
+	date := func(dst *time.Time) {
+		var s string
+		if !str(&s) || s == "" {
+			return
+		}
+		t, err := ParseDate(s, loc)
+		if err != nil {
+			fail(err)
+			return
+		}
+		*dst = t
+	}
+	list := func(dst *[]string) {
+		l, err := stringList(val)
+		if err != nil {
+			fail(err)
+			return
+		}
+		*dst = l
+	}
+	switch strings.ToLower(key) {
+	case "title":
+		str(&m.Title)
+	case "date":
+		m.DatePos = at
+		date(&m.Date)
+	case "updated", "modified", "lastmod":
+		date(&m.Updated)
+	case "slug":
+		m.SlugPos = at
+		str(&m.Slug)
+	case "permalink":
+		m.PermalinkPos = at
+		str(&m.Permalink)
+	case "tags":
+		list(&m.Tags)
+	case "categories", "category":
+		list(&m.Categories)
+	case "summary", "description":
+		str(&m.Summary)
+	case "author":
+		str(&m.Author)
+	case "draft":
+		b, ok := val.(*ast.BoolNode)
+		if !ok {
+			fail(fmt.Errorf("want true or false, not %s", nodeKind(val)))
+			return
+		}
+		m.Draft = b.Value
+	default:
+		var v any
+		if err := yaml.NodeToValue(val, &v); err != nil {
+			errs.Add(diag.FromYAML(at.File, fmLineOffset, err))
+			return
+		}
+		if m.Params == nil {
+			m.Params = make(map[string]any)
+		}
+		m.Params[key] = v
+	}
 }
 
 // unwrap looks through tags and anchors to the value node.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -200,4 +201,74 @@ func asDiag(err error, target **diag.Error) bool {
 		*target = d
 	}
 	return ok
+}
+
+// TestFrontMatterAliases holds that anchors and aliases mean what YAML
+// says, in known keys as in free-form params.
+func TestFrontMatterAliases(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, src string
+		want      FrontMatter
+	}{
+		{"param alias", "x: &a hello\ny: *a\n",
+			FrontMatter{Params: map[string]any{"x": "hello", "y": "hello"}}},
+		{"title alias", "x: &a hello\ntitle: *a\n",
+			FrontMatter{Title: "hello", Params: map[string]any{"x": "hello"}}},
+		{"tags alias", "x: &t [go, web]\ntags: *t\n",
+			FrontMatter{Tags: []string{"go", "web"}, Params: map[string]any{"x": []any{"go", "web"}}}},
+		{"alias in a list", "x: &a hello\ntags: [one, *a]\n",
+			FrontMatter{Tags: []string{"one", "hello"}, Params: map[string]any{"x": "hello"}}},
+		{"anchored title", "title: &a Hello\nauthor: *a\n",
+			FrontMatter{Title: "Hello", Author: "Hello"}},
+		{"draft alias", "x: &d true\ndraft: *d\n",
+			FrontMatter{Draft: true, Params: map[string]any{"x": true}}},
+		{"date alias", "x: &d 2026-01-02\ndate: *d\n",
+			FrontMatter{Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Params: map[string]any{"x": "2026-01-02"}, DatePos: diag.Pos{File: "posts/a.md", Line: 3, Col: 1}}},
+		{"merge", "base: &b {title: T, tags: [a]}\n<<: *b\ntags: [b]\n",
+			FrontMatter{Title: "T", Tags: []string{"b"}, Params: map[string]any{"base": map[string]any{"title": "T", "tags": []any{"a"}}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseFrontMatter("posts/a.md", []byte(tc.src), time.UTC)
+			if err != nil {
+				t.Fatalf("ParseFrontMatter(%q): %v", tc.src, err)
+			}
+			if d := cmp.Diff(tc.want, got, cmpopts.EquateComparable(time.Time{})); d != "" {
+				t.Errorf("ParseFrontMatter(%q) (-want +got):\n%s", tc.src, d)
+			}
+		})
+	}
+}
+
+// TestFrontMatterAliasErrors: hostile or broken aliases are refused with
+// their position in the post.
+func TestFrontMatterAliasErrors(t *testing.T) {
+	t.Parallel()
+	var bomb strings.Builder
+	bomb.WriteString("a0: &a0 lol\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&bomb, "a%d: &a%d [*a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d]\n", i, i, i-1)
+	}
+	tests := []struct {
+		name, src, want string
+	}{
+		{"unknown", "title: *nope\n", "posts/a.md:2:8: alias *nope: no anchor &nope before it"},
+		{"bomb", bomb.String(), "posts/a.md:7:45: more than 100000 values once aliases are expanded"},
+		{"deep", "x: " + strings.Repeat("{a: ", 120) + strings.Repeat("}", 120) + "\n", "posts/a.md:2:400: lists and mappings nest deeper than 100 levels"},
+		{"title is an aliased list", "x: &l [a]\ntitle: *l\n", "posts/a.md:3:1: title: want a single value, not a list"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := ParseFrontMatter("posts/a.md", []byte(tc.src), time.UTC)
+			if err == nil {
+				t.Fatalf("no error, want %q", tc.want)
+			}
+			if got := err.Error(); got != tc.want {
+				t.Errorf("error:\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
 }
