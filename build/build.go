@@ -268,6 +268,9 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 				return nil, err
 			}
 			fm, err := render.ParseFrontMatter(src.rel, fmSrc, b.loc)
+			if err == nil {
+				err = b.checkURLs(src.rel, &fm)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -300,9 +303,8 @@ func (b *builder) derive(it *item) error {
 		}
 	}
 	if fm.Slug != "" {
-		slug = fm.Slug
-	}
-	if s := render.Slugify(slug); s != "" {
+		slug = fm.Slug // used exactly: checkURLs made sure it is safe
+	} else if s := render.Slugify(slug); s != "" {
 		slug = s
 	}
 	if fm.Title == "" {

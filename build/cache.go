@@ -37,7 +37,7 @@ import (
 const CacheDir = ".blog-cache"
 
 // cacheFormat changes whenever the layout of the cache files changes.
-const cacheFormat = "blog-cache-4"
+const cacheFormat = "blog-cache-5"
 
 // key is a content hash used for sources, outputs and dependencies.
 type key [32]byte

@@ -63,7 +63,10 @@ func Parse(src []byte, cfg *Config) error {
 	if err := yaml.UnmarshalWithOptions(src, cfg, yaml.CustomUnmarshaler(unmarshalHook)); err != nil {
 		return typeError(err, positions)
 	}
-	return cfg.validate(positions)
+	var verrs diag.List
+	verrs.Add(cfg.validate(positions))
+	verrs.Add(checkPermalink(src, cfg.Build.Permalink, positions["build.permalink"]))
+	return verrs.Err()
 }
 
 // typeError rewrites a decoding error to name the key and the expected
@@ -257,11 +260,6 @@ func (c *Config) validate(positions map[string]diag.Pos) error {
 	}
 	if _, err := time.LoadLocation(c.Site.Timezone); err != nil {
 		bad("site.timezone", "unknown time zone %q: want an IANA name such as Europe/Paris or UTC", c.Site.Timezone)
-	}
-	if !strings.Contains(c.Build.Permalink, ":slug") {
-		bad("build.permalink", "%q must contain :slug, or posts would share a URL", c.Build.Permalink)
-	} else if !strings.HasPrefix(c.Build.Permalink, "/") {
-		bad("build.permalink", "%q must start with /", c.Build.Permalink)
 	}
 	if msg := c.outputProblem(); msg != "" {
 		bad("build.output", "%s", msg)

@@ -114,6 +114,10 @@ func (b *builder) model() error {
 	all := b.all()
 	slices.SortFunc(all, func(a, c *item) int { return strings.Compare(a.rel, c.rel) })
 	for _, it := range all {
+		if err := b.checkPostURL(it); err != nil {
+			errs.Add(err)
+			continue
+		}
 		if prev, ok := owners[it.out]; ok {
 			errs.Add(&diag.Error{Pos: diag.Pos{File: it.rel, Line: 1, Col: 1}, Err: fmt.Errorf("URL /%s is also written by %s: give one of them another slug or permalink", strings.TrimSuffix(it.out, "index.html"), prev)})
 			continue
@@ -171,22 +175,7 @@ func (b *builder) newPost(it *item) *render.Post {
 		IsPage:  it.isPage,
 	}
 	var rel string
-	switch {
-	case it.fm.Permalink != "":
-		rel = it.fm.Permalink
-	case it.isPage:
-		rel = "/" + it.fm.Slug + "/"
-	default:
-		rel = expandPermalink(cfg.Build.Permalink, it.fm.Date, it.fm.Slug)
-	}
-	rel = "/" + strings.TrimLeft(cleanURLPath(rel), "/")
-	if strings.HasSuffix(it.fm.Permalink, "/") || it.fm.Permalink == "" && !strings.HasSuffix(rel, ".html") {
-		rel = strings.TrimSuffix(rel, "/") + "/"
-	}
-	it.out = strings.TrimPrefix(rel, "/")
-	if it.out == "" || strings.HasSuffix(rel, "/") {
-		it.out += "index.html"
-	}
+	it.out, rel = b.postURL(it)
 	p.URL = b.base + strings.TrimPrefix(rel, "/")
 	p.Permalink = b.absURL(p.URL)
 	it.meta = p

@@ -21,6 +21,8 @@ type FrontMatter struct {
 	Updated    time.Time // zero when absent
 	Slug       string
 	Permalink  string
+	URL        string   // Hugo's url: the post's URL, as permalink
+	Aliases    []string // aliases and redirect_from: old URLs that redirect here
 	Tags       []string
 	Categories []string
 	Draft      bool
@@ -32,6 +34,10 @@ type FrontMatter struct {
 
 	// DatePos locates the date value, for errors found later.
 	DatePos diag.Pos
+	// Pos locates the values of slug, permalink, url and each alias
+	// (aliases.0, aliases.1, … in the order of Aliases), for errors found
+	// later.
+	Pos map[string]diag.Pos
 }
 
 // dateLayouts are the accepted date forms, tried in order. Layouts without
@@ -157,6 +163,7 @@ func ParseFrontMatter(file string, fm []byte, loc *time.Location) (FrontMatter, 
 			}
 			*dst = l
 		}
+		m.notePos(strings.ToLower(key), pos(val))
 		switch strings.ToLower(key) {
 		case "title":
 			str(&m.Title)
@@ -169,6 +176,10 @@ func ParseFrontMatter(file string, fm []byte, loc *time.Location) (FrontMatter, 
 			str(&m.Slug)
 		case "permalink":
 			str(&m.Permalink)
+		case "url":
+			str(&m.URL)
+		case "aliases", "redirect_from":
+			errs.Add(m.addAliases(key, val, pos))
 		case "tags":
 			list(&m.Tags)
 		case "categories", "category":
