@@ -126,7 +126,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	}
 	if !b.opts.NoCache && !b.opts.Full {
 		if res, ok := b.upToDate(out); ok {
-			return res, nil
+			return res, b.cfg.strictErrors(res.Warnings)
 		}
 	}
 	reason := b.loadCache(out)
@@ -341,6 +341,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 		summary = b.md.RenderInline(it.fm.Summary)
 	}
 	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
+	it.src.Warnings = leftoverWarning(data, bodyLine, string(r.HTML))
 	it.src.raw = nil
 	return string(r.HTML), nil
 }

@@ -180,6 +180,7 @@ func encodeState(buf *bytes.Buffer, st *state) {
 		e.int(int64(s.Words))
 		e.bool(s.HasMore)
 		e.bool(s.Rendered)
+		e.warnings(s.Warnings)
 	}
 	outs := make([]string, 0, len(st.Outputs))
 	for n := range st.Outputs {
@@ -250,6 +251,7 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		s.Words = int(d.int())
 		s.HasMore = d.bool()
 		s.Rendered = d.bool()
+		s.Warnings = d.warnings()
 		s.raw = rest[:len(rest)-len(d.b)]
 		st.Sources[name] = s
 		st.order = append(st.order, name)

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"errors"
 	"maps"
 	"slices"
 
@@ -29,4 +30,52 @@ func (d *decoder) positions(file string) map[string]diag.Pos {
 		m[k] = diag.Pos{File: file, Line: int(d.int()), Col: int(d.int())}
 	}
 	return m
+}
+
+func (e *encoder) warnings(ws []warning) {
+	e.int(int64(len(ws)))
+	for _, w := range ws {
+		e.int(int64(w.Line))
+		e.str(w.Msg)
+	}
+}
+
+func (d *decoder) warnings() []warning {
+	n := d.n()
+	if n == 0 || d.err != nil {
+		return nil
+	}
+	ws := make([]warning, 0, min(n, 64))
+	for range n {
+		ws = append(ws, warning{Line: int(d.int()), Msg: d.str()})
+	}
+	return ws
+}
+
+// resultWarnings encodes a build's warnings (diag.Errors with a file and a
+// line) for the stamp, so a build with nothing to do reports them too.
+func (e *encoder) resultWarnings(ws []error) {
+	e.int(int64(len(ws)))
+	for _, w := range ws {
+		var de *diag.Error
+		if !errors.As(w, &de) {
+			de = &diag.Error{Err: w}
+		}
+		e.str(de.Pos.File)
+		e.int(int64(de.Pos.Line))
+		e.str(de.Err.Error())
+	}
+}
+
+func (d *decoder) resultWarnings() []error {
+	n := d.n()
+	if n == 0 || d.err != nil {
+		return nil
+	}
+	ws := make([]error, 0, min(n, 64))
+	for range n {
+		file, line, msg := d.str(), int(d.int()), d.str()
+		ws = append(ws, &diag.Error{Pos: diag.Pos{File: file, Line: line}, Err: errors.New(msg)})
+	}
+	return ws
 }
