@@ -126,7 +126,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	}
 	if !b.opts.NoCache && !b.opts.Full {
 		if res, ok := b.upToDate(out); ok {
-			return res, nil
+			return res, b.cfg.strictErrors(res.Warnings)
 		}
 	}
 	reason := b.loadCache(out)
@@ -268,6 +268,9 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 				return nil, err
 			}
 			fm, err := render.ParseFrontMatter(src.rel, fmSrc, b.loc)
+			if err == nil {
+				err = b.checkURLs(src.rel, &fm)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -300,9 +303,8 @@ func (b *builder) derive(it *item) error {
 		}
 	}
 	if fm.Slug != "" {
-		slug = fm.Slug
-	}
-	if s := render.Slugify(slug); s != "" {
+		slug = fm.Slug // used exactly: checkURLs made sure it is safe
+	} else if s := render.Slugify(slug); s != "" {
 		slug = s
 	}
 	if fm.Title == "" {
@@ -339,6 +341,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 		summary = b.md.RenderInline(it.fm.Summary)
 	}
 	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
+	it.src.Warnings = leftoverWarning(data, bodyLine, string(r.HTML))
 	it.src.raw = nil
 	return string(r.HTML), nil
 }

@@ -37,7 +37,7 @@ import (
 const CacheDir = ".blog-cache"
 
 // cacheFormat changes whenever the layout of the cache files changes.
-const cacheFormat = "blog-cache-5"
+const cacheFormat = "blog-cache-6"
 
 // key is a content hash used for sources, outputs and dependencies.
 type key [32]byte
@@ -102,6 +102,7 @@ type sourceState struct {
 	Words      int
 	HasMore    bool
 	Rendered   bool // Summary, Words and HasMore are known
+	Warnings   []warning
 
 	// raw is this entry's encoding as read from the cache, nil once the
 	// entry changes: unchanged entries are written back as they were.

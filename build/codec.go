@@ -192,19 +192,21 @@ func encodeState(buf *bytes.Buffer, st *state) {
 		e.time(fm.Updated)
 		e.str(fm.Slug)
 		e.str(fm.Permalink)
+		e.str(fm.URL)
+		e.strs(fm.Aliases)
+		e.positions(fm.Pos)
 		e.strs(fm.Tags)
 		e.strs(fm.Categories)
 		e.bool(fm.Draft)
 		e.str(fm.Summary)
 		e.str(fm.Author)
 		e.pos(fm.DatePos)
-		e.pos(fm.SlugPos)
-		e.pos(fm.PermalinkPos)
 		e.bytes(s.ParamsYAML)
 		e.str(s.Summary)
 		e.int(int64(s.Words))
 		e.bool(s.HasMore)
 		e.bool(s.Rendered)
+		e.warnings(s.Warnings)
 	}
 	outs := make([]string, 0, len(st.Outputs))
 	for n := range st.Outputs {
@@ -258,12 +260,15 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		fm.Updated = d.time(loc)
 		fm.Slug = d.str()
 		fm.Permalink = d.str()
+		fm.URL = d.str()
+		fm.Aliases = d.strs()
+		fm.Pos = d.positions(name)
 		fm.Tags = d.strs()
 		fm.Categories = d.strs()
 		fm.Draft = d.bool()
 		fm.Summary = d.str()
 		fm.Author = d.str()
-		fm.DatePos, fm.SlugPos, fm.PermalinkPos = d.pos(), d.pos(), d.pos()
+		fm.DatePos = d.pos()
 		s.ParamsYAML = d.bytes()
 		if len(s.ParamsYAML) == 0 {
 			s.ParamsYAML = nil
@@ -272,6 +277,7 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		s.Words = int(d.int())
 		s.HasMore = d.bool()
 		s.Rendered = d.bool()
+		s.Warnings = d.warnings()
 		s.raw = rest[:len(rest)-len(d.b)]
 		st.Sources[name] = s
 		st.order = append(st.order, name)

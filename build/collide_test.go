@@ -70,7 +70,7 @@ func TestCollisionInIncrementalBuild(t *testing.T) {
 		{
 			name: "post at the Atom feed",
 			file: "posts/c.md", data: "---\ntitle: C\ndate: 2026-01-03\npermalink: /atom.xml\n---\nC.\n",
-			want: "posts/c.md:4:12: URL /atom.xml is also written by the Atom feed: give the post another slug or permalink",
+			want: "posts/c.md:4:12: URL /atom.xml/ needs /atom.xml to be a directory, but the Atom feed writes a file there: give the post another slug or permalink",
 		},
 		{
 			name: "post at another post's URL",

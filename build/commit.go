@@ -22,6 +22,9 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 	if err := b.produce(ctx, w, outputs, &res); err != nil {
 		return Result{}, err
 	}
+	if err := b.collectWarnings(&res); err != nil {
+		return Result{}, err
+	}
 	var removed []string
 	if b.old != nil {
 		for p := range b.old.Outputs {

@@ -48,6 +48,7 @@ type BuildConfig struct {
 	// sitemap, 404. Default: none.
 	Disable []string    `yaml:"disable"`
 	Hooks   HooksConfig `yaml:"hooks"`
+	Strict  bool        `yaml:"strict"` // warnings (such as leftover markup of another tool) fail the build; default false
 }
 
 // pageKinds are the values build.disable accepts.

@@ -71,7 +71,10 @@ func Parse(src []byte, cfg *Config) error {
 	if err := yaml.NodeToValue(body, cfg); err != nil {
 		return typeError(err, positions)
 	}
-	return cfg.validate(positions)
+	var verrs diag.List
+	verrs.Add(cfg.validate(positions))
+	verrs.Add(checkPermalink(src, cfg.Build.Permalink, positions.at["build.permalink"]))
+	return verrs.Err()
 }
 
 // keyPositions locates the keys of a configuration file, for errors
@@ -328,11 +331,6 @@ func (c *Config) validate(positions keyPositions) error {
 	}
 	if _, err := time.LoadLocation(c.Site.Timezone); err != nil {
 		bad("site.timezone", "unknown time zone %q: want an IANA name such as Europe/Paris or UTC", c.Site.Timezone)
-	}
-	if !strings.Contains(c.Build.Permalink, ":slug") {
-		bad("build.permalink", "%q must contain :slug, or posts would share a URL", c.Build.Permalink)
-	} else if !strings.HasPrefix(c.Build.Permalink, "/") {
-		bad("build.permalink", "%q must start with /", c.Build.Permalink)
 	}
 	if msg := c.outputProblem(); msg != "" {
 		bad("build.output", "%s", msg)

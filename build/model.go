@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/blog-gen/blog/diag"
 
 	"github.com/blog-gen/blog/render"
 )
@@ -106,6 +107,15 @@ func (b *builder) model() error {
 		full := *it.meta
 		it.full = &full
 	}
+	// Each post's own URL must be one a site can have; whether another
+	// output claims it is checkProducers' business.
+	var errs diag.List
+	for _, it := range b.all() {
+		errs.Add(b.checkPostURL(it))
+	}
+	if errs.Len() > 0 {
+		return errs.Err()
+	}
 	b.meta = b.metaKey()
 	return nil
 }
@@ -154,63 +164,11 @@ func (b *builder) newPost(it *item) *render.Post {
 		IsPage:  it.isPage,
 	}
 	var rel string
-	switch {
-	case it.fm.Permalink != "":
-		rel = it.fm.Permalink
-	case it.isPage:
-		rel = "/" + it.fm.Slug + "/"
-	default:
-		rel = expandPermalink(cfg.Build.Permalink, it.fm.Date, it.fm.Slug)
-	}
-	rel = "/" + strings.TrimLeft(cleanURLPath(rel), "/")
-	if strings.HasSuffix(it.fm.Permalink, "/") || it.fm.Permalink == "" && !strings.HasSuffix(rel, ".html") {
-		rel = strings.TrimSuffix(rel, "/") + "/"
-	}
-	it.out = strings.TrimPrefix(rel, "/")
-	if it.out == "" || strings.HasSuffix(rel, "/") {
-		it.out += "index.html"
-	}
+	it.out, rel = b.postURL(it)
 	p.URL = b.base + strings.TrimPrefix(rel, "/")
 	p.Permalink = b.absURL(p.URL)
 	it.meta = p
 	return p
-}
-
-func expandPermalink(pattern string, d time.Time, slug string) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(pattern, ':')
-		if i < 0 {
-			b.WriteString(pattern)
-			return b.String()
-		}
-		b.WriteString(pattern[:i])
-		pattern = pattern[i:]
-		switch {
-		case strings.HasPrefix(pattern, ":year"):
-			b.WriteString(strconv.Itoa(d.Year()))
-			pattern = pattern[len(":year"):]
-		case strings.HasPrefix(pattern, ":month"):
-			b.WriteString(twoDigits(int(d.Month())))
-			pattern = pattern[len(":month"):]
-		case strings.HasPrefix(pattern, ":day"):
-			b.WriteString(twoDigits(d.Day()))
-			pattern = pattern[len(":day"):]
-		case strings.HasPrefix(pattern, ":slug"):
-			b.WriteString(slug)
-			pattern = pattern[len(":slug"):]
-		default:
-			b.WriteByte(':')
-			pattern = pattern[1:]
-		}
-	}
-}
-
-func twoDigits(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
 }
 
 // basePath is the path part of the site URL, with a trailing slash.

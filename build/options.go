@@ -83,6 +83,10 @@ type Result struct {
 	Full      bool   // a full build, not an incremental one
 	Reason    string // why the build was full, when it was
 	Elapsed   time.Duration
+	// Warnings are problems that do not stop the build, each a
+	// *diag.Error naming the file and line (build.strict makes them
+	// errors). Every build reports them, cached outputs or not.
+	Warnings []error
 }
 
 // String is the one-line summary the command prints.

@@ -57,10 +57,12 @@ func (o origin) name() string {
 func sourceOrigin(it *item) origin {
 	pos := diag.Pos{File: it.rel, Line: 1, Col: 1}
 	switch fm := it.src.FM; {
-	case fm.Permalink != "" && fm.PermalinkPos.Line > 0:
-		pos = fm.PermalinkPos
-	case fm.Slug != "" && fm.SlugPos.Line > 0:
-		pos = fm.SlugPos
+	case fm.Permalink != "" && fm.Pos["permalink"].Line > 0:
+		pos = fm.Pos["permalink"]
+	case fm.URL != "" && fm.Pos["url"].Line > 0:
+		pos = fm.Pos["url"]
+	case fm.Slug != "" && fm.Pos["slug"].Line > 0:
+		pos = fm.Pos["slug"]
 	}
 	pos.File = it.rel
 	return origin{pos: pos, rank: bySource, page: it.isPage}

@@ -1,7 +1,9 @@
 package build_test
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +16,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata fixtures")
@@ -26,6 +29,7 @@ var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 //	-- want/files --        every output file, one per line
 //	-- want/_site/PATH --   the exact content of one output file
 //	-- want/stderr --       for a failing build, the error lines
+//	-- want/warnings --     the warnings of a build, file:line: warning: msg
 //
 // Sections not under want/ are the site's files. A line "flags: drafts
 // future" in the archive comment sets build flags.
@@ -50,9 +54,10 @@ func TestSites(t *testing.T) {
 			}
 			cfg, err := build.Load(dir)
 			var stderr string
+			var res build.Result
 			if err == nil {
 				flags := fixtureFlags(ar.Comment)
-				_, err = build.Run(t.Context(), cfg, build.Options{
+				res, err = build.Run(t.Context(), cfg, build.Options{
 					Now:    func() time.Time { return testNow },
 					Drafts: slices.Contains(flags, "drafts"),
 					Future: slices.Contains(flags, "future"),
@@ -61,7 +66,7 @@ func TestSites(t *testing.T) {
 			if err != nil {
 				stderr = err.Error() + "\n"
 			}
-			got := map[string][]byte{"want/stderr": []byte(stderr)}
+			got := map[string][]byte{"want/stderr": []byte(stderr), "want/warnings": warningLines(res.Warnings)}
 			if err == nil {
 				got["want/files"] = []byte(strings.Join(listFiles(t, filepath.Join(dir, "_site")), "\n") + "\n")
 				for _, f := range ar.Files {
@@ -86,14 +91,14 @@ func compareArchive(t *testing.T, file string, ar *txtar.Archive, got map[string
 				kept = append(kept, f)
 			}
 		}
-		names := []string{"want/stderr", "want/files"}
+		names := []string{"want/stderr", "want/warnings", "want/files"}
 		for _, f := range ar.Files {
 			if strings.HasPrefix(f.Name, "want/_site/") {
 				names = append(names, f.Name)
 			}
 		}
 		for _, n := range names {
-			if data, ok := got[n]; ok && (n != "want/stderr" || len(data) > 0) {
+			if data, ok := got[n]; ok && (n != "want/stderr" && n != "want/warnings" || len(data) > 0) {
 				kept = append(kept, txtar.File{Name: n, Data: data})
 			}
 		}
@@ -103,18 +108,22 @@ func compareArchive(t *testing.T, file string, ar *txtar.Archive, got map[string
 		}
 		return
 	}
-	sawStderr := false
+	sawStderr, sawWarnings := false, false
 	for _, f := range ar.Files {
 		if !strings.HasPrefix(f.Name, "want/") {
 			continue
 		}
 		sawStderr = sawStderr || f.Name == "want/stderr"
+		sawWarnings = sawWarnings || f.Name == "want/warnings"
 		if d := cmp.Diff(string(f.Data), string(got[f.Name])); d != "" {
 			t.Errorf("%s mismatch (-want +got):\n%s", f.Name, d)
 		}
 	}
 	if !sawStderr && len(got["want/stderr"]) > 0 {
 		t.Errorf("build failed unexpectedly:\n%s", got["want/stderr"])
+	}
+	if !sawWarnings && len(got["want/warnings"]) > 0 {
+		t.Errorf("unexpected warnings:\n%s", got["want/warnings"])
 	}
 }
 
@@ -174,4 +183,18 @@ func fixtureFlags(comment []byte) []string {
 		}
 	}
 	return nil
+}
+
+// warningLines formats warnings as blog build prints them.
+func warningLines(warnings []error) []byte {
+	var b strings.Builder
+	for _, w := range warnings {
+		var de *diag.Error
+		if errors.As(w, &de) {
+			fmt.Fprintf(&b, "%s: warning: %s\n", de.Pos, de.Err)
+		} else {
+			fmt.Fprintf(&b, "warning: %s\n", w)
+		}
+	}
+	return []byte(b.String())
 }

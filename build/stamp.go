@@ -52,6 +52,7 @@ func (b *builder) upToDate(out string) (Result, bool) {
 	st.Fingerprint = d.key()
 	st.Started, st.NextDue = d.int(), d.int()
 	st.Posts, st.Pages, st.Out = d.int(), d.int(), d.int()
+	warnings := d.resultWarnings()
 	if d.err != nil || len(d.b) != 0 || st.Fingerprint != b.fingerprint(out) {
 		return Result{}, false
 	}
@@ -71,7 +72,7 @@ func (b *builder) upToDate(out string) (Result, bool) {
 	if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
 		return Result{}, false
 	}
-	return Result{Posts: int(st.Posts), Pages: int(st.Pages), Files: int(st.Out), Cached: int(st.Out)}, true
+	return Result{Posts: int(st.Posts), Pages: int(st.Pages), Files: int(st.Out), Cached: int(st.Out), Warnings: warnings}, true
 }
 
 // writeStamp records the fingerprint of a successful build.
@@ -93,5 +94,6 @@ func (b *builder) writeStamp(res *Result) error {
 	w.int(int64(res.Posts))
 	w.int(int64(res.Pages))
 	w.int(int64(res.Files))
+	w.resultWarnings(res.Warnings)
 	return writeCacheFile(stampPath(b.cacheDir), buf.Bytes())
 }

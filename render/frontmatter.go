@@ -20,6 +20,8 @@ type FrontMatter struct {
 	Updated    time.Time // zero when absent
 	Slug       string
 	Permalink  string
+	URL        string   // Hugo's url: the post's URL, as permalink
+	Aliases    []string // aliases and redirect_from: old URLs that redirect here
 	Tags       []string
 	Categories []string
 	Draft      bool
@@ -31,9 +33,10 @@ type FrontMatter struct {
 
 	// DatePos locates the date value, for errors found later.
 	DatePos diag.Pos
-	// SlugPos and PermalinkPos locate those values, for the error when
-	// the URL they make is another output's.
-	SlugPos, PermalinkPos diag.Pos
+	// Pos locates the values of slug, permalink, url and each alias
+	// (aliases.0, aliases.1, … in the order of Aliases), for errors found
+	// later (a bad or contested URL).
+	Pos map[string]diag.Pos
 }
 
 // dateLayouts are the accepted date forms, tried in order. Layouts without
@@ -175,6 +178,7 @@ func (m *FrontMatter) set(key string, val ast.Node, at diag.Pos, loc *time.Locat
 		}
 		*dst = l
 	}
+	m.notePos(strings.ToLower(key), at)
 	switch strings.ToLower(key) {
 	case "title":
 		str(&m.Title)
@@ -184,11 +188,19 @@ func (m *FrontMatter) set(key string, val ast.Node, at diag.Pos, loc *time.Locat
 	case "updated", "modified", "lastmod":
 		date(&m.Updated)
 	case "slug":
-		m.SlugPos = at
 		str(&m.Slug)
 	case "permalink":
-		m.PermalinkPos = at
 		str(&m.Permalink)
+	case "url":
+		str(&m.URL)
+	case "aliases", "redirect_from":
+		errs.Add(m.addAliases(key, val, func(n ast.Node) diag.Pos {
+			tk := n.GetToken()
+			if tk == nil || tk.Position == nil {
+				return at
+			}
+			return diag.Pos{File: at.File, Line: tk.Position.Line + fmLineOffset, Col: tk.Position.Column}
+		}))
 	case "tags":
 		list(&m.Tags)
 	case "categories", "category":

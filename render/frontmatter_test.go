@@ -78,7 +78,7 @@ weight: 3
 		Author:     "Ann",
 		Params:     map[string]any{"layout": "wide", "weight": uint64(3)},
 		DatePos:    diag.Pos{File: "posts/a.md", Line: 3, Col: 7},
-		SlugPos:    diag.Pos{File: "posts/a.md", Line: 5, Col: 7},
+		Pos:        map[string]diag.Pos{"slug": {File: "posts/a.md", Line: 5, Col: 7}},
 	}
 	if d := cmp.Diff(want, got, cmpopts.EquateComparable(time.Time{})); d != "" {
 		t.Errorf("ParseFrontMatter mismatch (-want +got):\n%s", d)

@@ -9,7 +9,8 @@ import (
 
 // Slugify turns a title or a tag name into a URL path segment: lower case
 // letters and digits joined by single hyphens. Accents are dropped from
-// Latin letters (Café → cafe); letters of other scripts are kept.
+// Latin letters (Café → cafe); letters of other scripts are kept. A slug
+// longer than 80 bytes is cut after the last whole word that fits.
 func Slugify(s string) string {
 	if isSlug(s) {
 		return s // most file names and front matter slugs already are
@@ -40,9 +41,9 @@ func Slugify(s string) string {
 }
 
 // isSlug reports whether s is already what Slugify returns: lower-case
-// ASCII letters and digits in hyphen-separated runs, at most 80 bytes.
+// ASCII letters and digits in hyphen-separated runs, at most maxSlug bytes.
 func isSlug(s string) bool {
-	if s == "" || len(s) > 80 || s[0] == '-' || s[len(s)-1] == '-' {
+	if s == "" || len(s) > maxSlug || s[0] == '-' || s[len(s)-1] == '-' {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -57,16 +58,27 @@ func isSlug(s string) bool {
 	return true
 }
 
-func limitSlug(out string) string {
-	if len(out) > 80 {
-		cut := 0
-		for i := range out {
-			if i > 80 {
-				break
-			}
-			cut = i
-		}
-		out = strings.TrimRight(out[:cut], "-")
+// maxSlug is the longest slug, in bytes, that Slugify makes from a title or
+// a file name. Longer ones are cut at the last word boundary before it.
+const maxSlug = 80
+
+// limitSlug cuts a slug longer than maxSlug bytes after its last whole word
+// that fits, so "...-federal-government-shutdown" loses "shutdown", never
+// half of "government". A first word longer than the limit is cut at a
+// character boundary: there is no better place.
+func limitSlug(s string) string {
+	if len(s) <= maxSlug {
+		return s
 	}
-	return out
+	if i := strings.LastIndexByte(s[:maxSlug+1], '-'); i > 0 {
+		return strings.TrimRight(s[:i], "-")
+	}
+	cut := 0
+	for i := range s {
+		if i > maxSlug {
+			break
+		}
+		cut = i
+	}
+	return s[:cut]
 }

@@ -197,31 +197,6 @@ var funcs = template.FuncMap{
 	},
 }
 
-// PlainText strips tags from an HTML fragment and folds white space, for
-// meta descriptions and feed summaries.
-func PlainText(h string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range h {
-		switch {
-		case r == '<':
-			in = true
-		case r == '>':
-			in = false
-			b.WriteByte(' ')
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	s := strings.Join(strings.Fields(b.String()), " ")
-	for _, r := range [][2]string{{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", `"`}, {"&#39;", "'"}, {"&#34;", `"`}} {
-		s = strings.ReplaceAll(s, r[0], r[1])
-	}
-	s = strings.ReplaceAll(s, " .", ".")
-	s = strings.ReplaceAll(s, " ,", ",")
-	return s
-}
-
 // bodyFields are the Post fields derived from a post's body rather than its
 // front matter.
 var bodyFields = map[string]bool{"Summary": true, "Content": true, "Words": true, "ReadingTime": true, "HasMore": true}

@@ -116,6 +116,7 @@ Flags:
 	if err != nil {
 		return err
 	}
+	printWarnings(stderr, res.Build.Warnings, nil)
 	if res.Target == "" {
 		fmt.Fprintf(stdout, "built %d posts, %d pages and ran deploy.command in %s\n", res.Build.Posts, res.Build.Pages, res.Elapsed.Round(time.Millisecond))
 		return nil

@@ -101,8 +101,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 				fmt.Fprintln(stderr, line)
 			}
 		} else if ev.Seq == 1 {
+			printWarnings(stderr, ev.Result.Warnings, nil)
 			fmt.Fprintf(stdout, "built %d posts, %d pages in %s\n", ev.Result.Posts, ev.Result.Pages, ev.Elapsed.Round(time.Millisecond))
 		} else {
+			printWarnings(stderr, ev.Result.Warnings, append([]string{}, ev.Changed...))
 			fmt.Fprintf(stdout, "%s rebuilt in %s, %d written: %s\n", now, ev.Elapsed.Round(time.Millisecond), ev.Result.Written, summarize(ev.Changed))
 		}
 		once.Do(func() {
