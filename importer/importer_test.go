@@ -10,7 +10,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/blog-gen/blog/build"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 )
@@ -112,11 +114,42 @@ func compareWant(t *testing.T, file string, ar *txtar.Archive, got map[string][]
 	}
 }
 
+// buildImported builds the imported blog and returns its _site.
+func buildImported(t *testing.T, dir string) string {
+	t.Helper()
+	cfg, err := build.Load(dir)
+	if err != nil {
+		t.Fatalf("the imported blog's config: %v", err)
+	}
+	now := func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }
+	if _, err := build.Run(t.Context(), cfg, build.Options{Now: now, Drafts: true}); err != nil {
+		t.Fatalf("building the imported blog: %v", err)
+	}
+	return filepath.Join(dir, "_site")
+}
+
+// hasPage reports whether site publishes urlPath: as a page, or as a
+// redirect page written for an alias.
+func hasPage(site, urlPath string) bool {
+	p := filepath.Join(site, filepath.FromSlash(urlPath))
+	if strings.HasSuffix(urlPath, "/") {
+		p = filepath.Join(p, "index.html")
+	}
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
 func TestJekyll(t *testing.T) {
 	t.Parallel()
 	dir, rep := runFixture(t, "jekyll", Jekyll)
 	if rep.Complete() {
 		t.Error("report: complete, want the warnings for the dynamic Liquid")
+	}
+	site := buildImported(t, dir)
+	for _, u := range []string{"/2010/07/21/hello.html", "/notes/2011/01/02/second.html", "/about/", "/images/cat.png"} {
+		if !hasPage(site, u) {
+			t.Errorf("old URL %s is not in the built site", u)
+		}
 	}
 	// A second import of the same site writes the same bytes.
 	again, _ := runFixture(t, "jekyll", Jekyll)
@@ -151,7 +184,8 @@ func diffTrees(t *testing.T, a, b string) string {
 
 func TestHugo(t *testing.T) {
 	t.Parallel()
-	runFixture(t, "hugo", Hugo)
+	dir, _ := runFixture(t, "hugo", Hugo)
+	buildImported(t, dir)
 }
 
 func TestBlogofile(t *testing.T) {
