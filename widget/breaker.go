@@ -78,13 +78,15 @@ func (l *throttledLog) error(now time.Time, op string, err error) {
 }
 
 // limiter is a token bucket per client address. It forgets idle clients
-// and, past maxClients, everybody (failing open rather than growing).
+// (every 30s) and, past maxClients, everybody (failing open rather than
+// growing).
 type limiter struct {
 	rate  float64 // tokens per second; <= 0 disables
 	burst float64
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
+	pruned  time.Time // last prune
 }
 
 type bucket struct {
@@ -100,6 +102,9 @@ func (l *limiter) allow(addr string, now time.Time) bool {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if now.Sub(l.pruned) > 30*time.Second {
+		l.prune(now)
+	}
 	if l.buckets == nil || len(l.buckets) >= maxClients {
 		l.buckets = map[string]*bucket{}
 	}
@@ -117,10 +122,9 @@ func (l *limiter) allow(addr string, now time.Time) bool {
 	return true
 }
 
-// prune forgets clients whose bucket is full again.
+// prune forgets clients whose bucket is full again. l.mu is held.
 func (l *limiter) prune(now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.pruned = now
 	for k, b := range l.buckets {
 		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
 			delete(l.buckets, k)

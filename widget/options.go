@@ -43,7 +43,6 @@ type Options struct {
 	Heartbeat time.Duration
 	// Poll is how often widget.js asks for a snapshot while visible.
 	// Default: 15s, or Heartbeat when that is shorter.
-	// Default 15s.
 	Poll time.Duration
 	// Flush is how often coalesced hits are written to Redis. Default 1s.
 	Flush time.Duration
