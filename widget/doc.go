@@ -46,7 +46,10 @@
 // down, hits still answer 204 (and are dropped and counted), snapshots are
 // served from memory marked stale and, after Options.StaleFor, as
 // unavailable (widget.js then hides itself); everything recovers on its
-// own.
+// own. Writes are watched apart from reads: when Redis answers reads but
+// refuses writes (out of memory under noeviction, a read-only replica),
+// GET /healthz answers 503 with "writes": "failing", the snapshot is
+// served stale, and the log says what Redis answered.
 //
 // # Example
 //

@@ -158,7 +158,7 @@ func (dk *dayKeys) sync(ctx context.Context, now time.Time) (*dayState, error) {
 			offer = hex.EncodeToString(random)
 		}
 		var key []byte
-		err := dk.conn.do(context.WithoutCancel(ctx), "day key", func(ctx context.Context) error {
+		err := dk.conn.do(context.WithoutCancel(ctx), "day key", writes, func(ctx context.Context) error {
 			k := dk.conn.k.dayKey(now)
 			var get *redis.StringCmd
 			_, err := dk.conn.c.Pipelined(ctx, func(p redis.Pipeliner) error {

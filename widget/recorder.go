@@ -78,7 +78,7 @@ func (r *recorder) flush(ctx context.Context) {
 	r.pending = newBatchLike(b)
 	r.mu.Unlock()
 	now := r.o.Now()
-	err := r.conn.do(ctx, "flush", func(ctx context.Context) error { return r.conn.st.touch(ctx, b, now) })
+	err := r.conn.do(ctx, "flush", writes, func(ctx context.Context) error { return r.conn.st.touch(ctx, b, now) })
 	if err != nil {
 		r.dropped.Add(int64(b.n))
 		return

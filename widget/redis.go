@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -27,10 +28,22 @@ type redisConn struct {
 	st    store
 	k     keys
 
-	br   breaker
+	// Two breakers, because Redis can refuse writes while it answers
+	// reads (out of memory under noeviction, a read-only replica after a
+	// failover): a successful read must not hide failing writes.
+	rd   breaker // reads and upkeep: everything but wr's
+	wr   breaker // writes that add data: flushes, the day key
 	errs throttledLog
 	lost func() int64 // sightings dropped so far, for the recovery log
 }
+
+// opKind says which breaker a store operation goes through.
+type opKind int
+
+const (
+	reads  opKind = iota // reads, trims, publishes: work while Redis refuses writes
+	writes               // writes that add data: refused by a full or read-only Redis
+)
 
 // newRedisConn connects as o says: o.Client, else a client for o.Redis,
 // else an embedded miniredis started here.
@@ -108,11 +121,17 @@ func clientFromURL(raw string, timeout time.Duration) (redis.UniversalClient, er
 	return redis.NewClient(o), nil
 }
 
-// do runs one store operation under the circuit breaker with its own
-// deadline, logging failures (throttled). redis.Nil is not a failure.
-func (rc *redisConn) do(ctx context.Context, op string, fn func(context.Context) error) error {
+// do runs one store operation of the given kind under its circuit breaker
+// with its own deadline, logging failures (throttled). redis.Nil is not a
+// failure. A refused write (see writeRefused) counts against the write
+// breaker whatever the operation, since Redis is up but full.
+func (rc *redisConn) do(ctx context.Context, op string, kind opKind, fn func(context.Context) error) error {
 	now := rc.o.Now()
-	if !rc.br.allow(now) {
+	br := &rc.rd
+	if kind == writes {
+		br = &rc.wr
+	}
+	if !br.allow(now) {
 		return errUnavailable
 	}
 	ctx, cancel := context.WithTimeout(ctx, rc.o.Timeout)
@@ -121,7 +140,10 @@ func (rc *redisConn) do(ctx context.Context, op string, fn func(context.Context)
 	if errors.Is(err, redis.Nil) {
 		err = nil
 	}
-	if rc.br.result(now, err != nil) {
+	if writeRefused(err) {
+		br = &rc.wr
+	}
+	if br.result(now, err != nil) {
 		rc.o.Logger.Info("presence store recovered", "dropped", rc.lost())
 	}
 	if err != nil {
@@ -129,6 +151,36 @@ func (rc *redisConn) do(ctx context.Context, op string, fn func(context.Context)
 	}
 	return err
 }
+
+// writeRefused reports whether err is Redis refusing a write while it
+// still serves reads: out of memory (OOM, under a noeviction policy), a
+// read-only replica (READONLY), too few replicas (NOREPLICAS), a failed
+// snapshot (MISCONF), or a transaction aborted for one of these
+// (EXECABORT).
+func writeRefused(err error) bool {
+	var re redis.Error
+	if !errors.As(err, &re) {
+		return false
+	}
+	msg := re.Error()
+	for _, code := range []string{"OOM ", "READONLY ", "NOREPLICAS ", "MISCONF ", "EXECABORT "} {
+		if strings.HasPrefix(msg, code) {
+			return true
+		}
+	}
+	return false
+}
+
+// probeWrite is the cheapest write that Redis refuses when it refuses
+// writes (SET is denied when out of memory): a short-lived key of the
+// site's, so on a Cluster it reaches the node that holds the site.
+func (rc *redisConn) probeWrite(ctx context.Context) error {
+	return rc.c.Set(ctx, rc.k.probe(), "1", time.Second).Err()
+}
+
+// writesFailing reports whether writes have been failing (their breaker
+// is open): hits are not being recorded.
+func (rc *redisConn) writesFailing() bool { return rc.wr.state(rc.o.Now()) != "closed" }
 
 // tickLoop does the store's periodic work (trimming, or rotating for the
 // "sets" strategy) until ctx ends.
@@ -147,7 +199,7 @@ func (rc *redisConn) tickLoop(ctx context.Context) {
 		case <-t.C:
 		}
 		now := rc.o.Now()
-		rc.do(ctx, "tick", func(ctx context.Context) error { return rc.st.tick(ctx, now) })
+		rc.do(ctx, "tick", reads, func(ctx context.Context) error { return rc.st.tick(ctx, now) })
 	}
 }
 

@@ -1,8 +1,11 @@
 package widget
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,19 +40,21 @@ func needBinary(t testing.TB, name string) string {
 // the machine's own Redis.
 type redisServer struct {
 	bin, dir, sock string
+	args           []string // extra arguments, such as "--maxmemory", "2mb"
 	cmd            *exec.Cmd
 }
 
 // startRedis starts redis-server on a Unix socket in a short temporary
 // directory (socket paths cap at about 100 bytes) and waits for PING.
-func startRedis(t testing.TB) *redisServer {
+// args are passed on to redis-server.
+func startRedis(t testing.TB, args ...string) *redisServer {
 	t.Helper()
 	bin := needBinary(t, "redis-server")
 	dir, err := os.MkdirTemp("", "wo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs := &redisServer{bin: bin, dir: dir, sock: filepath.Join(dir, "r.sock")}
+	rs := &redisServer{bin: bin, dir: dir, sock: filepath.Join(dir, "r.sock"), args: args}
 	t.Cleanup(func() {
 		rs.kill()
 		os.RemoveAll(dir)
@@ -59,8 +65,9 @@ func startRedis(t testing.TB) *redisServer {
 
 func (rs *redisServer) start(t testing.TB) {
 	t.Helper()
-	rs.cmd = exec.Command(rs.bin, "--port", "0", "--unixsocket", rs.sock, "--unixsocketperm", "700",
-		"--save", "", "--appendonly", "no", "--dir", rs.dir)
+	args := append([]string{"--port", "0", "--unixsocket", rs.sock, "--unixsocketperm", "700",
+		"--save", "", "--appendonly", "no", "--dir", rs.dir}, rs.args...)
+	rs.cmd = exec.Command(rs.bin, args...)
 	if err := rs.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -285,4 +292,118 @@ func TestFaultRedisKilled(t *testing.T) {
 		snap, _ := get()
 		return !snap.Stale && snap.Total == 2
 	})
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use, for loggers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// getHealth fetches GET /healthz. It decodes into a map, so that tests
+// also run against versions without some of the fields.
+func getHealth(t *testing.T, s *Server) (int, map[string]any) {
+	t.Helper()
+	w := serve(s, httptest.NewRequest("GET", "/healthz", nil))
+	var h map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &h); err != nil {
+		t.Fatalf("GET /healthz = %d %q: %v", w.Code, w.Body, err)
+	}
+	return w.Code, h
+}
+
+// fillRedis writes junk until Redis refuses writes for want of memory,
+// and returns a function that deletes it again.
+func fillRedis(t *testing.T, c *redis.Client) (free func()) {
+	t.Helper()
+	// Small values: a big one can be refused only for the query buffer
+	// that holds it, leaving room for other writes.
+	junk := strings.Repeat("x", 1<<10)
+	var keys []string
+	for i := 0; ; i++ {
+		k := fmt.Sprint("junk:", i)
+		err := c.Set(t.Context(), k, junk, 0).Err()
+		if redis.IsOOMError(err) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("fill redis: %v", err)
+		}
+		keys = append(keys, k)
+		if i == 10_000 {
+			t.Fatal("redis took 10 MB under maxmemory 2mb")
+		}
+	}
+	return func() {
+		t.Helper()
+		if len(keys) > 0 {
+			if err := c.Del(t.Context(), keys...).Err(); err != nil {
+				t.Fatalf("free redis: %v", err)
+			}
+		}
+	}
+}
+
+// TestOutOfMemoryCountsAgainstHealth runs the endpoint on a redis-server
+// with maxmemory 2mb under noeviction, filled up: reads work, every write
+// is refused. Health must say so, the snapshot must go stale, the log
+// must say why, and all of it must recover once Redis takes writes again.
+func TestOutOfMemoryCountsAgainstHealth(t *testing.T) {
+	t.Parallel()
+	rs := startRedis(t, "--maxmemory", "2mb", "--maxmemory-policy", "noeviction")
+	c := rs.client(t)
+	defer c.Close()
+	var logs syncBuffer
+	clk := newClock()
+	s := mustServer(t, Options{Redis: rs.url(), Now: clk.Now, HitRate: -1,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), LogEvery: time.Nanosecond})
+	serve(s, hitReq("192.0.2.1", ua1, `{"path":"/a/"}`))
+	s.flush(t.Context())
+	if code, h := getHealth(t, s); code != 200 || h["status"] != "ok" {
+		t.Fatalf("before: GET /healthz = %d %v, want 200 ok", code, h)
+	}
+	if snap := getSnapshot(t, s, clk, "/a/"); snap.Total != 1 || snap.Stale {
+		t.Fatalf("before: snapshot %+v, want total 1, fresh", snap)
+	}
+
+	free := fillRedis(t, c)
+	for i := range 3 { // three flushes in a row fail, while reads work
+		serve(s, hitReq(fmt.Sprint("192.0.2.", 10+i), ua1, `{"path":"/a/"}`))
+		clk.Add(time.Second)
+		s.flush(t.Context())
+		getSnapshot(t, s, clk, "/a/")
+	}
+	code, h := getHealth(t, s)
+	if code != 503 || h["status"] != "unavailable" || h["writes"] != "failing" {
+		t.Errorf("out of memory: GET /healthz = %d %v, want 503 unavailable, writes failing", code, h)
+	}
+	if snap := getSnapshot(t, s, clk, "/a/"); !snap.Stale || !snap.Available {
+		t.Errorf("out of memory: snapshot %+v, want the last one, stale", snap)
+	}
+	if !strings.Contains(logs.String(), "OOM command not allowed") {
+		t.Errorf("log does not say why writes fail:\n%s", logs.String())
+	}
+
+	free()
+	clk.Add(time.Minute) // whatever the breaker waits
+	serve(s, hitReq("192.0.2.20", ua1, `{"path":"/a/"}`))
+	s.flush(t.Context())
+	if code, h := getHealth(t, s); code != 200 || h["status"] != "ok" || h["writes"] != "ok" {
+		t.Errorf("after: GET /healthz = %d %v, want 200 ok", code, h)
+	}
+	if snap := getSnapshot(t, s, clk, "/a/"); snap.Stale || snap.Total < 2 {
+		t.Errorf("after: snapshot %+v, want fresh, counting again", snap)
+	}
 }

@@ -383,19 +383,28 @@ func (s *Server) handleJS(w http.ResponseWriter, r *http.Request) {
 
 // Health is the JSON answer of GET /healthz.
 type Health struct {
-	Status   string `json:"status"`   // "ok" or "unavailable"
+	Status   string `json:"status"`   // "ok", or "unavailable" when Redis cannot be read or written
 	Scope    string `json:"scope"`    // "shared" or "local"
 	Strategy string `json:"strategy"` // "zset" or "sets"
-	Breaker  string `json:"breaker"`  // "closed", "open" or "half-open"
+	Breaker  string `json:"breaker"`  // the reads' breaker: "closed", "open" or "half-open"
+	Writes   string `json:"writes"`   // "ok", or "failing" while Redis refuses or misses writes
 	Dropped  int64  `json:"dropped"`  // sightings lost to store errors or caps since start
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	err := s.do(r.Context(), "ping", func(ctx context.Context) error { return s.c.Ping(ctx).Err() })
-	h := Health{Status: "ok", Scope: s.scope, Strategy: s.o.Strategy, Breaker: s.br.state(s.o.Now()), Dropped: s.dropped.Load()}
+	err := s.do(r.Context(), "ping", reads, func(ctx context.Context) error { return s.c.Ping(ctx).Err() })
+	if s.writesFailing() {
+		// Without traffic nothing else would try a write: this one tells
+		// when Redis takes them again.
+		s.do(r.Context(), "probe write", writes, s.probeWrite)
+	}
+	h := Health{Status: "ok", Scope: s.scope, Strategy: s.o.Strategy, Breaker: s.rd.state(s.o.Now()), Writes: "ok", Dropped: s.dropped.Load()}
+	if s.writesFailing() {
+		h.Writes = "failing"
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	if err != nil {
+	if err != nil || h.Writes != "ok" {
 		h.Status = "unavailable"
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}

@@ -160,7 +160,7 @@ func (sn *snapshots) refresh(ctx context.Context, now time.Time) {
 	}
 	sn.mu.Unlock()
 	var r reading
-	err := sn.conn.do(context.WithoutCancel(ctx), "read", func(ctx context.Context) error {
+	err := sn.conn.do(context.WithoutCancel(ctx), "read", reads, func(ctx context.Context) error {
 		var err error
 		r, err = sn.conn.st.read(ctx, now, paths, sn.o.MaxNames)
 		return err
@@ -171,7 +171,9 @@ func (sn *snapshots) refresh(ctx context.Context, now time.Time) {
 	// (singleflight) instead of answering "unavailable".
 	sn.triedAt = now
 	sn.gen++
-	if err != nil {
+	// While writes fail, what Redis holds is no longer who is online: the
+	// last good reading is served, marked stale, as when reads fail.
+	if err != nil || sn.conn.writesFailing() {
 		sn.failing = true
 		return
 	}
@@ -181,7 +183,7 @@ func (sn *snapshots) refresh(ctx context.Context, now time.Time) {
 // refreshPage reads one page's count, the first time it is asked for.
 func (sn *snapshots) refreshPage(ctx context.Context, now time.Time, path string) {
 	var r reading
-	err := sn.conn.do(context.WithoutCancel(ctx), "read page", func(ctx context.Context) error {
+	err := sn.conn.do(context.WithoutCancel(ctx), "read page", reads, func(ctx context.Context) error {
 		var err error
 		r, err = sn.conn.st.read(ctx, now, []string{path}, 0)
 		return err

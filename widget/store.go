@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -118,6 +119,22 @@ func zs(m map[string]int64) []redis.Z {
 	return out
 }
 
+// txErr returns the error of a transaction: for one Redis aborted
+// (EXECABORT), joined with the error of the command that made it abort,
+// such as "OOM command not allowed when used memory > 'maxmemory'", which
+// is what an operator needs to read.
+func txErr(cmds []redis.Cmder, err error) error {
+	if !redis.IsExecAbortError(err) {
+		return err
+	}
+	for _, c := range cmds {
+		if e := c.Err(); e != nil && !redis.IsExecAbortError(e) {
+			return fmt.Errorf("%w: %w", err, e)
+		}
+	}
+	return err
+}
+
 func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 
 // zsetStore keeps one sorted set per population, member = identity, score =
@@ -147,7 +164,7 @@ func (s *zsetStore) touch(ctx context.Context, b *batch, now time.Time) error {
 		return nil
 	}
 	min := ms(now.Add(-s.window))
-	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	cmds, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		if len(b.users) > 0 {
 			s.zadd(ctx, p, s.k.users(), b.users, min, s.maxMembers)
 		}
@@ -162,7 +179,7 @@ func (s *zsetStore) touch(ctx context.Context, b *batch, now time.Time) error {
 		}
 		return nil
 	})
-	return err
+	return txErr(cmds, err)
 }
 
 func (s *zsetStore) read(ctx context.Context, now time.Time, paths []string, maxNames int) (reading, error) {
@@ -273,7 +290,7 @@ func (s *setsStore) touch(ctx context.Context, b *batch, now time.Time) error {
 		return nil
 	}
 	min := ms(now.Add(-s.window))
-	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	cmds, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		if len(b.users) > 0 {
 			s.sadd(ctx, p, s.k.users(), b.users)
 		}
@@ -292,7 +309,7 @@ func (s *setsStore) touch(ctx context.Context, b *batch, now time.Time) error {
 		}
 		return nil
 	})
-	return err
+	return txErr(cmds, err)
 }
 
 func (s *setsStore) read(ctx context.Context, now time.Time, paths []string, maxNames int) (reading, error) {

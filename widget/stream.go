@@ -33,7 +33,7 @@ func newHub(o *Options, conn *redisConn) *hub {
 
 // publish tells every instance that presence changed.
 func (h *hub) publish(ctx context.Context) {
-	h.conn.do(ctx, "publish", func(ctx context.Context) error {
+	h.conn.do(ctx, "publish", reads, func(ctx context.Context) error {
 		return h.conn.c.Publish(ctx, h.conn.k.changes(), "1").Err()
 	})
 }
