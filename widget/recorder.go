@@ -65,10 +65,13 @@ func (r *recorder) flushLoop(ctx context.Context) {
 	}
 }
 
-// flush writes the pending batch. A batch that cannot be written is
-// dropped and counted: presence is ephemeral, and retrying would only
-// pile load on a Redis that is already struggling.
+// flush writes the pending batch. A batch that cannot be written is kept
+// for the next flush (see keep).
 func (r *recorder) flush(ctx context.Context) {
+	now := r.o.Now()
+	if !r.conn.wr.ready(now) {
+		return // writes are refused for now: keep coalescing
+	}
 	r.mu.Lock()
 	b := r.pending
 	if b.empty() {
@@ -77,13 +80,28 @@ func (r *recorder) flush(ctx context.Context) {
 	}
 	r.pending = newBatchLike(b)
 	r.mu.Unlock()
-	now := r.o.Now()
 	err := r.conn.do(ctx, "flush", writes, func(ctx context.Context) error { return r.conn.st.touch(ctx, b, now) })
 	if err != nil {
-		r.dropped.Add(int64(b.n))
+		r.keep(b, now)
 		return
 	}
 	if r.hub != nil {
 		r.hub.publish(ctx)
 	}
+}
+
+// keep puts a batch that could not be written back under the sightings
+// recorded since, so the next flush writes it: readers seen while Redis
+// was away, or while the breaker was deciding, still count when it is
+// back. The batch stays bounded: sightings older than the window go (the
+// store would trim them anyway), and past maxPending sightings the rest is
+// dropped and counted. Retrying costs Redis nothing while it is away: the
+// breaker refuses the flush until a cheap probe succeeds.
+func (r *recorder) keep(b *batch, now time.Time) {
+	b.prune(now.Add(-r.o.Window).UnixMilli())
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	lost := b.merge(r.pending, maxPending, r.o.MaxPages)
+	r.pending = b
+	r.dropped.Add(int64(lost))
 }

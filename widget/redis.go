@@ -131,7 +131,17 @@ func (rc *redisConn) do(ctx context.Context, op string, kind opKind, fn func(con
 	if kind == writes {
 		br = &rc.wr
 	}
-	if !br.allow(now) {
+	ok, probe := br.allow(now)
+	if probe {
+		err := rc.probe(ctx, kind)
+		if br.probed(rc.o.Now(), err == nil) {
+			rc.o.Logger.Info("presence store recovered", "dropped", rc.lost())
+		}
+		if err != nil {
+			rc.errs.error(now, op, err)
+			return err
+		}
+	} else if !ok {
 		return errUnavailable
 	}
 	ctx, cancel := context.WithTimeout(ctx, rc.o.Timeout)
@@ -169,6 +179,18 @@ func writeRefused(err error) bool {
 		}
 	}
 	return false
+}
+
+// probe asks Redis, cheaply, whether calls of the kind would work again:
+// a read of the site's (EXISTS, so on a Cluster it reaches the node that
+// holds the site, not just any node), or probeWrite.
+func (rc *redisConn) probe(ctx context.Context, kind opKind) error {
+	ctx, cancel := context.WithTimeout(ctx, rc.o.Timeout)
+	defer cancel()
+	if kind == writes {
+		return rc.probeWrite(ctx)
+	}
+	return rc.c.Exists(ctx, rc.k.users()).Err()
 }
 
 // probeWrite is the cheapest write that Redis refuses when it refuses

@@ -100,6 +100,56 @@ func put(m map[string]int64, k string, ms int64) int {
 
 func (b *batch) empty() bool { return b.n == 0 }
 
+// prune forgets the sightings older than minMs.
+func (b *batch) prune(minMs int64) {
+	drop := func(m map[string]int64) {
+		for k, ms := range m {
+			if ms < minMs {
+				delete(m, k)
+				b.n--
+			}
+		}
+	}
+	drop(b.users)
+	drop(b.guests)
+	for p, m := range b.pages {
+		drop(m)
+		if len(m) == 0 {
+			delete(b.pages, p)
+		}
+	}
+}
+
+// merge adds the sightings of from to b, keeping the latest of each,
+// while b holds fewer than max sightings and maxPages pages. It returns
+// how many sightings of from did not fit.
+func (b *batch) merge(from *batch, max, maxPages int) (lost int) {
+	add := func(dst, src map[string]int64) {
+		for k, ms := range src {
+			if _, ok := dst[k]; !ok && b.n >= max {
+				lost++
+				continue
+			}
+			b.n += put(dst, k, ms)
+		}
+	}
+	add(b.users, from.users)
+	add(b.guests, from.guests)
+	for p, src := range from.pages {
+		dst, ok := b.pages[p]
+		if !ok {
+			if len(b.pages) >= maxPages {
+				lost += len(src)
+				continue
+			}
+			dst = make(map[string]int64, len(src))
+			b.pages[p] = dst
+		}
+		add(dst, src)
+	}
+	return lost
+}
+
 // pageTimes maps each page of b to its latest sighting, for the page index.
 func (b *batch) pageTimes() map[string]int64 {
 	out := make(map[string]int64, len(b.pages))
