@@ -96,18 +96,20 @@ func (b *breaker) state(now time.Time) string {
 	return "half-open"
 }
 
-// throttledLog logs store errors at most once per interval, counting the
-// ones it suppressed in between.
+// throttledLog logs one kind of warning at most once per interval,
+// counting the ones it suppressed in between.
 type throttledLog struct {
 	log   *slog.Logger
 	every time.Duration
+	msg   string // the warning, such as "presence store error"
 
 	mu         sync.Mutex
 	last       time.Time
 	suppressed int
 }
 
-func (l *throttledLog) error(now time.Time, op string, err error) {
+// warn logs msg with args, unless it was logged less than every ago.
+func (l *throttledLog) warn(now time.Time, args ...any) {
 	l.mu.Lock()
 	if !l.last.IsZero() && now.Sub(l.last) < l.every {
 		l.suppressed++
@@ -117,7 +119,7 @@ func (l *throttledLog) error(now time.Time, op string, err error) {
 	n := l.suppressed
 	l.last, l.suppressed = now, 0
 	l.mu.Unlock()
-	l.log.Warn("presence store error", "op", op, "err", err, "suppressed", n)
+	l.log.Warn(l.msg, append(args, "suppressed", n)...)
 }
 
 // limiter is a token bucket per client address. It forgets idle clients

@@ -37,7 +37,8 @@
 // from POST /report with "Authorization: Bearer SECRET", or from
 // [Middleware] in a Go host site. Guests are an HMAC of (site, address,
 // user agent) under a random key that changes every day: never the raw
-// address. Crawlers, prefetches and readers sending Sec-GPC or DNT are not
+// address. One address adds at most Options.GuestsPerAddr guests per
+// window, and X-Forwarded-For is believed only from Options.TrustedProxies. Crawlers, prefetches and readers sending Sec-GPC or DNT are not
 // recorded (see Options.RecordGPC).
 //
 // # Failure

@@ -11,9 +11,7 @@ import (
 	"errors"
 	"hash"
 	"hash/maphash"
-	"net"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -309,39 +307,6 @@ func (g *guestHasher) compute(site, addr, ua string) string {
 		g.pool.Put(gh)
 	}
 	return id
-}
-
-// clientAddr returns the client's address for identity and rate limiting:
-// the IP of RemoteAddr, or of the last X-Forwarded-For entry when the
-// proxy is trusted. IPv6 addresses are cut to their /64, which privacy
-// extensions rotate within.
-func clientAddr(r *http.Request, trustProxy bool) string {
-	s := r.RemoteAddr
-	if h, _, err := net.SplitHostPort(s); err == nil {
-		s = h
-	}
-	if trustProxy {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			last := xff[len(xff)-1]
-			if i := strings.LastIndexByte(last, ','); i >= 0 {
-				last = last[i+1:]
-			}
-			s = strings.TrimSpace(last)
-		}
-	}
-	ip, err := netip.ParseAddr(s)
-	if err != nil {
-		return s
-	}
-	if ip.Is4() {
-		return s // ParseAddr takes only the canonical dotted quad: s == ip.String()
-	}
-	ip = ip.Unmap()
-	if ip.Is6() {
-		p, _ := ip.Prefix(64)
-		return p.Addr().String()
-	}
-	return ip.String()
 }
 
 // crawlerWords are lowercase substrings of the user agents of crawlers,

@@ -64,10 +64,19 @@ type Options struct {
 	// RecordGPC records readers who send "Sec-GPC: 1" or "DNT: 1". Default
 	// false: they are not recorded.
 	RecordGPC bool
-	// TrustProxy takes the client address from the last X-Forwarded-For
-	// entry (the one your reverse proxy appended) instead of RemoteAddr.
-	// Default false.
+	// TrustProxy takes the client address from X-Forwarded-For when the
+	// request comes from one of TrustedProxies: the right-most entry that
+	// is not itself a trusted proxy (each proxy appends the address it was
+	// reached from). From any other peer the header is ignored and the
+	// peer is the client, so a client that reaches the endpoint around the
+	// proxy cannot pick its address. Default false: the peer is the client.
 	TrustProxy bool
+	// TrustedProxies lists the reverse proxies' addresses ("10.0.0.5") or
+	// networks ("10.0.0.0/24", "2001:db8::/48"); setting it implies
+	// TrustProxy. Default: loopback, private and link-local networks
+	// (127.0.0.0/8, ::1, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16,
+	// fc00::/7, 169.254.0.0/16, fe80::/10).
+	TrustedProxies []string
 	// Origins lists the origins ("https://example.com") allowed to report
 	// hits and read snapshots cross-origin; "*" allows any. The endpoint's
 	// own origin is always allowed. Default: none besides its own.
@@ -92,6 +101,13 @@ type Options struct {
 	// HitRate is how many hits per second one client address may send,
 	// with bursts of 10×. Zero means 5; negative disables the limit.
 	HitRate float64
+	// GuestsPerAddr caps the distinct guests (browsers, told apart by
+	// user agent) one client address adds within Window, on each
+	// instance; the hits of further ones are not counted. It keeps one
+	// client from inflating the count by rotating its User-Agent, while a
+	// household or an office behind one address still counts a few
+	// readers. Zero means 4; negative disables the cap.
+	GuestsPerAddr int
 
 	// Logger receives store errors (at most one line per LogEvery) and
 	// lifecycle events. Visitor identities are never logged. Default: a
@@ -150,6 +166,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.HitRate == 0 {
 		o.HitRate = 5
+	}
+	if o.GuestsPerAddr == 0 {
+		o.GuestsPerAddr = 4
+	}
+	if _, err := newProxies(o.TrustProxy, o.TrustedProxies); err != nil {
+		return o, err
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -53,7 +53,7 @@ func newRedisConn(o *Options) (*redisConn, error) {
 		c:     o.Client,
 		scope: "shared",
 		k:     newKeys(o.Site),
-		errs:  throttledLog{log: o.Logger, every: o.LogEvery},
+		errs:  throttledLog{log: o.Logger, every: o.LogEvery, msg: "presence store error"},
 		lost:  func() int64 { return 0 },
 	}
 	switch {
@@ -138,7 +138,7 @@ func (rc *redisConn) do(ctx context.Context, op string, kind opKind, fn func(con
 			rc.o.Logger.Info("presence store recovered", "dropped", rc.lost())
 		}
 		if err != nil {
-			rc.errs.error(now, op, err)
+			rc.errs.warn(now, "op", op, "err", err)
 			return err
 		}
 	} else if !ok {
@@ -157,7 +157,7 @@ func (rc *redisConn) do(ctx context.Context, op string, kind opKind, fn func(con
 		rc.o.Logger.Info("presence store recovered", "dropped", rc.lost())
 	}
 	if err != nil {
-		rc.errs.error(now, op, err)
+		rc.errs.warn(now, "op", op, "err", err)
 	}
 	return err
 }

@@ -54,7 +54,10 @@ type Server struct {
 	jsETag    string
 	origins   map[string]bool
 	anyOrigin bool
+	proxies   proxies
+	xffLog    throttledLog // X-Forwarded-For from peers not trusted
 	lim       limiter
+	guests    *guestCap // nil without a cap
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -85,6 +88,11 @@ func New(opts Options) (*Server, error) {
 	s.days = dayKeys{o: &s.o, conn: s.redisConn}
 	s.snaps = newSnapshots(&s.o, s.redisConn)
 	s.lim = limiter{rate: o.HitRate, burst: 10 * o.HitRate}
+	s.proxies, _ = newProxies(o.TrustProxy, o.TrustedProxies) // checked by withDefaults
+	s.xffLog = throttledLog{log: o.Logger, every: o.LogEvery, msg: "x-forwarded-for ignored: the peer is not a trusted proxy"}
+	if o.GuestsPerAddr > 0 {
+		s.guests = newGuestCap(o.GuestsPerAddr, o.Window)
+	}
 	for _, origin := range o.Origins {
 		if origin == "*" {
 			s.anyOrigin = true
@@ -225,8 +233,14 @@ func (s *Server) handleHit(w http.ResponseWriter, r *http.Request) {
 		}
 		h = hj
 	}
-	addr := clientAddr(r, s.o.TrustProxy)
+	// Peers that are not trusted proxies are limited (and counted) as the
+	// client, whatever X-Forwarded-For says; trusted proxies carry
+	// everybody's hits, so each client behind them is limited instead.
+	addr, _, ignored := s.proxies.clientAddr(r)
 	now := s.o.Now()
+	if ignored {
+		s.xffLog.warn(now)
+	}
 	if !s.lim.allow(addr, now) {
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "too many hits", http.StatusTooManyRequests)
@@ -256,6 +270,10 @@ func (s *Server) hit(r *http.Request, now time.Time, addr string, h hitBody) {
 		}
 	}
 	if s.o.NoGuests {
+		return
+	}
+	if s.guests != nil && !s.guests.admit(addr, ua, now) {
+		s.dropped.Add(1)
 		return
 	}
 	day, err := s.days.get(r.Context(), now)
