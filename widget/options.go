@@ -92,11 +92,15 @@ type Options struct {
 	// MaxNames is how many names a snapshot lists, most recent first.
 	// Default 10.
 	MaxNames int
-	// MaxMembers caps each population (named, guests, one page's readers);
-	// beyond it the least recently seen are trimmed. Default 250000.
+	// MaxMembers caps each population (named, guests, one page's readers)
+	// in Redis, whatever the number of instances; beyond it the least
+	// recently seen are trimmed at each write (with the "sets" strategy,
+	// members picked at random, per set). Default 250000.
 	MaxMembers int
-	// MaxPages caps how many distinct pages are tracked at once. Default
-	// 1000.
+	// MaxPages caps how many distinct pages are tracked at once, in Redis
+	// across all instances: the least recently seen pages beyond it are
+	// dropped from the page index and their keys deleted in the same
+	// transaction. Default 1000.
 	MaxPages int
 	// HitRate is how many hits per second one client address may send,
 	// with bursts of 10×. Zero means 5; negative disables the limit.

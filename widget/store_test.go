@@ -3,6 +3,8 @@ package widget
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,6 +124,8 @@ var contractCases = []struct {
 	{"Cap", contractCap},
 	{"KeysNamespacedWithTTL", contractKeysNamespacedWithTTL},
 	{"IdleLeavesNothing", contractIdleLeavesNothing},
+	{"PagesCappedGlobally", contractPagesCappedGlobally},
+	{"MembersCappedBetweenTicks", contractMembersCappedBetweenTicks},
 }
 
 // runContract runs the store contract suite for both strategies against
@@ -300,5 +304,69 @@ func TestBatchAdd(t *testing.T) {
 	}
 	if len(b.pages) != 1 || b.n != 3 {
 		t.Errorf("pages %v n %d, want 1 page and n 3", b.pages, b.n)
+	}
+}
+
+// sitePages returns the distinct pages that have keys of site's in Redis.
+func sitePages(t *testing.T, be backend, site string) []string {
+	t.Helper()
+	prefix := "wo:{" + site + "}:p:"
+	seen := map[string]bool{}
+	for _, k := range be.keys(t) {
+		if p, ok := strings.CutPrefix(k, prefix); ok {
+			p = strings.TrimSuffix(strings.TrimSuffix(p, ":cur"), ":old")
+			seen[p] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// contractPagesCappedGlobally writes MaxPages new pages per flush, flush
+// after flush: the pages kept in Redis, keys and index, never exceed
+// MaxPages, and they are the most recently seen.
+func contractPagesCappedGlobally(t *testing.T, strategy string, be backend) {
+	site := uniqueSite(t)
+	o := contractOptions(strategy, site)
+	o.MaxPages = 5
+	st := newStore(be.client, o)
+	for round := range 4 {
+		now := t0.Add(time.Duration(round) * time.Second)
+		mustTouch(t, st, now, func(b *batch, ms int64) {
+			for i := range o.MaxPages {
+				b.add("", fmt.Sprint("g", i), fmt.Sprintf("/r%d/p%d/", round, i), ms, o.MaxPages)
+			}
+		})
+		if got := sitePages(t, be, site); len(got) > o.MaxPages {
+			t.Fatalf("after flush %d: %d pages have keys, want at most %d: %q", round, len(got), o.MaxPages, got)
+		}
+		if n := be.client.ZCard(t.Context(), "wo:{"+site+"}:pages").Val(); n > int64(o.MaxPages) {
+			t.Fatalf("after flush %d: page index holds %d, want at most %d", round, n, o.MaxPages)
+		}
+	}
+	mustTick(t, st, t0.Add(o.Window/2))
+	want := []string{"/r3/p0/", "/r3/p1/", "/r3/p2/", "/r3/p3/", "/r3/p4/"}
+	if d := cmp.Diff(want, sitePages(t, be, site)); d != "" {
+		t.Errorf("pages kept (-want +got):\n%s", d)
+	}
+}
+
+// contractMembersCappedBetweenTicks checks MaxMembers holds before any
+// tick trims or rotates.
+func contractMembersCappedBetweenTicks(t *testing.T, strategy string, be backend) {
+	site := uniqueSite(t)
+	o := contractOptions(strategy, site)
+	o.MaxMembers = 5
+	st := newStore(be.client, o)
+	for round := range 3 {
+		mustTouch(t, st, t0.Add(time.Duration(round)*time.Second), func(b *batch, ms int64) {
+			for i := range 12 {
+				b.add("", fmt.Sprint("g", round, "-", i), "/a/", ms, 10)
+				b.add(fmt.Sprint("n", round, "-", i), "", "", ms, 10)
+			}
+		})
+	}
+	r := mustRead(t, st, t0.Add(3*time.Second), "/a/")
+	if r.Guests > 5 || r.Named > 5 || r.Pages["/a/"] > 5 {
+		t.Errorf("read = %d guests, %d named, %d on /a/; want at most 5 each (MaxMembers)", r.Guests, r.Named, r.Pages["/a/"])
 	}
 }
