@@ -151,6 +151,15 @@ func freePort(t testing.TB) int {
 // cluster_state:ok.
 func startCluster(t testing.TB) *redis.ClusterClient {
 	t.Helper()
+	cc, _ := startClusterNodes(t)
+	return cc
+}
+
+// startClusterNodes is startCluster, also returning each node's process by
+// address.
+func startClusterNodes(t testing.TB) (*redis.ClusterClient, map[string]*exec.Cmd) {
+	t.Helper()
+	nodes := map[string]*exec.Cmd{}
 	bin := needBinary(t, "redis-server")
 	cli := needBinary(t, "redis-cli")
 	dir := t.TempDir()
@@ -165,6 +174,7 @@ func startCluster(t testing.TB) *redis.ClusterClient {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		nodes[addr] = cmd
 		c := redis.NewClient(&redis.Options{Addr: addr})
 		waitPing(t, c)
 		c.Close()
@@ -191,7 +201,7 @@ func startCluster(t testing.TB) *redis.ClusterClient {
 	}
 	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
 	t.Cleanup(func() { cc.Close() })
-	return cc
+	return cc, nodes
 }
 
 func TestStoreContractCluster(t *testing.T) {
@@ -419,5 +429,40 @@ func TestOutOfMemoryCountsAgainstHealth(t *testing.T) {
 	}
 	if snap := getSnapshot(t, s, clk, "/a/"); snap.Stale || snap.Total < 2 {
 		t.Errorf("after: snapshot %+v, want fresh, counting again", snap)
+	}
+}
+
+// TestHealthClusterNodeOfSiteDown kills the Cluster node that holds the
+// site's slot: /healthz must say so, though the other nodes answer.
+func TestHealthClusterNodeOfSiteDown(t *testing.T) {
+	t.Parallel()
+	cc, nodes := startClusterNodes(t)
+	s := mustServer(t, Options{Client: cc, Site: "blog.example", Timeout: 300 * time.Millisecond})
+	if code, h := getHealth(t, s); code != 200 {
+		t.Fatalf("before: GET /healthz = %d %v, want 200", code, h)
+	}
+	master, err := cc.MasterForKey(t.Context(), s.k.users())
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := master.Options().Addr
+	cmd := nodes[addr]
+	cmd.Process.Kill()
+	cmd.Wait()
+	for i := range 5 {
+		if code, h := getHealth(t, s); code != 503 {
+			t.Fatalf("GET /healthz %d with the site's node %s down = %d %v, want 503", i, addr, code, h)
+		}
+	}
+	// The other nodes still answer: it is the site's node that matters.
+	for a := range nodes {
+		if a == addr {
+			continue
+		}
+		c := redis.NewClient(&redis.Options{Addr: a})
+		if err := c.Ping(t.Context()).Err(); err != nil {
+			t.Errorf("PING %s: %v", a, err)
+		}
+		c.Close()
 	}
 }

@@ -410,7 +410,10 @@ type Health struct {
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	err := s.do(r.Context(), "ping", reads, func(ctx context.Context) error { return s.c.Ping(ctx).Err() })
+	// Not PING: on a Cluster it reaches any node, while the site lives on
+	// the one that owns its hash slot; a read of a key of the site's
+	// reaches that one.
+	err := s.do(r.Context(), "health", reads, func(ctx context.Context) error { return s.c.Exists(ctx, s.k.users()).Err() })
 	if s.writesFailing() {
 		// Without traffic nothing else would try a write: this one tells
 		// when Redis takes them again.
