@@ -9,8 +9,13 @@ import (
 	"time"
 )
 
-// maxStreams caps the concurrent GET /stream clients of one instance.
-const maxStreams = 1000
+const (
+	// maxStreams caps the concurrent GET /stream clients of one instance.
+	maxStreams = 1000
+	// streamWriteTimeout is how long writing one event to a stream may
+	// take.
+	streamWriteTimeout = 10 * time.Second
+)
 
 // hub fans presence changes out to the Server-Sent Event streams: a flush
 // anywhere publishes on the site's Redis channel, every instance's hub
@@ -85,6 +90,12 @@ func (h *hub) release() { h.streams.Add(-1) }
 // snapshot may be read.
 func (h *hub) stream(ctx context.Context, w http.ResponseWriter, next func() encoded, untilRefresh func() time.Duration) {
 	rc := http.NewResponseController(w)
+	// A stream outlives the server's ReadTimeout and WriteTimeout, meant
+	// for ordinary requests: the read deadline would end the request's
+	// context, the write deadline the response. Lift the first and move the
+	// second before each event, so a client that stops reading is still let
+	// go. (Servers without such timeouts, or recorders, say not supported.)
+	rc.SetReadDeadline(time.Time{})
 	poll := time.NewTicker(max(h.o.Refresh, time.Second))
 	defer poll.Stop()
 	var last string
@@ -92,6 +103,7 @@ func (h *hub) stream(ctx context.Context, w http.ResponseWriter, next func() enc
 	fmt.Fprintf(w, "retry: %d\n\n", max(1000, h.o.Refresh.Milliseconds()))
 	for {
 		e := next()
+		rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 		switch {
 		case e.etag != last:
 			fmt.Fprintf(w, "data: %s\n\n", e.body)
