@@ -83,7 +83,7 @@ type Options struct {
 	Origins []string
 	// Secret signs reader tokens ([SignToken]) and authenticates
 	// server-to-server reports (POST /report, "Authorization: Bearer
-	// SECRET"). Default nil: named readers are disabled, only guests count.
+	// SECRET", the scheme in any case). Default nil: named readers are disabled, only guests count.
 	Secret []byte
 
 	// Stream enables GET /stream (Server-Sent Events), fanned out across

@@ -296,6 +296,18 @@ func (s *Server) Report(ctx context.Context, name, path string) error {
 	return nil
 }
 
+// bearer returns the token of an "Authorization: Bearer TOKEN" header.
+// The scheme is case-insensitive and may be followed by several spaces
+// (RFC 7235 section 2.1; RFC 6750 section 2.1).
+func bearer(auth string) (token string, ok bool) {
+	scheme, token, ok := strings.Cut(auth, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimLeft(token, " ")
+	return token, token != ""
+}
+
 // reportBody is what POST /report accepts: one name or several.
 type reportBody struct {
 	Name  string   `json:"name"`
@@ -304,7 +316,7 @@ type reportBody struct {
 }
 
 func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
-	auth, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	auth, ok := bearer(r.Header.Get("Authorization"))
 	if len(s.o.Secret) == 0 || !ok || subtle.ConstantTimeCompare([]byte(auth), s.o.Secret) != 1 {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return

@@ -323,6 +323,11 @@ func TestReport(t *testing.T) {
 		{"no auth", "", `{"name":"alice"}`, 401},
 		{"bad name", "Bearer " + string(testSecret), `{"name":"a\u0000b"}`, 400},
 		{"too large", "Bearer " + string(testSecret), `{"names":["` + strings.Repeat("a", 9000) + `"]}`, 413},
+		{"scheme in lower case", "bearer " + string(testSecret), `{"name":"alice"}`, 204},
+		{"scheme in upper case", "BEARER " + string(testSecret), `{"name":"alice"}`, 204},
+		{"spaces after scheme", "Bearer   " + string(testSecret), `{"name":"alice"}`, 204},
+		{"other scheme", "Basic " + string(testSecret), `{"name":"alice"}`, 401},
+		{"no space", "Bearer" + string(testSecret), `{"name":"alice"}`, 401},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
