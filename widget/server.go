@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -323,7 +324,16 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 	}
 	var rb reportBody
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxReportBody))
-	if err := dec.Decode(&rb); err != nil {
+	err := dec.Decode(&rb)
+	if err == nil {
+		// One JSON value and nothing after it but white space.
+		if err = dec.Decode(&struct{}{}); err == io.EOF {
+			err = nil
+		} else if err == nil {
+			err = errors.New("more than one JSON value")
+		}
+	}
+	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return

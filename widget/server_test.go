@@ -328,6 +328,9 @@ func TestReport(t *testing.T) {
 		{"spaces after scheme", "Bearer   " + string(testSecret), `{"name":"alice"}`, 204},
 		{"other scheme", "Basic " + string(testSecret), `{"name":"alice"}`, 401},
 		{"no space", "Bearer" + string(testSecret), `{"name":"alice"}`, 401},
+		{"trailing json", "Bearer " + string(testSecret), `{"name":"a"} {"x":1}`, 400},
+		{"trailing garbage", "Bearer " + string(testSecret), `{"name":"a"}}`, 400},
+		{"trailing space", "Bearer " + string(testSecret), "{\"name\":\"a\"}\n", 204},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
