@@ -15,6 +15,7 @@ import (
 
 	"github.com/blog-gen/blog/build"
 	"github.com/blog-gen/blog/widget"
+	"github.com/redis/go-redis/v9"
 )
 
 // cmdWidget runs the who's-online endpoint on its own, for production:
@@ -45,6 +46,7 @@ func cmdWidget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	logger := newLogger(stderr, *verbose)
+	routeRedisLogs(logger)
 	opts := widgetOptions(cfg, os.Getenv)
 	if *redisURL != "" {
 		opts.Redis = *redisURL
@@ -164,11 +166,19 @@ func newWidget(cfg build.Config, redisURL string, logger *slog.Logger) (http.Han
 		opts.Redis = redisURL
 	}
 	opts.Logger = logger
+	routeRedisLogs(logger)
 	srv, err := widget.New(opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	return srv, srv, nil
+}
+
+// routeRedisLogs sends go-redis's own log lines to logger, throttled,
+// instead of standard error. The setting is process-wide (the last call
+// wins); a blog process runs one endpoint, so it is that endpoint's.
+func routeRedisLogs(logger *slog.Logger) {
+	redis.SetLogger(widget.NewRedisLogger(logger, 0))
 }
 
 type nopCloser struct{}

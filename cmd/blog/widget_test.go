@@ -257,3 +257,57 @@ func TestWidgetServerStreamOutlivesTimeouts(t *testing.T) {
 	for snap := next(); snap.Named != 1; snap = next() {
 	}
 }
+
+// TestCmdWidgetRoutesRedisLogs runs the endpoint against a Redis that is
+// not there: go-redis's own complaints must reach the command's logger,
+// throttled, rather than standard error line by line. Not parallel: the
+// go-redis logger is process-wide, and other tests running cmdWidget
+// would take it over.
+func TestCmdWidgetRoutesRedisLogs(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "_config.yaml"), []byte("widget:\n  path: /_who\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr widgetTestBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- cmdWidget(ctx, []string{"--root", root, "--addr", "127.0.0.1:0", "--redis", "redis://" + dead}, &stdout, &stderr)
+	}()
+	re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/_who/`)
+	var base string
+	for i := 0; base == ""; i++ {
+		if m := re.FindStringSubmatch(stdout.String()); m != nil {
+			base = "http://" + m[1] + "/_who"
+		}
+		if i == 200 {
+			t.Fatalf("no listening line; stdout %q stderr %q", stdout.String(), stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for i := 0; !strings.Contains(stderr.String(), `msg="redis client"`); i++ {
+		if i == 100 {
+			t.Fatalf("go-redis's lines did not reach the logger; stderr:\n%s", stderr.String())
+		}
+		resp, err := http.Get(base + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("cmdWidget = %v", err)
+	}
+	if n := strings.Count(stderr.String(), `msg="redis client" log="redis: connection pool: failed to dial`); n != 1 {
+		t.Errorf("%d dial failure lines from go-redis, want 1 (throttled):\n%s", n, stderr.String())
+	}
+}
