@@ -16,14 +16,16 @@ func BenchmarkPresenceHeartbeat(b *testing.B) {
 	s, _, _ := miniServer(b, Options{HitRate: -1})
 	const readers = 10_000
 	uas := make([]string, readers)
+	addrs := make([]string, readers)
 	for i := range uas {
 		uas[i] = fmt.Sprintf("Mozilla/5.0 reader-%d", i)
+		addrs[i] = fmt.Sprintf("10.0.%d.%d:1", i/250, i%250) // one reader per address, as GuestsPerAddr expects
 	}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		r := httptest.NewRequest("POST", "/hit", strings.NewReader(`{"path":"/2030/05/post/"}`))
-		r.RemoteAddr = "192.0.2.1:1"
+		r.RemoteAddr = addrs[i%readers]
 		r.Header.Set("User-Agent", uas[i%readers])
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)
@@ -52,7 +54,7 @@ func BenchmarkHitHandler(b *testing.B) {
 	for i := range hits {
 		body := fmt.Sprintf(`{"path":"/2030/05/post-%d/"}`, i%50)
 		r := httptest.NewRequest("POST", "/hit", nil)
-		r.RemoteAddr = "192.0.2.1:1"
+		r.RemoteAddr = fmt.Sprintf("10.0.%d.%d:1", i/250, i%250)
 		r.Header.Set("User-Agent", fmt.Sprintf("Mozilla/5.0 (X11; Linux x86_64) bench-reader-%d", i))
 		r.Header.Set("Content-Type", "text/plain;charset=UTF-8")
 		hits[i] = hit{r, strings.NewReader(body)}

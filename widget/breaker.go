@@ -6,65 +6,110 @@ import (
 	"time"
 )
 
-// breaker is a circuit breaker for the store: after three failures in a
-// row it opens for a backoff (1s doubling to 30s) during which calls fail
-// at once, so a dead Redis costs requests nothing. After the backoff, calls
-// go through again; one success closes it.
+// breaker is a circuit breaker for one kind of store call: after
+// breakerFails failures in a row it opens, and calls fail at once, so a
+// dead Redis costs requests nothing. While it is open, one caller at a
+// time, at most once per probeEvery, probes Redis with a cheap command
+// instead; the first probe that succeeds closes it. There is no growing
+// backoff: however long Redis was away, service resumes within about a
+// second of its return.
 type breaker struct {
-	mu        sync.Mutex
-	fails     int
-	backoff   time.Duration
-	openUntil time.Time
+	mu      sync.Mutex
+	fails   int       // failures in a row
+	open    bool      // calls fail at once
+	probeAt time.Time // while open: when the next probe may run
+	probing bool      // a probe is under way
 }
 
-func (b *breaker) allow(now time.Time) bool {
+const (
+	breakerFails = 3
+	probeEvery   = 500 * time.Millisecond
+)
+
+// allow reports whether a call may go ahead at now: always while the
+// breaker is closed; while it is open, only for the one caller who gets a
+// due probe (probe is then true), who must run the probe and report its
+// outcome to probed before making the call.
+func (b *breaker) allow(now time.Time) (ok, probe bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return !now.Before(b.openUntil)
+	if !b.open {
+		return true, false
+	}
+	if b.probing || now.Before(b.probeAt) {
+		return false, false
+	}
+	b.probing = true
+	return false, true
+}
+
+// ready reports whether allow would let a call or a probe go ahead now.
+func (b *breaker) ready(now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !b.open || (!b.probing && !now.Before(b.probeAt))
+}
+
+// probed records a probe's outcome and reports whether it closed the
+// breaker, that is, whether the store just recovered.
+func (b *breaker) probed(now time.Time, ok bool) (recovered bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.probing = false
+	if !ok {
+		b.probeAt = now.Add(probeEvery)
+		return false
+	}
+	recovered = b.open
+	b.fails, b.open = 0, false
+	return recovered
 }
 
 // result records a call's outcome and reports whether it closed an open
-// (or half-open) breaker, that is, whether the store just recovered.
+// breaker (a call begun before it opened can end after).
 func (b *breaker) result(now time.Time, failed bool) (recovered bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !failed {
-		recovered = b.fails >= 3
-		b.fails, b.backoff, b.openUntil = 0, 0, time.Time{}
+		recovered = b.open
+		b.fails, b.open = 0, false
 		return recovered
 	}
 	b.fails++
-	if b.fails >= 3 {
-		b.backoff = min(max(2*b.backoff, time.Second), 30*time.Second)
-		b.openUntil = now.Add(b.backoff)
+	if b.fails >= breakerFails && !b.open {
+		b.open = true
+		b.probeAt = now.Add(probeEvery)
 	}
 	return false
 }
 
+// state is "closed", "open", or "half-open" while open with a probe due.
 func (b *breaker) state(now time.Time) string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch {
-	case b.fails < 3:
+	case !b.open:
 		return "closed"
-	case now.Before(b.openUntil):
+	case now.Before(b.probeAt):
 		return "open"
 	}
 	return "half-open"
 }
 
-// throttledLog logs store errors at most once per interval, counting the
-// ones it suppressed in between.
+// throttledLog logs one kind of warning at most once per interval,
+// counting the ones it suppressed in between.
 type throttledLog struct {
 	log   *slog.Logger
 	every time.Duration
+	msg   string // the warning, such as "presence store error"
 
 	mu         sync.Mutex
 	last       time.Time
 	suppressed int
 }
 
-func (l *throttledLog) error(now time.Time, op string, err error) {
+// warn logs msg with args, unless it was logged less than every ago.
+func (l *throttledLog) warn(now time.Time, args ...any) {
 	l.mu.Lock()
 	if !l.last.IsZero() && now.Sub(l.last) < l.every {
 		l.suppressed++
@@ -74,17 +119,19 @@ func (l *throttledLog) error(now time.Time, op string, err error) {
 	n := l.suppressed
 	l.last, l.suppressed = now, 0
 	l.mu.Unlock()
-	l.log.Warn("presence store error", "op", op, "err", err, "suppressed", n)
+	l.log.Warn(l.msg, append(args, "suppressed", n)...)
 }
 
 // limiter is a token bucket per client address. It forgets idle clients
-// and, past maxClients, everybody (failing open rather than growing).
+// (every 30s) and, past maxClients, everybody (failing open rather than
+// growing).
 type limiter struct {
 	rate  float64 // tokens per second; <= 0 disables
 	burst float64
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
+	pruned  time.Time // last prune
 }
 
 type bucket struct {
@@ -100,6 +147,9 @@ func (l *limiter) allow(addr string, now time.Time) bool {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if now.Sub(l.pruned) > 30*time.Second {
+		l.prune(now)
+	}
 	if l.buckets == nil || len(l.buckets) >= maxClients {
 		l.buckets = map[string]*bucket{}
 	}
@@ -117,10 +167,9 @@ func (l *limiter) allow(addr string, now time.Time) bool {
 	return true
 }
 
-// prune forgets clients whose bucket is full again.
+// prune forgets clients whose bucket is full again. l.mu is held.
 func (l *limiter) prune(now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.pruned = now
 	for k, b := range l.buckets {
 		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
 			delete(l.buckets, k)

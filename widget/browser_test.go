@@ -162,7 +162,10 @@ func TestBrowserTwoReaders(t *testing.T) {
 	closeA()
 	start := time.Now()
 	waitWidget(t, b, "one reader after A closed", 3*time.Second+10*time.Second, func(st widgetState) bool { return st.Online == "1" })
-	if d := time.Since(start); d < 2*time.Second {
-		t.Errorf("reader gone after %v, before the 3s window", d)
+	// A's last beat was up to a heartbeat (1s), plus the timer's slack in a
+	// busy browser, before it closed: it must count for the rest of the
+	// 3s window after that beat.
+	if d := time.Since(start); d < 1500*time.Millisecond {
+		t.Errorf("reader gone after %v, before the 3s window less a heartbeat", d)
 	}
 }

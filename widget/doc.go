@@ -37,16 +37,23 @@
 // from POST /report with "Authorization: Bearer SECRET", or from
 // [Middleware] in a Go host site. Guests are an HMAC of (site, address,
 // user agent) under a random key that changes every day: never the raw
-// address. Crawlers, prefetches and readers sending Sec-GPC or DNT are not
+// address. One address adds at most Options.GuestsPerAddr guests per
+// window, and X-Forwarded-For is believed only from Options.TrustedProxies. Crawlers, prefetches and readers sending Sec-GPC or DNT are not
 // recorded (see Options.RecordGPC).
 //
 // # Failure
 //
 // Redis calls have short deadlines behind a circuit breaker. When Redis is
-// down, hits still answer 204 (and are dropped and counted), snapshots are
-// served from memory marked stale and, after Options.StaleFor, as
-// unavailable (widget.js then hides itself); everything recovers on its
-// own.
+// down, hits still answer 204 and are kept in memory (the sightings of the
+// last window, up to a bound past which they are dropped and counted),
+// snapshots are served from memory marked stale and, after
+// Options.StaleFor, as unavailable (widget.js then hides itself). While
+// the breaker is open a cheap probe runs at most twice a second, so
+// within about a second of Redis coming back the kept hits are written
+// and snapshots are fresh again. Writes are watched apart from reads: when Redis answers reads but
+// refuses writes (out of memory under noeviction, a read-only replica),
+// GET /healthz answers 503 with "writes": "failing", the snapshot is
+// served stale, and the log says what Redis answered.
 //
 // # Example
 //

@@ -1,23 +1,28 @@
 package widget
 
 import (
+	"bytes"
+	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"hash"
 	"hash/maphash"
-	"net"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/singleflight"
 )
 
 // MaxNameLen is the longest reader name, in bytes, a token may carry.
@@ -93,6 +98,110 @@ func validName(name string) bool {
 		}
 	}
 	return true
+}
+
+// dayKeys holds the guest-hash key of the current UTC day: random, agreed
+// on by all instances through Redis (SET NX EX, wo:{SITE}:k:YYYYMMDD) and
+// cached here. It is safe for concurrent use.
+type dayKeys struct {
+	o     *Options // shared with the Server, read-only
+	conn  *redisConn
+	group singleflight.Group
+	cur   atomic.Pointer[dayState] // the key in use
+}
+
+// dayState is one UTC day's guest-hash key, with recycled hashers for it.
+// It is replaced, never changed: a new day, or another key adopted from
+// Redis, makes a new one, so guest hashes always follow the current key.
+type dayState struct {
+	day  int64  // days since the Unix epoch, UTC
+	date string // the same day as YYYYMMDD
+	key  []byte
+	hash *guestHasher
+}
+
+// unixDay returns the UTC day number of t: days since 1970-01-01.
+func unixDay(t time.Time) int64 {
+	sec := t.Unix()
+	d := sec / 86400
+	if sec%86400 < 0 {
+		d--
+	}
+	return d
+}
+
+// get returns the key of now's day, agreeing on it with the other
+// instances when the day (or the process) is new.
+func (dk *dayKeys) get(ctx context.Context, now time.Time) (*dayState, error) {
+	if d := dk.cur.Load(); d != nil && d.day == unixDay(now) {
+		return d, nil
+	}
+	return dk.sync(ctx, now)
+}
+
+// sync agrees on the day's key with the other instances: it offers the key
+// it has (or a new random one) with SET NX EX and adopts whatever Redis
+// then holds. Run again every minute (syncLoop), it also puts the key back
+// into a Redis that restarted empty, so instances keep agreeing.
+func (dk *dayKeys) sync(ctx context.Context, now time.Time) (*dayState, error) {
+	date := now.UTC().Format("20060102")
+	v, err, _ := dk.group.Do(date, func() (any, error) {
+		cur := dk.cur.Load()
+		var offer string
+		if cur != nil && cur.date == date {
+			offer = string(cur.key)
+		} else {
+			random := make([]byte, 32)
+			rand.Read(random)
+			offer = hex.EncodeToString(random)
+		}
+		var key []byte
+		err := dk.conn.do(context.WithoutCancel(ctx), "day key", writes, func(ctx context.Context) error {
+			k := dk.conn.k.dayKey(now)
+			var get *redis.StringCmd
+			_, err := dk.conn.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+				p.SetNX(ctx, k, offer, 48*time.Hour)
+				get = p.Get(ctx, k)
+				return nil
+			})
+			key = []byte(get.Val())
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		d := &dayState{day: unixDay(now), date: date, key: key}
+		if cur != nil && cur.date == date && bytes.Equal(cur.key, key) {
+			d = cur // unchanged: keep its hashers
+		} else {
+			d.hash = newGuestHasher(key)
+		}
+		dk.cur.Store(d)
+		return d, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*dayState), nil
+}
+
+// syncLoop syncs the day's key about once a minute (checked every
+// Options.Flush) until ctx ends.
+func (dk *dayKeys) syncLoop(ctx context.Context) {
+	t := time.NewTicker(dk.o.Flush)
+	defer t.Stop()
+	var synced time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if now := dk.o.Now(); now.Sub(synced) >= time.Minute {
+			dk.sync(ctx, now) // errors are logged by do
+			synced = now
+		}
+	}
 }
 
 // guestID is the guest identity: an HMAC of (site, address, user agent)
@@ -198,39 +307,6 @@ func (g *guestHasher) compute(site, addr, ua string) string {
 		g.pool.Put(gh)
 	}
 	return id
-}
-
-// clientAddr returns the client's address for identity and rate limiting:
-// the IP of RemoteAddr, or of the last X-Forwarded-For entry when the
-// proxy is trusted. IPv6 addresses are cut to their /64, which privacy
-// extensions rotate within.
-func clientAddr(r *http.Request, trustProxy bool) string {
-	s := r.RemoteAddr
-	if h, _, err := net.SplitHostPort(s); err == nil {
-		s = h
-	}
-	if trustProxy {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			last := xff[len(xff)-1]
-			if i := strings.LastIndexByte(last, ','); i >= 0 {
-				last = last[i+1:]
-			}
-			s = strings.TrimSpace(last)
-		}
-	}
-	ip, err := netip.ParseAddr(s)
-	if err != nil {
-		return s
-	}
-	if ip.Is4() {
-		return s // ParseAddr takes only the canonical dotted quad: s == ip.String()
-	}
-	ip = ip.Unmap()
-	if ip.Is6() {
-		p, _ := ip.Prefix(64)
-		return p.Addr().String()
-	}
-	return ip.String()
 }
 
 // crawlerWords are lowercase substrings of the user agents of crawlers,

@@ -30,6 +30,10 @@ func (k keys) pages() string { return k.prefix + "pages" }
 // tick is the sets strategy's lock: it holds the last rotated epoch.
 func (k keys) tick() string { return k.prefix + "tick" }
 
+// probe is the short-lived key written to learn whether Redis takes
+// writes again.
+func (k keys) probe() string { return k.prefix + "probe" }
+
 // changes is the pub/sub channel that tells instances presence changed.
 func (k keys) changes() string { return k.prefix + "changes" }
 

@@ -43,7 +43,6 @@ type Options struct {
 	Heartbeat time.Duration
 	// Poll is how often widget.js asks for a snapshot while visible.
 	// Default: 15s, or Heartbeat when that is shorter.
-	// Default 15s.
 	Poll time.Duration
 	// Flush is how often coalesced hits are written to Redis. Default 1s.
 	Flush time.Duration
@@ -65,17 +64,26 @@ type Options struct {
 	// RecordGPC records readers who send "Sec-GPC: 1" or "DNT: 1". Default
 	// false: they are not recorded.
 	RecordGPC bool
-	// TrustProxy takes the client address from the last X-Forwarded-For
-	// entry (the one your reverse proxy appended) instead of RemoteAddr.
-	// Default false.
+	// TrustProxy takes the client address from X-Forwarded-For when the
+	// request comes from one of TrustedProxies: the right-most entry that
+	// is not itself a trusted proxy (each proxy appends the address it was
+	// reached from). From any other peer the header is ignored and the
+	// peer is the client, so a client that reaches the endpoint around the
+	// proxy cannot pick its address. Default false: the peer is the client.
 	TrustProxy bool
+	// TrustedProxies lists the reverse proxies' addresses ("10.0.0.5") or
+	// networks ("10.0.0.0/24", "2001:db8::/48"); setting it implies
+	// TrustProxy. Default: loopback, private and link-local networks
+	// (127.0.0.0/8, ::1, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16,
+	// fc00::/7, 169.254.0.0/16, fe80::/10).
+	TrustedProxies []string
 	// Origins lists the origins ("https://example.com") allowed to report
 	// hits and read snapshots cross-origin; "*" allows any. The endpoint's
 	// own origin is always allowed. Default: none besides its own.
 	Origins []string
 	// Secret signs reader tokens ([SignToken]) and authenticates
 	// server-to-server reports (POST /report, "Authorization: Bearer
-	// SECRET"). Default nil: named readers are disabled, only guests count.
+	// SECRET", the scheme in any case). Default nil: named readers are disabled, only guests count.
 	Secret []byte
 
 	// Stream enables GET /stream (Server-Sent Events), fanned out across
@@ -84,15 +92,26 @@ type Options struct {
 	// MaxNames is how many names a snapshot lists, most recent first.
 	// Default 10.
 	MaxNames int
-	// MaxMembers caps each population (named, guests, one page's readers);
-	// beyond it the least recently seen are trimmed. Default 250000.
+	// MaxMembers caps each population (named, guests, one page's readers)
+	// in Redis, whatever the number of instances; beyond it the least
+	// recently seen are trimmed at each write (with the "sets" strategy,
+	// members picked at random, per set). Default 250000.
 	MaxMembers int
-	// MaxPages caps how many distinct pages are tracked at once. Default
-	// 1000.
+	// MaxPages caps how many distinct pages are tracked at once, in Redis
+	// across all instances: the least recently seen pages beyond it are
+	// dropped from the page index and their keys deleted in the same
+	// transaction. Default 1000.
 	MaxPages int
 	// HitRate is how many hits per second one client address may send,
 	// with bursts of 10×. Zero means 5; negative disables the limit.
 	HitRate float64
+	// GuestsPerAddr caps the distinct guests (browsers, told apart by
+	// user agent) one client address adds within Window, on each
+	// instance; the hits of further ones are not counted. It keeps one
+	// client from inflating the count by rotating its User-Agent, while a
+	// household or an office behind one address still counts a few
+	// readers. Zero means 4; negative disables the cap.
+	GuestsPerAddr int
 
 	// Logger receives store errors (at most one line per LogEvery) and
 	// lifecycle events. Visitor identities are never logged. Default: a
@@ -151,6 +170,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.HitRate == 0 {
 		o.HitRate = 5
+	}
+	if o.GuestsPerAddr == 0 {
+		o.GuestsPerAddr = 4
+	}
+	if _, err := newProxies(o.TrustProxy, o.TrustedProxies); err != nil {
+		return o, err
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -1,8 +1,11 @@
 package widget
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,19 +40,21 @@ func needBinary(t testing.TB, name string) string {
 // the machine's own Redis.
 type redisServer struct {
 	bin, dir, sock string
+	args           []string // extra arguments, such as "--maxmemory", "2mb"
 	cmd            *exec.Cmd
 }
 
 // startRedis starts redis-server on a Unix socket in a short temporary
 // directory (socket paths cap at about 100 bytes) and waits for PING.
-func startRedis(t testing.TB) *redisServer {
+// args are passed on to redis-server.
+func startRedis(t testing.TB, args ...string) *redisServer {
 	t.Helper()
 	bin := needBinary(t, "redis-server")
 	dir, err := os.MkdirTemp("", "wo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs := &redisServer{bin: bin, dir: dir, sock: filepath.Join(dir, "r.sock")}
+	rs := &redisServer{bin: bin, dir: dir, sock: filepath.Join(dir, "r.sock"), args: args}
 	t.Cleanup(func() {
 		rs.kill()
 		os.RemoveAll(dir)
@@ -59,8 +65,9 @@ func startRedis(t testing.TB) *redisServer {
 
 func (rs *redisServer) start(t testing.TB) {
 	t.Helper()
-	rs.cmd = exec.Command(rs.bin, "--port", "0", "--unixsocket", rs.sock, "--unixsocketperm", "700",
-		"--save", "", "--appendonly", "no", "--dir", rs.dir)
+	args := append([]string{"--port", "0", "--unixsocket", rs.sock, "--unixsocketperm", "700",
+		"--save", "", "--appendonly", "no", "--dir", rs.dir}, rs.args...)
+	rs.cmd = exec.Command(rs.bin, args...)
 	if err := rs.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -144,6 +151,15 @@ func freePort(t testing.TB) int {
 // cluster_state:ok.
 func startCluster(t testing.TB) *redis.ClusterClient {
 	t.Helper()
+	cc, _ := startClusterNodes(t)
+	return cc
+}
+
+// startClusterNodes is startCluster, also returning each node's process by
+// address.
+func startClusterNodes(t testing.TB) (*redis.ClusterClient, map[string]*exec.Cmd) {
+	t.Helper()
+	nodes := map[string]*exec.Cmd{}
 	bin := needBinary(t, "redis-server")
 	cli := needBinary(t, "redis-cli")
 	dir := t.TempDir()
@@ -158,6 +174,7 @@ func startCluster(t testing.TB) *redis.ClusterClient {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		nodes[addr] = cmd
 		c := redis.NewClient(&redis.Options{Addr: addr})
 		waitPing(t, c)
 		c.Close()
@@ -184,7 +201,7 @@ func startCluster(t testing.TB) *redis.ClusterClient {
 	}
 	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
 	t.Cleanup(func() { cc.Close() })
-	return cc
+	return cc, nodes
 }
 
 func TestStoreContractCluster(t *testing.T) {
@@ -285,4 +302,167 @@ func TestFaultRedisKilled(t *testing.T) {
 		snap, _ := get()
 		return !snap.Stale && snap.Total == 2
 	})
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use, for loggers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// getHealth fetches GET /healthz. It decodes into a map, so that tests
+// also run against versions without some of the fields.
+func getHealth(t *testing.T, s *Server) (int, map[string]any) {
+	t.Helper()
+	w := serve(s, httptest.NewRequest("GET", "/healthz", nil))
+	var h map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &h); err != nil {
+		t.Fatalf("GET /healthz = %d %q: %v", w.Code, w.Body, err)
+	}
+	return w.Code, h
+}
+
+// fillRedis writes junk until Redis refuses writes for want of memory,
+// and returns a function that deletes it again.
+func fillRedis(t *testing.T, c *redis.Client) (free func()) {
+	t.Helper()
+	// Small values: a big one can be refused only for the query buffer
+	// that holds it, leaving room for other writes.
+	junk := strings.Repeat("x", 1<<10)
+	var keys []string
+	for i := 0; ; i++ {
+		k := fmt.Sprint("junk:", i)
+		err := c.Set(t.Context(), k, junk, 0).Err()
+		if redis.IsOOMError(err) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("fill redis: %v", err)
+		}
+		keys = append(keys, k)
+		if i == 10_000 {
+			t.Fatal("redis took 10 MB under its maxmemory")
+		}
+	}
+	// Right at the limit, Redis can take a small write again whenever it
+	// shrinks a client buffer: lower the limit below what it now holds.
+	var limit string
+	if v, err := c.ConfigGet(t.Context(), "maxmemory").Result(); err != nil {
+		t.Fatal(err)
+	} else {
+		limit = v["maxmemory"]
+	}
+	if err := c.ConfigSet(t.Context(), "maxmemory", "1536kb").Err(); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		t.Helper()
+		if len(keys) > 0 {
+			if err := c.Del(t.Context(), keys...).Err(); err != nil {
+				t.Fatalf("free redis: %v", err)
+			}
+		}
+		if err := c.ConfigSet(t.Context(), "maxmemory", limit).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestOutOfMemoryCountsAgainstHealth runs the endpoint on a redis-server
+// with maxmemory 2mb under noeviction, filled up: reads work, every write
+// is refused. Health must say so, the snapshot must go stale, the log
+// must say why, and all of it must recover once Redis takes writes again.
+func TestOutOfMemoryCountsAgainstHealth(t *testing.T) {
+	t.Parallel()
+	rs := startRedis(t, "--maxmemory", "2mb", "--maxmemory-policy", "noeviction")
+	c := rs.client(t)
+	defer c.Close()
+	var logs syncBuffer
+	clk := newClock()
+	s := mustServer(t, Options{Redis: rs.url(), Now: clk.Now, HitRate: -1,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), LogEvery: time.Nanosecond})
+	serve(s, hitReq("192.0.2.1", ua1, `{"path":"/a/"}`))
+	s.flush(t.Context())
+	if code, h := getHealth(t, s); code != 200 || h["status"] != "ok" {
+		t.Fatalf("before: GET /healthz = %d %v, want 200 ok", code, h)
+	}
+	if snap := getSnapshot(t, s, clk, "/a/"); snap.Total != 1 || snap.Stale {
+		t.Fatalf("before: snapshot %+v, want total 1, fresh", snap)
+	}
+
+	free := fillRedis(t, c)
+	for i := range 3 { // three flushes in a row fail, while reads work
+		serve(s, hitReq(fmt.Sprint("192.0.2.", 10+i), ua1, `{"path":"/a/"}`))
+		clk.Add(time.Second)
+		s.flush(t.Context())
+		getSnapshot(t, s, clk, "/a/")
+	}
+	code, h := getHealth(t, s)
+	if code != 503 || h["status"] != "unavailable" || h["writes"] != "failing" {
+		t.Errorf("out of memory: GET /healthz = %d %v, want 503 unavailable, writes failing", code, h)
+	}
+	if snap := getSnapshot(t, s, clk, "/a/"); !snap.Stale || !snap.Available {
+		t.Errorf("out of memory: snapshot %+v, want the last one, stale", snap)
+	}
+	if !strings.Contains(logs.String(), "OOM command not allowed") {
+		t.Errorf("log does not say why writes fail:\n%s", logs.String())
+	}
+
+	free()
+	clk.Add(time.Minute) // whatever the breaker waits
+	serve(s, hitReq("192.0.2.20", ua1, `{"path":"/a/"}`))
+	s.flush(t.Context())
+	if code, h := getHealth(t, s); code != 200 || h["status"] != "ok" || h["writes"] != "ok" {
+		t.Errorf("after: GET /healthz = %d %v, want 200 ok", code, h)
+	}
+	if snap := getSnapshot(t, s, clk, "/a/"); snap.Stale || snap.Total < 2 {
+		t.Errorf("after: snapshot %+v, want fresh, counting again", snap)
+	}
+}
+
+// TestHealthClusterNodeOfSiteDown kills the Cluster node that holds the
+// site's slot: /healthz must say so, though the other nodes answer.
+func TestHealthClusterNodeOfSiteDown(t *testing.T) {
+	t.Parallel()
+	cc, nodes := startClusterNodes(t)
+	s := mustServer(t, Options{Client: cc, Site: "blog.example", Timeout: 300 * time.Millisecond})
+	if code, h := getHealth(t, s); code != 200 {
+		t.Fatalf("before: GET /healthz = %d %v, want 200", code, h)
+	}
+	master, err := cc.MasterForKey(t.Context(), s.k.users())
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := master.Options().Addr
+	cmd := nodes[addr]
+	cmd.Process.Kill()
+	cmd.Wait()
+	for i := range 5 {
+		if code, h := getHealth(t, s); code != 503 {
+			t.Fatalf("GET /healthz %d with the site's node %s down = %d %v, want 503", i, addr, code, h)
+		}
+	}
+	// The other nodes still answer: it is the site's node that matters.
+	for a := range nodes {
+		if a == addr {
+			continue
+		}
+		c := redis.NewClient(&redis.Options{Addr: a})
+		if err := c.Ping(t.Context()).Err(); err != nil {
+			t.Errorf("PING %s: %v", a, err)
+		}
+		c.Close()
+	}
 }

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -99,6 +100,56 @@ func put(m map[string]int64, k string, ms int64) int {
 
 func (b *batch) empty() bool { return b.n == 0 }
 
+// prune forgets the sightings older than minMs.
+func (b *batch) prune(minMs int64) {
+	drop := func(m map[string]int64) {
+		for k, ms := range m {
+			if ms < minMs {
+				delete(m, k)
+				b.n--
+			}
+		}
+	}
+	drop(b.users)
+	drop(b.guests)
+	for p, m := range b.pages {
+		drop(m)
+		if len(m) == 0 {
+			delete(b.pages, p)
+		}
+	}
+}
+
+// merge adds the sightings of from to b, keeping the latest of each,
+// while b holds fewer than max sightings and maxPages pages. It returns
+// how many sightings of from did not fit.
+func (b *batch) merge(from *batch, max, maxPages int) (lost int) {
+	add := func(dst, src map[string]int64) {
+		for k, ms := range src {
+			if _, ok := dst[k]; !ok && b.n >= max {
+				lost++
+				continue
+			}
+			b.n += put(dst, k, ms)
+		}
+	}
+	add(b.users, from.users)
+	add(b.guests, from.guests)
+	for p, src := range from.pages {
+		dst, ok := b.pages[p]
+		if !ok {
+			if len(b.pages) >= maxPages {
+				lost += len(src)
+				continue
+			}
+			dst = make(map[string]int64, len(src))
+			b.pages[p] = dst
+		}
+		add(dst, src)
+	}
+	return lost
+}
+
 // pageTimes maps each page of b to its latest sighting, for the page index.
 func (b *batch) pageTimes() map[string]int64 {
 	out := make(map[string]int64, len(b.pages))
@@ -116,6 +167,22 @@ func zs(m map[string]int64) []redis.Z {
 		out = append(out, redis.Z{Score: float64(ms), Member: member})
 	}
 	return out
+}
+
+// txErr returns the error of a transaction: for one Redis aborted
+// (EXECABORT), joined with the error of the command that made it abort,
+// such as "OOM command not allowed when used memory > 'maxmemory'", which
+// is what an operator needs to read.
+func txErr(cmds []redis.Cmder, err error) error {
+	if !redis.IsExecAbortError(err) {
+		return err
+	}
+	for _, c := range cmds {
+		if e := c.Err(); e != nil && !redis.IsExecAbortError(e) {
+			return fmt.Errorf("%w: %w", err, e)
+		}
+	}
+	return err
 }
 
 func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
@@ -147,7 +214,7 @@ func (s *zsetStore) touch(ctx context.Context, b *batch, now time.Time) error {
 		return nil
 	}
 	min := ms(now.Add(-s.window))
-	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	cmds, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		if len(b.users) > 0 {
 			s.zadd(ctx, p, s.k.users(), b.users, min, s.maxMembers)
 		}
@@ -158,11 +225,21 @@ func (s *zsetStore) touch(ctx context.Context, b *batch, now time.Time) error {
 			s.zadd(ctx, p, s.k.page(path), m, min, s.maxMembers)
 		}
 		if len(b.pages) > 0 {
-			s.zadd(ctx, p, s.k.pages(), b.pageTimes(), min, s.maxPages)
+			s.indexPages(ctx, p, b, min)
 		}
 		return nil
 	})
-	return err
+	return txErr(cmds, err)
+}
+
+// indexPages queues, for the pages of b: their sightings in the page
+// index, and the index's trim, which deletes the keys of the pages it
+// drops.
+func (s *zsetStore) indexPages(ctx context.Context, p redis.Pipeliner, b *batch, min string) {
+	key := s.k.pages()
+	p.ZAddGT(ctx, key, zs(b.pageTimes())...)
+	trimPages.Eval(ctx, p, []string{key}, s.k.page(""), min, s.maxPages, "")
+	p.PExpire(ctx, key, s.ttl)
 }
 
 func (s *zsetStore) read(ctx context.Context, now time.Time, paths []string, maxNames int) (reading, error) {
@@ -195,10 +272,10 @@ func (s *zsetStore) tick(ctx context.Context, now time.Time) error {
 	min := ms(now.Add(-s.window))
 	var paths *redis.StringSliceCmd
 	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for _, key := range []string{s.k.users(), s.k.guests(), s.k.pages()} {
+		for _, key := range []string{s.k.users(), s.k.guests()} {
 			p.ZRemRangeByScore(ctx, key, "-inf", "("+min)
 		}
-		p.ZRemRangeByRank(ctx, s.k.pages(), 0, int64(-(s.maxPages + 1)))
+		trimPages.Eval(ctx, p, []string{s.k.pages()}, s.k.page(""), min, s.maxPages, "")
 		paths = p.ZRange(ctx, s.k.pages(), 0, -1)
 		return nil
 	})
@@ -249,6 +326,37 @@ end
 local n = redis.call('SCARD', KEYS[2]) - tonumber(ARGV[1])
 if n > 0 then redis.call('SPOP', KEYS[2], n) end
 return 0`)
+	// trimPages keeps the page index (KEYS[1]) to the pages seen since
+	// ARGV[2] (exclusive) and to the ARGV[3] most recent of them, deleting
+	// the keys of every page it drops: ARGV[1] .. path .. suffix for each
+	// suffix in ARGV[4..]. So the pages with keys in Redis never outnumber
+	// the cap, whatever the number of paths readers send. The page keys
+	// are not in KEYS, but they share the index's hash tag, so they live
+	// in its Cluster slot.
+	trimPages = redis.NewScript(`
+local function drop(paths)
+  for _, p in ipairs(paths) do
+    for i = 4, #ARGV do redis.call('DEL', ARGV[1] .. p .. ARGV[i]) end
+  end
+end
+local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+if #old > 0 then
+  drop(old)
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+end
+local stop = -(tonumber(ARGV[3]) + 1)
+local over = redis.call('ZRANGE', KEYS[1], 0, stop)
+if #over > 0 then
+  drop(over)
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, stop)
+end
+return #old + #over`)
+	// capSet trims the set KEYS[1] to ARGV[1] members (at random: the
+	// sets strategy keeps no times).
+	capSet = redis.NewScript(`
+local n = redis.call('SCARD', KEYS[1]) - tonumber(ARGV[1])
+if n > 0 then redis.call('SPOP', KEYS[1], n) end
+return 0`)
 	// unionCard counts a union without sending it over the wire.
 	unionCard = redis.NewScript(`return #redis.call('SUNION', KEYS[1], KEYS[2])`)
 	// unionSome returns a union's size and up to ARGV[1] of its members.
@@ -265,6 +373,9 @@ func (s *setsStore) sadd(ctx context.Context, p redis.Pipeliner, key string, m m
 		members = append(members, k)
 	}
 	p.SAdd(ctx, cur(key), members...)
+	if len(m) > 0 {
+		capSet.Eval(ctx, p, []string{cur(key)}, s.maxMembers)
+	}
 	p.PExpire(ctx, cur(key), s.ttl)
 }
 
@@ -273,7 +384,7 @@ func (s *setsStore) touch(ctx context.Context, b *batch, now time.Time) error {
 		return nil
 	}
 	min := ms(now.Add(-s.window))
-	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	cmds, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		if len(b.users) > 0 {
 			s.sadd(ctx, p, s.k.users(), b.users)
 		}
@@ -286,13 +397,12 @@ func (s *setsStore) touch(ctx context.Context, b *batch, now time.Time) error {
 		if len(b.pages) > 0 {
 			key := s.k.pages()
 			p.ZAddGT(ctx, key, zs(b.pageTimes())...)
-			p.ZRemRangeByScore(ctx, key, "-inf", "("+min)
-			p.ZRemRangeByRank(ctx, key, 0, int64(-(s.maxPages + 1)))
+			trimPages.Eval(ctx, p, []string{key}, s.k.page(""), min, s.maxPages, ":cur", ":old")
 			p.PExpire(ctx, key, s.ttl)
 		}
 		return nil
 	})
-	return err
+	return txErr(cmds, err)
 }
 
 func (s *setsStore) read(ctx context.Context, now time.Time, paths []string, maxNames int) (reading, error) {
@@ -351,7 +461,7 @@ func (s *setsStore) tick(ctx context.Context, now time.Time) error {
 	min := ms(now.Add(-s.window))
 	var paths *redis.StringSliceCmd
 	_, err = s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.ZRemRangeByScore(ctx, s.k.pages(), "-inf", "("+min)
+		trimPages.Eval(ctx, p, []string{s.k.pages()}, s.k.page(""), min, s.maxPages, ":cur", ":old")
 		paths = p.ZRange(ctx, s.k.pages(), 0, -1)
 		return nil
 	})

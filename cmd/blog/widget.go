@@ -15,6 +15,7 @@ import (
 
 	"github.com/blog-gen/blog/build"
 	"github.com/blog-gen/blog/widget"
+	"github.com/redis/go-redis/v9"
 )
 
 // cmdWidget runs the who's-online endpoint on its own, for production:
@@ -45,6 +46,7 @@ func cmdWidget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	logger := newLogger(stderr, *verbose)
+	routeRedisLogs(logger)
 	opts := widgetOptions(cfg, os.Getenv)
 	if *redisURL != "" {
 		opts.Redis = *redisURL
@@ -68,13 +70,7 @@ func cmdWidget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		mux.Handle(prefix+"/", http.StripPrefix(prefix, srv))
 		mux.Handle(prefix, http.StripPrefix(prefix, srv))
 	}
-	hs := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		// No WriteTimeout: GET /stream holds its response open.
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
-	}
+	hs := newWidgetServer(mux, logger, widgetTimeouts)
 	scope := "shared (Redis)"
 	if opts.Client == nil && opts.Redis == "" {
 		scope = "local (embedded Redis, one instance only)"
@@ -98,6 +94,31 @@ func cmdWidget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	<-errc
 	return nil
+}
+
+// httpTimeouts bounds how long a client may take over each part of an
+// exchange; see the fields of the same names in [http.Server].
+type httpTimeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// widgetTimeouts are the endpoint's: its requests are small (a hit body
+// is at most 1 KB), so a client dribbling one is cut off, and its
+// answers are small too. GET /stream outlives Read and Write: the
+// widget's handler lifts the read deadline and moves the write deadline
+// before each event.
+var widgetTimeouts = httpTimeouts{ReadHeader: 5 * time.Second, Read: 10 * time.Second, Write: 10 * time.Second, Idle: 2 * time.Minute}
+
+// newWidgetServer returns the HTTP server of `blog widget` for h.
+func newWidgetServer(h http.Handler, logger *slog.Logger, t httpTimeouts) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+	}
 }
 
 // widgetOptions translates the site configuration into the endpoint's
@@ -145,11 +166,19 @@ func newWidget(cfg build.Config, redisURL string, logger *slog.Logger) (http.Han
 		opts.Redis = redisURL
 	}
 	opts.Logger = logger
+	routeRedisLogs(logger)
 	srv, err := widget.New(opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	return srv, srv, nil
+}
+
+// routeRedisLogs sends go-redis's own log lines to logger, throttled,
+// instead of standard error. The setting is process-wide (the last call
+// wins); a blog process runs one endpoint, so it is that endpoint's.
+func routeRedisLogs(logger *slog.Logger) {
+	redis.SetLogger(widget.NewRedisLogger(logger, 0))
 }
 
 type nopCloser struct{}
