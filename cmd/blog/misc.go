@@ -4,26 +4,70 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 	"strings"
 
 	"github.com/blog-gen/blog/highlight"
 )
 
-func cmdVersion(_ context.Context, _ []string, stdout, _ io.Writer) error {
-	v := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" {
-			v = bi.Main.Version
+func cmdVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("version", stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: blog version\n\nPrints the module version, the VCS revision and time it was built from\n(+dirty when the work tree had uncommitted changes) and the Go version.\n")
+	}
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("blog version: takes no arguments")
+	}
+	bi, _ := debug.ReadBuildInfo()
+	fmt.Fprintln(stdout, versionLine(bi))
+	return nil
+}
+
+// versionLine describes the binary from its build information:
+//
+//	blog v1.2.0 (3f2a9c1d4e5b 2026-12-01T10:00:00Z) go1.26.8 linux/amd64
+//	blog v0.0.0-20261201100000-3f2a9c1d4e5b+dirty (3f2a9c1d4e5b+dirty 2026-12-01T10:00:00Z) go1.26.8 linux/amd64
+//	blog (devel) go1.26.8 linux/amd64
+//
+// go install and go build in a checkout stamp the version (a tag, or a
+// pseudo-version) and the revision; go run and go test binaries carry
+// neither, hence "(devel)".
+func versionLine(bi *debug.BuildInfo) string {
+	v, goVersion := "", runtime.Version()
+	var rev, at string
+	dirty := false
+	if bi != nil {
+		v = bi.Main.Version
+		if bi.GoVersion != "" {
+			goVersion = bi.GoVersion
 		}
 		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 && v == "(devel)" {
-				v += " " + s.Value[:12]
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value[:min(len(s.Value), 12)]
+			case "vcs.time":
+				at = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
 			}
 		}
 	}
-	fmt.Fprintln(stdout, "blog", v)
-	return nil
+	if v == "" {
+		v = "(devel)"
+	}
+	line := "blog " + v
+	if rev != "" {
+		if dirty {
+			rev += "+dirty"
+		}
+		line += " (" + strings.TrimSpace(rev+" "+at) + ")"
+	}
+	return line + " " + goVersion + " " + runtime.GOOS + "/" + runtime.GOARCH
 }
 
 func cmdStyles(_ context.Context, args []string, stdout, stderr io.Writer) error {
