@@ -47,10 +47,17 @@
 //	blog styles [STYLE]
 //	blog styles --list
 //
-// Remove the output and the build cache; print the version:
+// Remove the output and the build cache; print the version (module
+// version, VCS revision and time, Go version):
 //
 //	blog clean [DIR]
 //	blog version
+//
+// Print a completion script for bash, zsh or fish; print the commands, or
+// one command's usage and flags (as blog COMMAND --help does):
+//
+//	blog completion bash|zsh|fish
+//	blog help [COMMAND]
 //
 // Usage errors exit with status 2 and other failures with 1. Errors in
 // site content are printed one per line as file:line:col: message.
