@@ -33,9 +33,11 @@
 //	blog deploy --list [DIR]
 //	blog deploy --rollback [RELEASE] [DIR]
 //
-// Install or remove the git hook that deploys commits on deploy.branch:
+// Install or remove the hook that deploys commits on deploy.branch: a git
+// post-commit hook (--post-receive: for a bare repository that receives
+// pushes), or Mercurial commit hook in .hg/hgrc (--server: pushes too):
 //
-//	blog hook install [--post-receive] [DIR]
+//	blog hook install [--post-receive | --server] [DIR]
 //	blog hook uninstall [DIR]
 //
 // Run the who's-online endpoint on its own, next to Redis:

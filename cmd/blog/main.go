@@ -82,7 +82,7 @@ func commands() []command {
 		{name: "new", summary: "create a new post", run: cmdNew},
 		{name: "init", summary: "create a new blog in a directory", run: cmdInit},
 		{name: "deploy", summary: "build and publish the site", run: cmdDeploy},
-		{name: "hook", summary: "install or remove the git hook that deploys on commit", run: cmdHook, subs: []string{"install", "uninstall"}},
+		{name: "hook", summary: "install or remove the git or Mercurial hook that deploys on commit", run: cmdHook, subs: []string{"install", "uninstall"}},
 		{name: "widget", summary: "run the who's-online endpoint", run: cmdWidget, args: argNone},
 		{name: "styles", summary: "print a highlighting style's CSS, or list the styles", run: cmdStyles, args: argStyle},
 		{name: "clean", summary: "remove the output and the build cache", run: cmdClean},
