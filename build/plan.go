@@ -300,6 +300,8 @@ func (b *builder) renderFeed(kind, title, pageURL string, posts []*render.Post, 
 		FeedURL:  b.absURL(pageURL + kind + ".xml"),
 		Author:   b.site.Author,
 		Language: b.site.Language,
+
+		SiteTitle: b.site.Title,
 	}
 	for _, p := range posts {
 		it := byMeta[p]
