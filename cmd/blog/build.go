@@ -88,6 +88,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	warnSiteURL(stderr, cfg)
 	fmt.Fprintf(stdout, "built %s: %s\n", cmp.Or(opts.Output, cfg.Build.Output), res)
 	return nil
 }
