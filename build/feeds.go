@@ -56,7 +56,9 @@ func (b *builder) renderFeed(kind, title, pageURL string, posts []*render.Post, 
 		SiteURL:  b.absURL(pageURL),
 		FeedURL:  b.absURL(pageURL + kind + ".xml"),
 		Author:   b.site.Author,
-		Language: b.site.Language,
+
+		SiteTitle: b.site.Title,
+		Language:  b.site.Language,
 	}
 	for _, p := range posts {
 		it := byMeta[p]

@@ -16,11 +16,14 @@ import (
 )
 
 // committedSite writes the site as committed at rev (a commit or a
-// branch, resolved now) into dir and returns its configuration, read
-// from the committed _config.yaml, and the resolved commit. root is the
-// site directory in the work tree; it may be a subdirectory of the
-// repository.
+// branch, resolved now; in Mercurial any revision) into dir and returns
+// its configuration, read from the committed _config.yaml, and the
+// resolved commit. root is the site directory in the work tree; it may be
+// a subdirectory of the repository.
 func committedSite(ctx context.Context, root, rev, dir string) (build.Config, string, error) {
+	if IsMercurial(root) {
+		return committedSiteHg(ctx, root, rev, dir)
+	}
 	hash, err := git(ctx, root, "rev-parse", "--verify", "--end-of-options", rev+"^{commit}")
 	if err != nil {
 		return build.Config{}, "", fmt.Errorf("deploy: commit %q: %w", rev, err)

@@ -9,8 +9,12 @@ import (
 )
 
 // headCommit returns the short and full hash and the subject of rev in
-// the repository holding dir, or "nogit" when there is none.
+// the repository holding dir (git or Mercurial), or "nogit" when there is
+// none.
 func headCommit(ctx context.Context, dir, rev string) (short, full, subject string) {
+	if IsMercurial(dir) {
+		return hgHeadCommit(ctx, dir, rev)
+	}
 	out, err := exec.CommandContext(ctx, "git", "-C", dir, "log", "-1", "--format=%h%x00%H%x00%s", rev, "--").Output()
 	if err != nil {
 		return "nogit", "", ""

@@ -39,6 +39,10 @@ type HookOptions struct {
 	// WorkTree is where a post-receive hook checks out the pushed branch
 	// and deploys from. Default: blog-site inside the git directory.
 	WorkTree string
+	// Server, in a Mercurial repository, also deploys changesets that
+	// arrive by push or pull (a changegroup hook), for a repository on a
+	// server that receives pushes. Git uses PostReceive instead.
+	Server bool
 }
 
 // HookName returns the name of the git hook [InstallHook] writes.
@@ -58,11 +62,13 @@ type Hook struct {
 	Fresh bool   // false when it replaced an earlier blog hook
 }
 
-// InstallHook writes the git hook that deploys the site in dir (for a
-// post-receive hook, the bare repository dir) into the repository's hooks
-// directory, honouring core.hooksPath. A hook that is already there is
-// moved to NAME.blog-orig and called first; installing again rewrites the
-// blog hook and keeps the original, so there is always one.
+// InstallHook writes the hook that deploys the site in dir. In git (for a
+// post-receive hook, the bare repository dir) it goes into the
+// repository's hooks directory, honouring core.hooksPath; a hook that is
+// already there is moved to NAME.blog-orig and called first; installing
+// again rewrites the blog hook and keeps the original, so there is always
+// one. In Mercurial it is a block of [hooks] in .hg/hgrc (see
+// [IsMercurial]).
 func InstallHook(ctx context.Context, dir string, opts HookOptions) (Hook, error) {
 	if opts.Branch == "" {
 		opts.Branch = "main"
@@ -72,6 +78,15 @@ func InstallHook(ctx context.Context, dir string, opts HookOptions) (Hook, error
 		if exe, err := os.Executable(); err == nil {
 			opts.Blog = exe
 		}
+	}
+	if IsMercurial(dir) {
+		if opts.PostReceive {
+			return Hook{}, errors.New("hook: a post-receive hook is for git: in a Mercurial repository that receives pushes, install with Server (--server)")
+		}
+		return installHgHook(ctx, dir, opts)
+	}
+	if opts.Server {
+		return Hook{}, fmt.Errorf("hook: %s is not in a Mercurial repository: Server (--server) is for Mercurial; a git repository that receives pushes takes a post-receive hook", dir)
 	}
 	hooksDir, err := hooksDir(ctx, dir)
 	if err != nil {
@@ -136,10 +151,13 @@ func InstallHook(ctx context.Context, dir string, opts HookOptions) (Hook, error
 
 // UninstallHook removes the blog hook from the repository of dir and
 // puts back the hook it replaced, if any, returning the restored hook's
-// path ("" when there was none). A
-// hook that blog did not write is left alone (an error), and a missing
-// one gives [ErrNoHook].
+// path ("" when there was none; in Mercurial, .hg/hgrc as it was). A hook
+// that blog did not write is left alone (an error), and a missing one
+// gives [ErrNoHook].
 func UninstallHook(ctx context.Context, dir string, postReceive bool) (restored string, err error) {
+	if IsMercurial(dir) {
+		return uninstallHgHook(ctx, dir)
+	}
 	hooksDir, err := hooksDir(ctx, dir)
 	if err != nil {
 		return "", err
@@ -195,6 +213,10 @@ func shellQuote(s string) string {
 // the branch as committed, not the work tree, keeps uncommitted drafts
 // off the site; resolving it under the deploy lock means that after quick
 // successive commits the last deploy to finish is of the newest one.
+//
+// Either way it logs its decision before it returns, "deploy C on B:
+// started" or "commit C on B: not D, nothing to deploy", so the log says
+// why a commit did or did not deploy (and tests can wait for it).
 func postCommitScript(blog, branch, site string) string {
 	return `#!/bin/sh
 ` + hookMarker + `: deploys commits on ` + branch + `.
@@ -209,23 +231,27 @@ if [ -x "$orig" ]; then
 	"$orig" "$@" || status=$?
 fi
 
-if [ "$(git rev-parse --abbrev-ref HEAD 2>/dev/null)" = "$branch" ]; then
-	root=$(git rev-parse --show-toplevel)
-	[ -n "$site" ] && root="$root/$site"
-	[ -x "$blog" ] || blog=blog
-	commit=$(git rev-parse --short HEAD)
-	mkdir -p "$root/.blog-cache"
-	log="$root/.blog-cache/deploy.log"
-	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX
-	nohup sh -c '
-		echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) deploy $2 on $3: started"
-		"$1" deploy --commit "$3" "$4"
-		s=$?
-		if [ $s -eq 0 ]; then r=done; else r="failed (exit $s)"; fi
-		echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) deploy $2 on $3: $r"
-	' blog-deploy "$blog" "$commit" "$branch" "$root" >>"$log" 2>&1 </dev/null &
-	echo "blog: deploying $commit in the background; log: $log" >&2
+root=$(git rev-parse --show-toplevel) || exit $status
+[ -n "$site" ] && root="$root/$site"
+commit=$(git rev-parse --short HEAD)
+current=$(git rev-parse --abbrev-ref HEAD 2>/dev/null)
+mkdir -p "$root/.blog-cache"
+log="$root/.blog-cache/deploy.log"
+now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+if [ "$current" != "$branch" ]; then
+	echo "$(now) commit $commit on $current: not $branch, nothing to deploy" >>"$log"
+	exit $status
 fi
+[ -x "$blog" ] || blog=blog
+echo "$(now) deploy $commit on $branch: started" >>"$log"
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX
+nohup sh -c '
+	"$1" deploy --commit "$3" "$4"
+	s=$?
+	if [ $s -eq 0 ]; then r=done; else r="failed (exit $s)"; fi
+	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) deploy $2 on $3: $r"
+' blog-deploy "$blog" "$commit" "$branch" "$root" >>"$log" 2>&1 </dev/null &
+echo "blog: deploying $commit in the background; log: $log" >&2
 exit $status
 `
 }

@@ -3,9 +3,12 @@ package deploy
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blog-gen/blog/build"
 )
 
 // fakeBlog writes a script that records its arguments in dir/called.
@@ -93,7 +96,14 @@ func TestHookOtherBranchAndHooksPath(t *testing.T) {
 	runGit(t, dir, "checkout", "-q", "-b", "drafts")
 	writeFile(t, filepath.Join(dir, "posts", "2026-05-01-x.md"), post("X", "2026-05-01"))
 	commitAll(t, dir, "x")
-	time.Sleep(500 * time.Millisecond)
+	// The hook logs its decision before the commit returns, and a deploy
+	// would be logged as started before it ran: once the skip is logged,
+	// nothing can have started.
+	head := runGit(t, dir, "rev-parse", "--short", "HEAD")
+	log := waitForLog(t, dir, "commit "+head+" on drafts: ")
+	if !strings.Contains(log, "commit "+head+" on drafts: not main, nothing to deploy\n") || strings.Contains(log, "started") {
+		t.Errorf("a commit on another branch: deploy log\n%s\nwant it skipped", log)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "called")); err == nil {
 		t.Error("a commit on another branch ran blog deploy")
 	}
@@ -103,4 +113,17 @@ func TestHookOtherBranchAndHooksPath(t *testing.T) {
 	if _, err := os.Stat(h.Path); err == nil {
 		t.Error("hook still there after uninstall")
 	}
+}
+
+// waitForLog waits for the deploy log of the site in dir to contain
+// want and returns the log.
+func waitForLog(t *testing.T, dir, want string) string {
+	t.Helper()
+	var log string
+	waitFor(t, 60*time.Second, "the deploy log to say "+strconv.Quote(want), func() bool {
+		data, _ := os.ReadFile(filepath.Join(dir, build.CacheDir, "deploy.log"))
+		log = string(data)
+		return strings.Contains(log, want)
+	})
+	return log
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"encoding/xml"
 	"io"
+	"net/url"
 	"time"
 )
 
@@ -12,9 +13,31 @@ type FeedInfo struct {
 	Subtitle string
 	SiteURL  string // absolute URL of the page the feed belongs to
 	FeedURL  string // absolute URL of the feed itself
-	Author   string
-	Language string
-	Posts    []*Post // newest first, already cut to the configured count
+	// Author is the feed's author; when "", the Atom feed names SiteTitle
+	// (else Title, else the host of SiteURL) instead, since RFC 4287
+	// requires an author.
+	Author    string
+	SiteTitle string // the site's title, as opposed to a tag feed's Title
+	Language  string
+	Posts     []*Post // newest first, already cut to the configured count
+}
+
+// author is the feed-level author of the Atom feed: RFC 4287 requires one
+// on the feed unless every entry has its own, and a site without
+// site.author is best named by its title.
+func (f FeedInfo) author() string {
+	switch {
+	case f.Author != "":
+		return f.Author
+	case f.SiteTitle != "":
+		return f.SiteTitle
+	case f.Title != "":
+		return f.Title
+	}
+	if u, err := url.Parse(f.SiteURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "unknown"
 }
 
 type atomFeed struct {
@@ -92,9 +115,8 @@ func WriteAtom(w io.Writer, f FeedInfo) error {
 			{Href: f.SiteURL, Rel: "alternate", Type: "text/html"},
 		},
 	}
-	if f.Author != "" {
-		feed.Author = &atomAuthor{Name: f.Author}
-	}
+	author := f.author()
+	feed.Author = &atomAuthor{Name: author}
 	for _, p := range f.Posts {
 		updated := p.Date
 		if p.Updated.After(updated) {
@@ -108,7 +130,7 @@ func WriteAtom(w io.Writer, f FeedInfo) error {
 			Updated:   updated.UTC().Format(time.RFC3339),
 			Content:   atomText{Type: "html", Body: string(p.Content)},
 		}
-		if p.Author != "" && p.Author != f.Author {
+		if p.Author != "" && p.Author != author {
 			e.Author = &atomAuthor{Name: p.Author}
 		}
 		if p.Summary != "" {

@@ -89,6 +89,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	printWarnings(stderr, res.Warnings, nil)
+	warnSiteURL(stderr, cfg)
 	fmt.Fprintf(stdout, "built %s: %s\n", cmp.Or(opts.Output, cfg.Build.Output), res)
 	return nil
 }

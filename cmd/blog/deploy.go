@@ -19,6 +19,7 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	rollback := fs.Bool("rollback", false, "switch back to the previous release, or to the RELEASE given")
 	commit := fs.String("commit", "", "deploy the site as committed at this commit or branch instead of the work tree (the post-commit hook uses it)")
 	wait := fs.Duration("wait", deploy.DefaultLockWait, "how long to wait for another deploy of the same target to finish (0: don't wait)")
+	allowLocalhost := fs.Bool("allow-localhost", false, "deploy even if site.url is a loopback address (localhost, 127.0.0.1, ::1)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: blog deploy [flags] [site directory]
        blog deploy --list [site directory]
@@ -111,6 +112,9 @@ Flags:
 		}
 		fmt.Fprintf(stdout, "rolled back %s to %s (commit %s, deployed %s)\n", cfg.Deploy.Dir, r.Name, r.Commit, r.Time.UTC().Format(time.DateTime))
 		return nil
+	}
+	if err := checkDeployURL(stderr, cfg, *allowLocalhost); err != nil {
+		return err
 	}
 	res, err := deploy.Run(ctx, cfg, opts)
 	if err != nil {

@@ -33,9 +33,11 @@
 //	blog deploy --list [DIR]
 //	blog deploy --rollback [RELEASE] [DIR]
 //
-// Install or remove the git hook that deploys commits on deploy.branch:
+// Install or remove the hook that deploys commits on deploy.branch: a git
+// post-commit hook (--post-receive: for a bare repository that receives
+// pushes), or Mercurial commit hook in .hg/hgrc (--server: pushes too):
 //
-//	blog hook install [--post-receive] [DIR]
+//	blog hook install [--post-receive | --server] [DIR]
 //	blog hook uninstall [DIR]
 //
 // Run the who's-online endpoint on its own, next to Redis:
@@ -47,10 +49,17 @@
 //	blog styles [STYLE]
 //	blog styles --list
 //
-// Remove the output and the build cache; print the version:
+// Remove the output and the build cache; print the version (module
+// version, VCS revision and time, Go version):
 //
 //	blog clean [DIR]
 //	blog version
+//
+// Print a completion script for bash, zsh or fish; print the commands, or
+// one command's usage and flags (as blog COMMAND --help does):
+//
+//	blog completion bash|zsh|fish
+//	blog help [COMMAND]
 //
 // Usage errors exit with status 2 and other failures with 1. Errors in
 // site content are printed one per line as file:line:col: message.

@@ -133,14 +133,19 @@ func TestHookDeploysCommitsOnBranch(t *testing.T) {
 		t.Errorf("live release %s is not of commit %s", live, head)
 	}
 
-	// A commit on another branch deploys nothing.
+	// A commit on another branch deploys nothing. The hook logs its
+	// decision before the commit returns, and a deploy is logged as
+	// started before it runs: once the skip is there, nothing started.
 	runGit(t, dir, "checkout", "-q", "-b", "drafts")
 	mustWrite(t, filepath.Join(dir, "posts", "2026-05-03-draft.md"), testPost("Draft", "2026-05-03"))
 	logBefore := readLog()
 	commit(t, dir, "draft")
-	time.Sleep(time.Second)
-	if got := readLog(); got != logBefore {
-		t.Errorf("a commit on drafts ran a deploy; log:\n%s", got)
+	draft := runGit(t, dir, "rev-parse", "--short", "HEAD")
+	waitUntil(t, "the hook to log the commit on drafts", func() bool {
+		return strings.Contains(readLog(), " commit "+draft+" on drafts: ")
+	})
+	if got := strings.TrimPrefix(readLog(), logBefore); !strings.HasSuffix(got, " commit "+draft+" on drafts: not main, nothing to deploy\n") || strings.Count(got, "\n") != 1 {
+		t.Errorf("a commit on drafts logged %q, want one line: skipped", got)
 	}
 	if now, _ := os.Readlink(target); now != live {
 		t.Errorf("a commit on drafts moved the target to %s", now)
@@ -216,5 +221,124 @@ func TestHookPostReceiveDeploysPushes(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(bare, "blog-site", "_config.yaml")); err != nil {
 		t.Errorf("push was not checked out into the work tree: %v", err)
+	}
+}
+
+// needHg skips the test when Mercurial is missing, unless
+// BLOG_TEST_STRICT=1.
+func needHg(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("hg"); err != nil {
+		if os.Getenv("BLOG_TEST_STRICT") == "1" {
+			t.Fatal("hg not found and BLOG_TEST_STRICT=1")
+		}
+		t.Skip("hg not found: apt-get install -y mercurial to run the Mercurial hook tests")
+	}
+}
+
+func runHg(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("hg", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HGRCPATH=/dev/null", "HGUSER=Test <test@example.com>", "HGPLAIN=1", "BLOG_TEST_AS_BLOG=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("hg %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestHookMercurial(t *testing.T) {
+	t.Parallel()
+	needHg(t)
+	dir := t.TempDir()
+	target := filepath.Join(t.TempDir(), "www", "blog")
+	// No deploy.branch: in Mercurial the hook deploys "default".
+	mustWrite(t, filepath.Join(dir, "_config.yaml"), fmt.Sprintf("site: {title: T, url: \"https://example.com/\"}\ndeploy: {dir: %q}\n", target))
+	mustWrite(t, filepath.Join(dir, ".hgignore"), "syntax: glob\n.blog-cache/\n_site/\n")
+	mustWrite(t, filepath.Join(dir, "posts", "2026-05-01-first.md"), testPost("First", "2026-05-01"))
+	runHg(t, dir, "init")
+	runHg(t, dir, "commit", "-q", "-A", "-m", "first")
+	hgrc := filepath.Join(dir, ".hg", "hgrc")
+	orig := "[paths]\ndefault = https://hg.example.com/blog\n"
+	mustWrite(t, hgrc, orig)
+	blogBin, err := filepath.Abs(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := run(t.Context(), []string{"hook", "install", "--blog", blogBin, dir}, &stdout, &stderr); err != nil {
+		t.Fatalf("hook install: %v\n%s", err, stderr.String())
+	}
+	if want := "installed " + hgrc + ": commits on default deploy " + dir; !strings.HasPrefix(stdout.String(), want) {
+		t.Errorf("hook install printed %q, want %q…", stdout.String(), want)
+	}
+	logFile := filepath.Join(dir, ".blog-cache", "deploy.log")
+	readLog := func() string { data, _ := os.ReadFile(logFile); return string(data) }
+
+	// A commit on default deploys that changeset, not the working
+	// directory: the uncommitted post stays out.
+	mustWrite(t, filepath.Join(dir, "posts", "2026-05-02-hello.md"), testPost("Hello", "2026-05-02"))
+	runHg(t, dir, "add", "-q", filepath.Join("posts", "2026-05-02-hello.md"))
+	mustWrite(t, filepath.Join(dir, "posts", "2026-05-03-wip.md"), testPost("WIP", "2026-05-03"))
+	start := time.Now()
+	runHg(t, dir, "commit", "-q", "-m", "hello", filepath.Join("posts", "2026-05-02-hello.md"))
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("hg commit took %s: the hook should not wait for the deploy", d)
+	}
+	head := runHg(t, dir, "log", "-r", ".", "-T", "{node|short}")
+	waitUntil(t, "the commit hook's deploy of hello", func() bool {
+		return strings.Contains(readLog(), "deploy "+head+" on default: done")
+	})
+	if _, err := os.Stat(filepath.Join(target, "2026", "05", "hello", "index.html")); err != nil {
+		t.Errorf("the committed post was not deployed: %v\n%s", err, readLog())
+	}
+	if _, err := os.Stat(filepath.Join(target, "2026", "05", "wip", "index.html")); err == nil {
+		t.Error("the uncommitted post was deployed")
+	}
+	live, _ := os.Readlink(target)
+	if !strings.HasSuffix(live, "-"+head) {
+		t.Errorf("live release %s is not of changeset %s", live, head)
+	}
+
+	// A commit on another named branch deploys nothing.
+	runHg(t, dir, "branch", "-q", "drafts")
+	logBefore := readLog()
+	runHg(t, dir, "commit", "-q", "-A", "-m", "wip")
+	draft := runHg(t, dir, "log", "-r", ".", "-T", "{node|short}")
+	waitUntil(t, "the hook to log the commit on drafts", func() bool {
+		return strings.Contains(readLog(), " commit "+draft+" on drafts: ")
+	})
+	if got := strings.TrimPrefix(readLog(), logBefore); !strings.HasSuffix(got, " commit "+draft+" on drafts: not default, nothing to deploy\n") || strings.Count(got, "\n") != 1 {
+		t.Errorf("a commit on drafts logged %q, want one line: skipped", got)
+	}
+	if now, _ := os.Readlink(target); now != live {
+		t.Errorf("a commit on drafts moved the target to %s", now)
+	}
+
+	// --server adds the changegroup hook; the git flags are refused.
+	stdout.Reset()
+	if err := run(t.Context(), []string{"hook", "install", "--server", "--blog", blogBin, dir}, &stdout, &stderr); err != nil {
+		t.Fatalf("hook install --server: %v", err)
+	}
+	data, _ := os.ReadFile(hgrc)
+	if !strings.HasPrefix(stdout.String(), "updated ") || strings.Count(string(data), "commit.blog = ") != 1 || !strings.Contains(string(data), "\nchangegroup.blog = ") {
+		t.Errorf("hook install --server printed %q, hgrc:\n%s\nwant one updated block with commit and changegroup hooks", stdout.String(), data)
+	}
+	for _, args := range [][]string{{"hook", "install", "--post-receive", dir}, {"hook", "install", "--server", "--post-receive", dir}} {
+		if code := exitCode(run(t.Context(), args, &stdout, &stderr), &stderr); code != 2 {
+			t.Errorf("blog %s: exit %d, want 2", strings.Join(args, " "), code)
+		}
+	}
+
+	stdout.Reset()
+	if err := run(t.Context(), []string{"hook", "uninstall", dir}, &stdout, &stderr); err != nil {
+		t.Fatalf("hook uninstall: %v", err)
+	}
+	if data, _ := os.ReadFile(hgrc); string(data) != orig {
+		t.Errorf("after uninstall .hg/hgrc is %q, want %q", data, orig)
+	}
+	if want := "removed the blog hook and restored " + hgrc + "\n"; stdout.String() != want {
+		t.Errorf("hook uninstall printed %q, want %q", stdout.String(), want)
 	}
 }

@@ -59,6 +59,11 @@ Flags:
 		return err
 	}
 	fmt.Fprintln(stdout, name)
+	if *draft {
+		// stdout is the path alone, for scripts; the reminder goes to
+		// stderr. blog serve and blog build leave drafts out by default.
+		fmt.Fprintln(stderr, "blog new: a draft: blog serve --drafts shows it; set draft: false in its front matter to publish it")
+	}
 	return nil
 }
 

@@ -44,6 +44,9 @@ func TestNewSlugs(t *testing.T) {
 			if got := strings.TrimSpace(stdout.String()); got != want {
 				t.Errorf("blog new %q printed %q, want %q", tc.title, got, want)
 			}
+			if !strings.Contains(stderr.String(), "blog serve --drafts shows it") {
+				t.Errorf("blog new %q: stderr %q does not say how to see the draft", tc.title, stderr.String())
+			}
 			src, err := os.ReadFile(want)
 			if err != nil {
 				t.Fatal(err)
@@ -76,6 +79,9 @@ func TestNewFlagsAndNoOverwrite(t *testing.T) {
 	meta, err := render.ParseFrontMatter("p.md", fm, time.UTC)
 	if err != nil || meta.Title != `A "quoted" title` || meta.Draft || strings.Join(meta.Tags, ",") != "go,web" {
 		t.Errorf("front matter = %+v, %v; want the quoted title, draft false, tags go and web", meta, err)
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("blog new --draft=false wrote %q to stderr, want nothing", stderr.String())
 	}
 
 	os.WriteFile(name, []byte("my words"), 0o644)

@@ -13,7 +13,7 @@ import (
 func TestBuildPrintsWarnings(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "_config.yaml"), []byte("site: {title: T}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "_config.yaml"), []byte("site: {title: T, url: \"https://example.com/\"}\n"), 0o644)
 	os.MkdirAll(filepath.Join(dir, "posts"), 0o755)
 	os.WriteFile(filepath.Join(dir, "posts", "a.md"), []byte("---\ndate: 2026-01-01\n---\n[gallery ids=\"1,2\"]\n"), 0o644)
 	var stdout, stderr bytes.Buffer
