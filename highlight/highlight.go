@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -67,6 +68,9 @@ type Highlighter struct {
 	mu      sync.RWMutex
 	lexers  map[string]chroma.Lexer // by lang as written; nil for unknown languages
 	buffers sync.Pool               // *bytes.Buffer
+
+	// slots holds one token per block being highlighted; see Highlight.
+	slots chan struct{}
 }
 
 // maxCachedLexers bounds the lexer cache: lang comes from user content, and
@@ -78,7 +82,7 @@ const maxCachedLexers = 256
 // [ErrUnknownStyle], when Style or DarkStyle names no chroma style.
 func New(opts Options) (*Highlighter, error) {
 	opts = opts.withDefaults()
-	h := &Highlighter{opts: opts, lexers: map[string]chroma.Lexer{}}
+	h := &Highlighter{opts: opts, lexers: map[string]chroma.Lexer{}, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	var err error
 	if h.style, err = lookupStyle("style", opts.Style); err != nil {
 		return nil, err
@@ -129,13 +133,22 @@ func (h *Highlighter) Key() string { return h.key }
 // with the code escaped but not highlighted; it is not an error. hl lists
 // 1-based inclusive line ranges to emphasise with the "hl" class; nil means
 // none. Highlight writes to w once, and returns w's error or chroma's.
+//
+// At most GOMAXPROCS blocks (as it was when New ran) are highlighted at
+// once; further calls wait for a turn. chroma gives up on a lexer rule
+// whose match takes 250ms of wall time, so a highlighter that shares its
+// cores with more highlighters than there are cores only makes each match
+// slower, never the work faster.
 func (h *Highlighter) Highlight(w io.Writer, lang, code string, hl [][2]int) error {
 	buf := h.buffer()
 	defer h.buffers.Put(buf)
-	if err := h.format(buf, lang, code, hl); err != nil {
+	h.slots <- struct{}{}
+	err := h.format(buf, lang, code, hl)
+	<-h.slots
+	if err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 
