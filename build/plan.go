@@ -23,17 +23,18 @@ type output struct {
 // A kind is one kind of output: posts' pages, list pages, feeds, the
 // sitemap, static files… It lists the outputs of its kind, each with its
 // path, its key (what it is made from: an output whose key is unchanged
-// is not rendered again) and how to render it. A kind's render functions
+// is not rendered again), its producer (an origin, which names it when
+// another output claims its path) and how to render it. Render functions
 // run after the whole plan is made, so they may read what later kinds
 // planned (the sitemap reads every page).
 type kind interface {
 	plan(p *planner) ([]*output, error)
 }
 
-// kinds is every kind of output, in plan order. Posts and pages come
-// first: rendering their bodies gives the lists their summaries, and
-// produce renders item outputs before the others. A new kind of output is
-// one more entry here.
+// kinds is every kind of output, in plan order. Whatever their place,
+// produce renders post and page outputs (those with an item) before the
+// others: rendering their bodies gives the lists their summaries. A new
+// kind of output is one more entry here.
 var kinds = []kind{
 	postPages{},
 	standalonePages{},
@@ -62,7 +63,8 @@ type planner struct {
 	listBodies bool // list.html shows what post bodies give (summaries)
 }
 
-// plan lists every output of the site, post and page outputs first.
+// plan lists every output of the site, kind by kind, and checks that no
+// two claim one path (see checkProducers).
 func (b *builder) plan() ([]*output, error) {
 	p := &planner{b: b, site: b.site, byMeta: make(map[*render.Post]*item, len(b.posts)+len(b.pages)), inFeed: map[*item]bool{}}
 	p.listBodies = b.tmpl.UsesBody("list.html")

@@ -117,30 +117,48 @@ func outputURL(base, p string) string {
 // checkProducers reports every path of outs that two outputs claim, and
 // every output whose path is another output's directory.
 func checkProducers(outs []*output, base string) error {
-	byPath := make(map[string][]*output, len(outs))
+	owner := make(map[string]*output, len(outs)) // the first producer of each path
+	var claims map[string][]*output              // every producer of a path claimed twice
 	for _, o := range outs {
-		byPath[o.path] = append(byPath[o.path], o)
+		prev, ok := owner[o.path]
+		switch {
+		case !ok:
+			owner[o.path] = o
+		case claims[o.path] == nil:
+			if claims == nil {
+				claims = make(map[string][]*output)
+			}
+			claims[o.path] = []*output{prev, o}
+		default:
+			claims[o.path] = append(claims[o.path], o)
+		}
 	}
 	var errs diag.List
-	// below[d] is the first output (by rank) under the path d of a file.
-	below := make(map[string]*output)
-	for _, p := range slices.Sorted(maps.Keys(byPath)) {
-		claims := byPath[p]
-		slices.SortStableFunc(claims, compareOrigins)
-		owner := claims[0]
-		for _, o := range claims[1:] {
-			errs.Add(o.from.error(owner.from, fmt.Sprintf("URL %s is also written by %s", outputURL(base, p), owner.from.name())))
+	for _, p := range slices.Sorted(maps.Keys(claims)) {
+		list := claims[p]
+		slices.SortStableFunc(list, compareOrigins)
+		owner[p] = list[0]
+		for _, o := range list[1:] {
+			errs.Add(o.from.error(list[0].from, fmt.Sprintf("URL %s is also written by %s", outputURL(base, p), list[0].from.name())))
 		}
-		for d := path.Dir(p); d != "."; d = path.Dir(d) {
-			if _, ok := byPath[d]; ok {
-				if cur := below[d]; cur == nil || compareOrigins(owner, cur) < 0 {
-					below[d] = owner
-				}
+	}
+	// below[d] is the first output (by rank) under the path d of a file.
+	var below map[string]*output
+	for _, o := range outs {
+		for d := path.Dir(o.path); d != "."; d = path.Dir(d) {
+			if _, ok := owner[d]; !ok {
+				continue
+			}
+			if below == nil {
+				below = make(map[string]*output)
+			}
+			if cur := below[d]; cur == nil || compareOrigins(o, cur) < 0 {
+				below[d] = o
 			}
 		}
 	}
 	for _, d := range slices.Sorted(maps.Keys(below)) {
-		file, dir := byPath[d][0], below[d]
+		file, dir := owner[d], below[d]
 		fileURL, dirURL := outputURL(base, d), outputURL(base, dir.path)
 		if compareOrigins(file, dir) < 0 {
 			errs.Add(dir.from.error(file.from, fmt.Sprintf("URL %s needs %s to be a directory, but %s writes a file there", dirURL, fileURL, file.from.name())))
