@@ -246,7 +246,7 @@ func checkPath(p string) error {
 	}
 	for seg := range strings.SplitSeq(p, "/") {
 		if seg == "." || seg == ".." {
-			return fmt.Errorf("%q segment: want a path without . or ..", seg)
+			return fmt.Errorf("%q segment: want a path without . and .. segments", seg)
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@ package build
 import (
 	"bytes"
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/blog-gen/blog/render"
@@ -154,8 +153,6 @@ func (p *planner) paginate(kind, title, url, what string, posts []*render.Post, 
 	}
 	return outs
 }
-
-func cleanURLPath(p string) string { return path.Clean("/" + p) }
 
 func (b *builder) feedURLs(pageURL string) (atom, rss string) {
 	if b.cfg.Feeds.Atom {

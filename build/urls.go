@@ -158,7 +158,7 @@ func checkSlug(s string) error {
 		return errors.New("a slug is one part of a path: use permalink for a whole path")
 	}
 	if s == "." || s == ".." {
-		return errors.New("want a name, not . or ..")
+		return errors.New(`want a name: "." and ".." are not names`)
 	}
 	return checkPath(s)
 }
