@@ -86,7 +86,11 @@ func (s *equivSite) newPost() {
 	}
 	s.next++
 	s.posts = append(s.posts, name)
-	s.write("posts/"+name, s.post())
+	post := s.post()
+	if s.rng.IntN(3) == 0 { // a moved post: its redirect pages show its title and URL
+		post = strings.Replace(post, "---\n", fmt.Sprintf("---\naliases: /old/%s/\n", strings.TrimSuffix(name, ".md")), 1)
+	}
+	s.write("posts/"+name, post)
 }
 
 func (s *equivSite) pick() string { return s.posts[s.rng.IntN(len(s.posts))] }
@@ -104,7 +108,7 @@ func (s *equivSite) edit() string {
 		}
 		s.write(name, strings.Join(out, ""))
 	}
-	switch s.rng.IntN(12) {
+	switch s.rng.IntN(14) {
 	case 0, 1:
 		name := "posts/" + s.pick()
 		s.write(name, read(name)+"\n"+s.sentence(8)+".\n")
@@ -160,6 +164,8 @@ func (s *equivSite) edit() string {
 	case 10:
 		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d}\nfeeds: {items: %d}\n", s.rng.IntN(3), s.rng.IntN(4)+2, s.rng.IntN(5)+3))
 		return "config"
+	case 12, 13:
+		return s.editAliases()
 	default:
 		s.write("static/files/f"+strconv.Itoa(s.rng.IntN(3))+".txt", s.sentence(4))
 		return "static file"
@@ -211,4 +217,33 @@ func TestIncrementalEquivalence(t *testing.T) {
 			}
 		})
 	}
+}
+
+// editAliases gives a random post new aliases (a list, or a redirect_from
+// string), or takes them away. Each alias names its post and a number, so
+// two posts never claim one path.
+func (s *equivSite) editAliases() string {
+	name := "posts/" + s.pick()
+	c := string(readFile(s.t, filepath.Join(s.root, name)))
+	var kept []string
+	for l := range strings.Lines(c) {
+		if !strings.HasPrefix(l, "aliases:") && !strings.HasPrefix(l, "redirect_from:") {
+			kept = append(kept, l)
+		}
+	}
+	c = strings.Join(kept, "")
+	stem := strings.TrimSuffix(name[len("posts/"):], ".md")
+	what := "aliases of " + name + " removed"
+	switch s.rng.IntN(3) {
+	case 0:
+		line := fmt.Sprintf("aliases: [/old/%s/%d/, /old/%s-%d.html]\n", stem, s.rng.IntN(3), stem, s.rng.IntN(3))
+		c = strings.Replace(c, "---\n", "---\n"+line, 1)
+		what = "aliases of " + name
+	case 1:
+		line := fmt.Sprintf("redirect_from: https://example.com/legacy/%s/%d\n", stem, s.rng.IntN(3))
+		c = strings.Replace(c, "---\n", "---\n"+line, 1)
+		what = "redirect_from of " + name
+	}
+	s.write(name, c)
+	return what
 }

@@ -46,6 +46,8 @@ var kinds = []kind{
 	sitemap{},
 	stylesheet{},
 	staticFiles{},
+	aliasPages{},
+	redirectsFile{}, // after staticFiles: folds a static _redirects into its own
 }
 
 // planner is what the kinds share while one build is planned.

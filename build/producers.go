@@ -28,6 +28,7 @@ const (
 	byTheme         // a static file of the theme
 	byStatic        // a static file of the site
 	bySource        // a post or standalone page
+	byAlias         // a redirect page at an old URL of a post (alias.go)
 )
 
 // origin names the producer of an output. The name is put together only
@@ -80,6 +81,8 @@ func (o origin) fix(owner origin) string {
 		return "give the post another slug or permalink"
 	case o.rank == byStatic:
 		return "rename or remove the static file"
+	case o.rank == byAlias:
+		return "remove the alias"
 	}
 	return ""
 }
