@@ -317,7 +317,8 @@ func (h *hugo) content(rel, ext string) error {
 	}
 	d.stem = base
 	if !d.page {
-		d.stem = d.date.Format("2006-01-02") + "-" + base
+		// Hugo sites often name files like Jekyll's: keep one date.
+		d.stem = d.date.Format("2006-01-02") + "-" + strings.TrimPrefix(base, d.date.Format("2006-01-02")+"-")
 		if d.slug == "" && render.Slugify(base) != base {
 			d.slug = render.Slugify(base)
 		}
