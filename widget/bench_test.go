@@ -26,7 +26,7 @@ func BenchmarkPresenceHeartbeat(b *testing.B) {
 	for b.Loop() {
 		r := httptest.NewRequest("POST", "/hit", strings.NewReader(`{"path":"/2030/05/post/"}`))
 		r.RemoteAddr = addrs[i%readers]
-		r.Header.Set("User-Agent", uas[i%readers])
+		setBeaconHeaders(r.Header, uas[i%readers])
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)
 		if w.Code != 204 {
@@ -37,6 +37,9 @@ func BenchmarkPresenceHeartbeat(b *testing.B) {
 		}
 	}
 	s.flush(b.Context())
+	if n := s.dropped.Load(); n > 0 {
+		b.Fatalf("%d hits dropped: the benchmark measures the wrong path", n)
+	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 }
 
@@ -55,8 +58,7 @@ func BenchmarkHitHandler(b *testing.B) {
 		body := fmt.Sprintf(`{"path":"/2030/05/post-%d/"}`, i%50)
 		r := httptest.NewRequest("POST", "/hit", nil)
 		r.RemoteAddr = fmt.Sprintf("10.0.%d.%d:1", i/250, i%250)
-		r.Header.Set("User-Agent", fmt.Sprintf("Mozilla/5.0 (X11; Linux x86_64) bench-reader-%d", i))
-		r.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+		setBeaconHeaders(r.Header, fmt.Sprintf("Mozilla/5.0 (X11; Linux x86_64) bench-reader-%d", i))
 		hits[i] = hit{r, strings.NewReader(body)}
 	}
 	w := &nopWriter{h: http.Header{}}
@@ -73,6 +75,9 @@ func BenchmarkHitHandler(b *testing.B) {
 			b.Fatalf("POST /hit = %d", w.code)
 		}
 		i++
+	}
+	if s.pending.empty() || s.dropped.Load() > 0 {
+		b.Fatalf("hits not recorded (%d dropped): the benchmark measures the wrong path", s.dropped.Load())
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 }

@@ -11,8 +11,9 @@ import (
 )
 
 // Crawlers, link previewers, monitors and HTTP libraries are not readers.
-// They are told apart by their user agent, against the maintained
-// crawler-user-agents list (crawlers/, MIT).
+// They are told apart in two ways: by their user agent, against the
+// maintained crawler-user-agents list (crawlers/, MIT), and by the
+// absence of headers every browser sends with a beacon (notBrowser).
 
 //go:embed crawlers/crawler-user-agents.json
 var crawlerJSON []byte
@@ -177,6 +178,49 @@ func (m *crawlerMatcher) match(ua string) bool {
 // isCrawler reports whether ua is empty or names a known crawler.
 func isCrawler(ua string) bool {
 	return ua == "" || crawlers().match(ua)
+}
+
+// notBrowser reports whether a beacon lacks what browsers send with every
+// one: Accept-Language always, and, when the user agent claims a browser
+// recent enough to send Fetch Metadata (Chromium 80 and Firefox 90 on) to
+// an origin that gets it (HTTPS, or localhost), Sec-Fetch-Mode. A script
+// that borrows a browser's user agent rarely copies those. Chromium's
+// sendBeacon sends Accept-Language, Origin, Referer and Sec-Fetch-Dest,
+// -Mode and -Site.
+func notBrowser(r *http.Request, ua string) bool {
+	if header(r.Header, "Accept-Language") == "" {
+		return true
+	}
+	if header(r.Header, "Sec-Fetch-Mode") != "" || !trustworthy(r) {
+		return false
+	}
+	return browserVersion(ua, "Chrome/") >= 80 || browserVersion(ua, "Firefox/") >= 90
+}
+
+// trustworthy reports whether the beacon went to a potentially
+// trustworthy origin, the only ones browsers send Fetch Metadata to: over
+// TLS here, or from a page (the Origin header) on HTTPS or localhost.
+func trustworthy(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	o := header(r.Header, "Origin")
+	return strings.HasPrefix(o, "https://") || strings.HasPrefix(o, "http://localhost") ||
+		strings.HasPrefix(o, "http://127.") || strings.HasPrefix(o, "http://[::1]")
+}
+
+// browserVersion returns the major version after name ("Chrome/") in ua,
+// or 0.
+func browserVersion(ua, name string) int {
+	i := strings.Index(ua, name)
+	if i < 0 {
+		return 0
+	}
+	v := 0
+	for j := i + len(name); j < len(ua) && '0' <= ua[j] && ua[j] <= '9' && v < 1e6; j++ {
+		v = 10*v + int(ua[j]-'0')
+	}
+	return v
 }
 
 // optedOut reports whether the request asks not to be tracked.

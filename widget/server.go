@@ -251,11 +251,12 @@ func (s *Server) handleHit(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// hit records one beacon, seen at now, unless it comes from a crawler, a
-// prefetch or a reader who opted out.
+// hit records one beacon, seen at now, unless it comes from a crawler or
+// a program that is not a browser, is a prefetch, or comes from a reader
+// who opted out.
 func (s *Server) hit(r *http.Request, now time.Time, addr string, h hitBody) {
 	ua := header(r.Header, "User-Agent")
-	if isCrawler(ua) || isPrefetch(r) || (!s.o.RecordGPC && optedOut(r)) {
+	if isCrawler(ua) || notBrowser(r, ua) || isPrefetch(r) || (!s.o.RecordGPC && optedOut(r)) {
 		return
 	}
 	token := h.Token
