@@ -26,8 +26,12 @@ func FuzzParseHitFast(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	paths := newPathIntern(4) // small, so it fills and empties
 	f.Fuzz(func(t *testing.T, body string) {
 		fast, ok := parseHitFast([]byte(body))
+		if interned, ok2 := parseHitInterned([]byte(body), paths); interned != fast || ok2 != ok {
+			t.Fatalf("parseHitInterned(%q) = %+v, %v; parseHitFast = %+v, %v", body, interned, ok2, fast, ok)
+		}
 		if !ok {
 			return
 		}
