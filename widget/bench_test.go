@@ -26,7 +26,7 @@ func BenchmarkPresenceHeartbeat(b *testing.B) {
 	for b.Loop() {
 		r := httptest.NewRequest("POST", "/hit", strings.NewReader(`{"path":"/2030/05/post/"}`))
 		r.RemoteAddr = addrs[i%readers]
-		r.Header.Set("User-Agent", uas[i%readers])
+		setBeaconHeaders(r.Header, uas[i%readers])
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)
 		if w.Code != 204 {
@@ -37,6 +37,9 @@ func BenchmarkPresenceHeartbeat(b *testing.B) {
 		}
 	}
 	s.flush(b.Context())
+	if n := s.dropped.Load(); n > 0 {
+		b.Fatalf("%d hits dropped: the benchmark measures the wrong path", n)
+	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 }
 
@@ -50,14 +53,17 @@ func BenchmarkHitHandler(b *testing.B) {
 		r    *http.Request
 		body *strings.Reader
 	}
+	type body struct {
+		*strings.Reader
+		io.Closer
+	}
 	hits := make([]hit, readers)
 	for i := range hits {
-		body := fmt.Sprintf(`{"path":"/2030/05/post-%d/"}`, i%50)
 		r := httptest.NewRequest("POST", "/hit", nil)
 		r.RemoteAddr = fmt.Sprintf("10.0.%d.%d:1", i/250, i%250)
-		r.Header.Set("User-Agent", fmt.Sprintf("Mozilla/5.0 (X11; Linux x86_64) bench-reader-%d", i))
-		r.Header.Set("Content-Type", "text/plain;charset=UTF-8")
-		hits[i] = hit{r, strings.NewReader(body)}
+		setBeaconHeaders(r.Header, fmt.Sprintf("Mozilla/5.0 (X11; Linux x86_64) bench-reader-%d", i))
+		hits[i] = hit{r, strings.NewReader(fmt.Sprintf(`{"path":"/2030/05/post-%d/"}`, i%50))}
+		r.Body = body{hits[i].body, io.NopCloser(nil)} // reused: Seek rewinds it
 	}
 	w := &nopWriter{h: http.Header{}}
 	b.ReportAllocs()
@@ -65,7 +71,6 @@ func BenchmarkHitHandler(b *testing.B) {
 	for b.Loop() {
 		h := hits[i%readers]
 		h.body.Seek(0, io.SeekStart)
-		h.r.Body = io.NopCloser(h.body)
 		clear(w.h)
 		w.code = 0
 		s.ServeHTTP(w, h.r)
@@ -73,6 +78,9 @@ func BenchmarkHitHandler(b *testing.B) {
 			b.Fatalf("POST /hit = %d", w.code)
 		}
 		i++
+	}
+	if s.pending.empty() || s.dropped.Load() > 0 {
+		b.Fatalf("hits not recorded (%d dropped): the benchmark measures the wrong path", s.dropped.Load())
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 }

@@ -38,8 +38,9 @@
 // [Middleware] in a Go host site. Guests are an HMAC of (site, address,
 // user agent) under a random key that changes every day: never the raw
 // address. One address adds at most Options.GuestsPerAddr guests per
-// window, and X-Forwarded-For is believed only from Options.TrustedProxies. Crawlers, prefetches and readers sending Sec-GPC or DNT are not
-// recorded (see Options.RecordGPC).
+// window, and X-Forwarded-For is believed only from Options.TrustedProxies. Crawlers (by the crawler-user-agents list), programs
+// that lack the headers every browser sends with a beacon, prefetches and
+// readers sending Sec-GPC or DNT are not recorded (see Options.RecordGPC).
 //
 // # Failure
 //

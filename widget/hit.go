@@ -58,13 +58,19 @@ func readUpTo(r io.Reader, buf []byte, limit int) ([]byte, error) {
 // control bytes in strings, null, or malformed JSON. When it reports true,
 // h is exactly what json.Unmarshal would have made of the body.
 func parseHitFast(body []byte) (h hitBody, ok bool) {
-	if !parseHitInto(body, &h) {
+	return parseHitInterned(body, nil)
+}
+
+// parseHitInterned is parseHitFast taking the path from paths when it is
+// there, so that the beacons of known pages allocate no string for it.
+func parseHitInterned(body []byte, paths *pathIntern) (h hitBody, ok bool) {
+	if !parseHitInto(body, &h, paths) {
 		return hitBody{}, false
 	}
 	return h, true
 }
 
-func parseHitInto(body []byte, h *hitBody) bool {
+func parseHitInto(body []byte, h *hitBody, paths *pathIntern) bool {
 	i := skipWS(body, 0)
 	if i >= len(body) || body[i] != '{' {
 		return false
@@ -88,7 +94,7 @@ func parseHitInto(body []byte, h *hitBody) bool {
 		}
 		switch string(key) { // no allocation: compared in place
 		case "path":
-			h.Path = string(val)
+			h.Path = paths.get(val)
 		case "token":
 			h.Token = string(val)
 		default:
@@ -107,6 +113,43 @@ func parseHitInto(body []byte, h *hitBody) bool {
 			return false
 		}
 	}
+}
+
+// pathIntern holds the page paths seen lately, so a beacon's path is a
+// string already made: what a map lookup keyed by string(b) finds
+// without allocating. It is bounded (emptied when full) and safe for
+// concurrent use; a nil *pathIntern interns nothing.
+type pathIntern struct {
+	max int
+
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+func newPathIntern(max int) *pathIntern { return &pathIntern{max: max, m: map[string]string{}} }
+
+// get returns string(b), from the table when it is there. Only valid
+// paths are kept, so junk cannot crowd out pages.
+func (p *pathIntern) get(b []byte) string {
+	if p == nil {
+		return string(b)
+	}
+	p.mu.RLock()
+	s, ok := p.m[string(b)]
+	p.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s = string(b)
+	if validPath(s) {
+		p.mu.Lock()
+		if len(p.m) >= p.max {
+			clear(p.m)
+		}
+		p.m[s] = s
+		p.mu.Unlock()
+	}
+	return s
 }
 
 // skipWS skips JSON whitespace from i.

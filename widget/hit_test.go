@@ -3,8 +3,11 @@ package widget
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -23,8 +26,12 @@ func FuzzParseHitFast(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	paths := newPathIntern(4) // small, so it fills and empties
 	f.Fuzz(func(t *testing.T, body string) {
 		fast, ok := parseHitFast([]byte(body))
+		if interned, ok2 := parseHitInterned([]byte(body), paths); interned != fast || ok2 != ok {
+			t.Fatalf("parseHitInterned(%q) = %+v, %v; parseHitFast = %+v, %v", body, interned, ok2, fast, ok)
+		}
 		if !ok {
 			return
 		}
@@ -58,20 +65,110 @@ func TestParseHitFast(t *testing.T) {
 	}
 }
 
+// crawlerRef is isCrawler the slow way: every pattern, one by one.
+var crawlerRef = sync.OnceValue(func() []*regexp.Regexp {
+	var list []struct{ Pattern string }
+	if err := json.Unmarshal(crawlerJSON, &list); err != nil {
+		panic(err)
+	}
+	var out []*regexp.Regexp
+	for _, p := range append(slices.Clone(localCrawlers), func() (ps []string) {
+		for _, c := range list {
+			ps = append(ps, c.Pattern)
+		}
+		return ps
+	}()...) {
+		out = append(out, regexp.MustCompile(p))
+	}
+	return out
+})
+
+func isCrawlerRef(ua string) bool {
+	if ua == "" {
+		return true
+	}
+	for _, re := range crawlerRef() {
+		if re.MatchString(ua) {
+			return true
+		}
+	}
+	return false
+}
+
 func FuzzIsCrawler(f *testing.F) {
-	for _, s := range []string{ua1, ua2, "Googlebot/2.1", "CURL/8.0", "Mozilla/5.0 (compatible; \u212Aite)", "WhatsApp", "İ bot", ""} {
+	for _, s := range []string{ua1, ua2, "Googlebot/2.1", "CURL/8.0", "curl/8.0", "Mozilla/5.0 (compatible; \u212Aite)",
+		"WhatsApp/2.0", "İ bot", "", "Java/17", "xJava/17", "python-httpx/0.27", "wget", "Wget", "HeadlessChrome/120"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, ua string) {
-		want := ua == ""
-		lower := strings.ToLower(ua)
-		for _, w := range crawlerWords {
-			want = want || strings.Contains(lower, w)
-		}
-		if got := isCrawler(ua); got != want {
+		if got, want := isCrawler(ua), isCrawlerRef(ua); got != want {
 			t.Fatalf("isCrawler(%q) = %v, want %v", ua, got, want)
 		}
 	})
+}
+
+// browserUAs are user agents of browsers people read with.
+var browserUAs = []string{
+	ua1, ua2,
+	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 OPR/116.0.0.0",
+	"Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+	"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+	"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+	"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+	"Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36",
+	"Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+}
+
+func TestCrawlerList(t *testing.T) {
+	t.Parallel()
+	var list []struct {
+		Pattern   string
+		Instances []string
+	}
+	if err := json.Unmarshal(crawlerJSON, &list); err != nil {
+		t.Fatal(err)
+	}
+	m := crawlers()
+	if len(m.fallback) > 0 {
+		t.Logf("%d patterns without an indexable literal run on every user agent", len(m.fallback))
+	}
+	for _, c := range list {
+		if _, err := regexp.Compile(c.Pattern); err != nil {
+			t.Errorf("pattern %q does not compile in Go: %v", c.Pattern, err)
+		}
+		for _, ua := range c.Instances {
+			if !isCrawler(ua) {
+				t.Errorf("isCrawler(%q) = false, want true (an instance of %q)", ua, c.Pattern)
+			}
+		}
+	}
+	for _, ua := range []string{
+		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36",
+		"python-httpx/0.27.0", "Scrapy/2.11.0 (+https://scrapy.org)", "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)",
+		"axios/1.6.7", "Java/17.0.2", "okhttp/4.12.0", "libwww-perl/6.72", "Googlebot/2.1", "curl/8.5.0", "",
+	} {
+		if !isCrawler(ua) {
+			t.Errorf("isCrawler(%q) = false, want true", ua)
+		}
+	}
+	for _, ua := range browserUAs {
+		if isCrawler(ua) {
+			t.Errorf("isCrawler(%q) = true, want false: a browser", ua)
+		}
+	}
+}
+
+func BenchmarkIsCrawler(b *testing.B) {
+	uas := append(slices.Clone(browserUAs), "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "python-httpx/0.27.0")
+	crawlers()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		isCrawler(uas[i%len(uas)])
+		i++
+	}
 }
 
 func TestGuestHasherMatchesGuestID(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"hash"
 	"hash/maphash"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -307,74 +306,4 @@ func (g *guestHasher) compute(site, addr, ua string) string {
 		g.pool.Put(gh)
 	}
 	return id
-}
-
-// crawlerWords are lowercase substrings of the user agents of crawlers,
-// link previewers and monitors, which are not readers.
-var crawlerWords = []string{
-	"bot", "crawl", "spider", "slurp", "archiver", "facebookexternalhit",
-	"embedly", "quora link preview", "whatsapp", "preview", "monitor",
-	"curl/", "wget/", "python-requests", "go-http-client", "httpclient", "lighthouse",
-}
-
-// crawlerByFirst indexes crawlerWords by their first byte, for isCrawler's
-// single pass over an ASCII user agent.
-var crawlerByFirst = func() (t [utf8.RuneSelf][]string) {
-	for _, w := range crawlerWords {
-		t[w[0]] = append(t[w[0]], w)
-	}
-	return t
-}()
-
-// isCrawler reports whether ua is empty or names a known crawler.
-func isCrawler(ua string) bool {
-	if ua == "" {
-		return true
-	}
-	if len(ua) <= 512 {
-		// The common case, an ASCII user agent, is lowercased on the stack
-		// and searched for every word in one pass; anything else takes the
-		// strings.ToLower path below.
-		var buf [512]byte
-		lower := buf[:len(ua)]
-		ascii := true
-		for i := 0; i < len(ua); i++ {
-			c := ua[i]
-			if c >= utf8.RuneSelf {
-				ascii = false
-				break
-			}
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			lower[i] = c
-		}
-		if ascii {
-			for i, c := range lower {
-				for _, w := range crawlerByFirst[c] {
-					if len(w) <= len(lower)-i && string(lower[i:i+len(w)]) == w {
-						return true
-					}
-				}
-			}
-			return false
-		}
-	}
-	ua = strings.ToLower(ua)
-	for _, w := range crawlerWords {
-		if strings.Contains(ua, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// optedOut reports whether the request asks not to be tracked.
-func optedOut(r *http.Request) bool {
-	return header(r.Header, "Sec-Gpc") == "1" || header(r.Header, "Dnt") == "1"
-}
-
-// isPrefetch reports whether the request is a speculative prefetch.
-func isPrefetch(r *http.Request) bool {
-	return strings.Contains(header(r.Header, "Sec-Purpose"), "prefetch") || header(r.Header, "Purpose") == "prefetch"
 }

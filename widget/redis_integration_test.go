@@ -262,7 +262,7 @@ func TestFaultRedisKilled(t *testing.T) {
 	defer ts.Close()
 	hit := func(ua string) int {
 		req, _ := http.NewRequest("POST", ts.URL+"/hit", strings.NewReader(`{"path":"/a/"}`))
-		req.Header.Set("User-Agent", ua)
+		setBeaconHeaders(req.Header, ua)
 		resp, err := ts.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)

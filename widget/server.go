@@ -55,6 +55,7 @@ type Server struct {
 	jsETag    string
 	origins   map[string]bool
 	anyOrigin bool
+	paths     *pathIntern // beacons' page paths
 	proxies   proxies
 	xffLog    throttledLog // X-Forwarded-For from peers not trusted
 	lim       limiter
@@ -89,6 +90,7 @@ func New(opts Options) (*Server, error) {
 	s.days = dayKeys{o: &s.o, conn: s.redisConn}
 	s.snaps = newSnapshots(&s.o, s.redisConn)
 	s.lim = limiter{rate: o.HitRate, burst: 10 * o.HitRate}
+	s.paths = newPathIntern(o.MaxPages)
 	s.proxies, _ = newProxies(o.TrustProxy, o.TrustedProxies) // checked by withDefaults
 	s.xffLog = throttledLog{log: o.Logger, every: o.LogEvery, msg: "x-forwarded-for ignored: the peer is not a trusted proxy"}
 	if o.GuestsPerAddr > 0 {
@@ -179,10 +181,19 @@ func (s *Server) originAllowed(r *http.Request) bool {
 	return err == nil && u.Host != "" && u.Host == r.Host
 }
 
+// varyOrigin is the value of a lone "Vary: Origin", shared by responses:
+// its capacity is its length, so appending to it copies it, and nothing
+// in net/http changes a header value in place.
+var varyOrigin = []string{"Origin"}[:1:1]
+
 // cors adds CORS headers for an allowed cross-origin request.
 func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h["Vary"] = append(h["Vary"], "Origin") // h.Add("Vary", "Origin")
+	if v, ok := h["Vary"]; ok {
+		h["Vary"] = append(v, "Origin") // h.Add("Vary", "Origin")
+	} else {
+		h["Vary"] = varyOrigin // the common case, without allocating
+	}
 	if o := header(r.Header, "Origin"); o != "" && s.originAllowed(r) {
 		h.Set("Access-Control-Allow-Origin", o)
 		h.Set("Access-Control-Allow-Credentials", "true")
@@ -225,7 +236,7 @@ func (s *Server) handleHit(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad body", http.StatusBadRequest)
 		return
 	}
-	h, ok := parseHitFast(body)
+	h, ok := parseHitInterned(body, s.paths)
 	if !ok && len(bytes.TrimSpace(body)) > 0 {
 		var hj hitBody
 		if err := json.Unmarshal(body, &hj); err != nil {
@@ -251,11 +262,12 @@ func (s *Server) handleHit(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// hit records one beacon, seen at now, unless it comes from a crawler, a
-// prefetch or a reader who opted out.
+// hit records one beacon, seen at now, unless it comes from a crawler or
+// a program that is not a browser, is a prefetch, or comes from a reader
+// who opted out.
 func (s *Server) hit(r *http.Request, now time.Time, addr string, h hitBody) {
 	ua := header(r.Header, "User-Agent")
-	if isCrawler(ua) || isPrefetch(r) || (!s.o.RecordGPC && optedOut(r)) {
+	if isCrawler(ua) || notBrowser(r, ua) || isPrefetch(r) || (!s.o.RecordGPC && optedOut(r)) {
 		return
 	}
 	token := h.Token

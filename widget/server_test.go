@@ -71,13 +71,24 @@ func miniServer(t testing.TB, o Options) (*Server, *miniredis.Miniredis, *clock)
 	return mustServer(t, o), mr, clk
 }
 
-// hitReq builds a beacon from a reader at addr with user agent ua.
+// hitReq builds a beacon from a reader at addr with user agent ua, with
+// the headers a browser's sendBeacon sends.
 func hitReq(addr, ua, body string) *http.Request {
 	r := httptest.NewRequest("POST", "/hit", strings.NewReader(body))
 	r.RemoteAddr = addr + ":5555"
-	r.Header.Set("Content-Type", "text/plain;charset=UTF-8")
-	r.Header.Set("User-Agent", ua)
+	setBeaconHeaders(r.Header, ua)
 	return r
+}
+
+// setBeaconHeaders sets the headers Chromium sends with sendBeacon
+// (Origin and Referer aside).
+func setBeaconHeaders(h http.Header, ua string) {
+	h.Set("Content-Type", "text/plain;charset=UTF-8")
+	h.Set("User-Agent", ua)
+	h.Set("Accept-Language", "en-US,en;q=0.9")
+	h.Set("Sec-Fetch-Dest", "empty")
+	h.Set("Sec-Fetch-Mode", "no-cors")
+	h.Set("Sec-Fetch-Site", "same-origin")
 }
 
 func serve(s *Server, r *http.Request) *httptest.ResponseRecorder {
@@ -99,6 +110,8 @@ func getSnapshot(t *testing.T, s *Server, clk *clock, path string) Snapshot {
 	}
 	return snap
 }
+
+const chromeUA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 
 const ua1 = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
 const ua2 = "Mozilla/5.0 (Macintosh) Safari/605.1.15"
@@ -141,6 +154,27 @@ func TestHitStatus(t *testing.T) {
 		{name: "empty body", body: ``, want: 204, recorded: true},
 		{name: "bad path counts site-wide", body: `{"path":"no-slash"}`, want: 204, recorded: true},
 		{name: "crawler", body: `{}`, header: map[string]string{"User-Agent": "Googlebot/2.1"}, want: 204},
+		{name: "headless chrome", body: `{}`, header: map[string]string{"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36"}, want: 204},
+		{name: "python-httpx", body: `{}`, header: map[string]string{"User-Agent": "python-httpx/0.27.0"}, want: 204},
+		{name: "scrapy", body: `{}`, header: map[string]string{"User-Agent": "Scrapy/2.11.0 (+https://scrapy.org)"}, want: 204},
+		{name: "node-fetch", body: `{}`, header: map[string]string{"User-Agent": "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)"}, want: 204},
+		{name: "axios", body: `{}`, header: map[string]string{"User-Agent": "axios/1.6.7"}, want: 204},
+		{name: "java", body: `{}`, header: map[string]string{"User-Agent": "Java/17.0.2"}, want: 204},
+		{name: "okhttp", body: `{}`, header: map[string]string{"User-Agent": "okhttp/4.12.0"}, want: 204},
+		{name: "libwww-perl", body: `{}`, header: map[string]string{"User-Agent": "libwww-perl/6.72"}, want: 204},
+		{name: "no accept-language", body: `{}`, header: map[string]string{"Accept-Language": ""}, want: 204},
+		{name: "chrome without fetch metadata over https", origin: "https://blog.example", body: `{}`, want: 204,
+			header: map[string]string{"User-Agent": chromeUA, "Sec-Fetch-Mode": ""}},
+		{name: "firefox without fetch metadata over https", origin: "https://blog.example", body: `{}`, want: 204,
+			header: map[string]string{"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", "Sec-Fetch-Mode": ""}},
+		{name: "chrome without fetch metadata over http", origin: "http://example.com", body: `{}`, want: 204, recorded: true,
+			header: map[string]string{"User-Agent": chromeUA, "Sec-Fetch-Mode": ""}},
+		{name: "old chrome without fetch metadata", origin: "https://blog.example", body: `{}`, want: 204, recorded: true,
+			header: map[string]string{"User-Agent": "Mozilla/5.0 (Windows NT 6.1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.77 Safari/537.36", "Sec-Fetch-Mode": ""}},
+		{name: "safari without fetch metadata", origin: "https://blog.example", body: `{}`, want: 204, recorded: true,
+			header: map[string]string{"User-Agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.6 Safari/605.1.15", "Sec-Fetch-Mode": ""}},
+		{name: "chrome with fetch metadata over https", origin: "https://blog.example", body: `{}`, want: 204, recorded: true,
+			header: map[string]string{"User-Agent": chromeUA}},
 		{name: "no user agent", body: `{}`, header: map[string]string{"User-Agent": ""}, want: 204},
 		{name: "gpc", body: `{}`, header: map[string]string{"Sec-GPC": "1"}, want: 204},
 		{name: "dnt", body: `{}`, header: map[string]string{"DNT": "1"}, want: 204},
@@ -429,7 +463,7 @@ func TestEmbeddedDefault(t *testing.T) {
 	ts := httptest.NewServer(http.StripPrefix("/_online", s))
 	defer ts.Close()
 	req, _ := http.NewRequest("POST", ts.URL+"/_online/hit", strings.NewReader(`{"path":"/a/"}`))
-	req.Header.Set("User-Agent", ua1)
+	setBeaconHeaders(req.Header, ua1)
 	resp, err := ts.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
