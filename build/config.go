@@ -61,14 +61,17 @@ func (c *Config) Enabled(kind string) bool { return !slices.Contains(c.Build.Dis
 type HooksConfig struct {
 	PreBuild  []Hook `yaml:"pre_build"`
 	PostBuild []Hook `yaml:"post_build"`
+	// Timeout is how long a hook that sets no timeout of its own may run.
+	// Default 60s.
+	Timeout time.Duration `yaml:"timeout"`
 }
 
 // Hook is one build hook. In YAML it is either a string (the command; its
 // name is the command's first word) or a map {name, run, timeout}.
 type Hook struct {
-	Name    string        `yaml:"name"`
-	Run     string        `yaml:"run"`
-	Timeout time.Duration `yaml:"timeout"` // default 60s
+	Name    string        `yaml:"name"`    // default: the command's first word
+	Run     string        `yaml:"run"`     // the shell command
+	Timeout time.Duration `yaml:"timeout"` // default: build.hooks.timeout
 }
 
 // MarkdownConfig sets goldmark's extensions.
@@ -141,6 +144,7 @@ func DefaultConfig() Config {
 			Output:    "_site",
 			Permalink: "/:year/:month/:slug/",
 			Paginate:  10,
+			Hooks:     HooksConfig{Timeout: 60 * time.Second},
 		},
 		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true},
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
