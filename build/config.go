@@ -48,6 +48,11 @@ type BuildConfig struct {
 	// sitemap, 404. Default: none.
 	Disable []string    `yaml:"disable"`
 	Hooks   HooksConfig `yaml:"hooks"`
+	// MaxPostSize is the largest post or page file read; a bigger one is
+	// an error, found from its size before it is read. In YAML a number
+	// of bytes or a size such as 512KB, 10MB, 1GB (units of 1024).
+	// Default 10MB.
+	MaxPostSize Size `yaml:"max_post_size"`
 }
 
 // pageKinds are the values build.disable accepts.
@@ -117,6 +122,15 @@ type WidgetConfig struct {
 	Stream     bool          `yaml:"stream"`      // push updates with Server-Sent Events instead of polling; default false
 	RespectGPC bool          `yaml:"respect_gpc"` // do not record readers sending Sec-GPC: 1 or DNT: 1; default true
 	TrustProxy bool          `yaml:"trust_proxy"` // take the reader's address from X-Forwarded-For (behind a reverse proxy); default false
+	// TrustedProxies lists the addresses (IPs or CIDR prefixes such as
+	// 10.0.0.0/8) of the reverse proxies in front of the endpoint. When
+	// it is not empty, X-Forwarded-For is trusted, and only from these
+	// peers. Default: none.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// GuestsPerAddress is the most distinct guests one address can add
+	// per window (a NAT or a script rotating user agents counts as this
+	// many at most). Default 4.
+	GuestsPerAddress int `yaml:"guests_per_address"`
 }
 
 // DeployConfig says where `blog deploy` publishes.
@@ -137,27 +151,29 @@ func DefaultConfig() Config {
 			Timezone: "UTC",
 		},
 		Build: BuildConfig{
-			Posts:     "posts",
-			Pages:     "pages",
-			Templates: "templates",
-			Static:    "static",
-			Output:    "_site",
-			Permalink: "/:year/:month/:slug/",
-			Paginate:  10,
-			Hooks:     HooksConfig{Timeout: 60 * time.Second},
+			Posts:       "posts",
+			Pages:       "pages",
+			Templates:   "templates",
+			Static:      "static",
+			Output:      "_site",
+			Permalink:   "/:year/:month/:slug/",
+			Paginate:    10,
+			Hooks:       HooksConfig{Timeout: 60 * time.Second},
+			MaxPostSize: 10 * MB,
 		},
 		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true},
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
 		Feeds:     FeedsConfig{Atom: true, RSS: true, Items: 20},
 		Widget: WidgetConfig{
-			Enabled:    true,
-			Path:       "/_online",
-			Strategy:   "zset",
-			Window:     5 * time.Minute,
-			Heartbeat:  60 * time.Second,
-			Guests:     true,
-			SecretEnv:  "BLOG_WIDGET_SECRET",
-			RespectGPC: true,
+			Enabled:          true,
+			Path:             "/_online",
+			Strategy:         "zset",
+			Window:           5 * time.Minute,
+			Heartbeat:        60 * time.Second,
+			Guests:           true,
+			SecretEnv:        "BLOG_WIDGET_SECRET",
+			RespectGPC:       true,
+			GuestsPerAddress: 4,
 		},
 		Deploy: DeployConfig{Branch: "main", Keep: 5},
 	}

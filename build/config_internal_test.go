@@ -155,8 +155,14 @@ func TestConfigValueErrors(t *testing.T) {
 		{"redis db", "widget: {redis: \"redis://r:6379/x\"}\n", `_config.yaml:1:17: widget.redis: want a URL such as redis://localhost:6379/0, not "redis://r:6379/x": redis: invalid database number: "x"`},
 		{"origin with a path", "widget:\n  origins: [https://a.example, https://b.example/x]\n", `_config.yaml:2:32: widget.origins.1: want an origin such as https://example.com (scheme, host and port only) or *, not "https://b.example/x"`},
 		{"origin without a scheme", "widget:\n  origins:\n    - a.example\n", `_config.yaml:3:7: widget.origins.0: want an origin such as https://example.com (scheme, host and port only) or *, not "a.example"`},
+		{"trusted proxy", "widget:\n  trusted_proxies: [10.0.0.0/8, 10.0.0.0/33]\n", `_config.yaml:2:33: widget.trusted_proxies.1: want an IP address or a CIDR prefix such as 10.0.0.0/8, not "10.0.0.0/33"`},
+		{"trusted proxy name", "widget:\n  trusted_proxies: [proxy.local]\n", `_config.yaml:2:21: widget.trusted_proxies.0: want an IP address or a CIDR prefix such as 10.0.0.0/8, not "proxy.local"`},
+		{"guests per address", "widget: {guests_per_address: 0}\n", `_config.yaml:1:30: widget.guests_per_address: want 1 or more, not 0`},
 		{"secret env", "widget: {secret_env: \"MY SECRET\"}\n", `_config.yaml:1:22: widget.secret_env: want the name of an environment variable (letters, digits and _), not "MY SECRET"`},
 		{"endpoint", "widget: {endpoint: online.example.com}\n", `_config.yaml:1:20: widget.endpoint: want an absolute http or https URL such as https://online.example.com/_online, not "online.example.com"`},
+		{"max post size zero", "build: {max_post_size: 0}\n", `_config.yaml:1:24: build.max_post_size: want a size of 1 byte or more, such as 10MB, not 0`},
+		{"max post size unit", "build: {max_post_size: 10 parsecs}\n", `_config.yaml:1:24: build.max_post_size: want a size such as 512KB, 10MB or a number of bytes, not "10 parsecs"`},
+		{"max post size list", "build: {max_post_size: [1]}\n", `_config.yaml:1:24: build.max_post_size: want a size such as 512KB, 10MB or a number of bytes, not [1]`},
 		{"hooks timeout", "build:\n  hooks: {timeout: 0s}\n", `_config.yaml:2:20: build.hooks.timeout: want a duration above zero, such as 60s or 2m, not 0s`},
 		{"hook timeout", "build:\n  hooks:\n    pre_build: [{run: ls, timeout: -1s}]\n", `_config.yaml:3:36: build.hooks.pre_build.0.timeout: want a duration above zero, such as 60s or 2m, not -1s`},
 		{"bad glob", "build:\n  ignore: [\"a/*\", \"[\"]\n", `_config.yaml:2:19: build.ignore.1: bad glob pattern "["`},
@@ -181,16 +187,45 @@ func TestConfigValueErrors(t *testing.T) {
 func TestConfigNormalizes(t *testing.T) {
 	t.Parallel()
 	cfg, err := parseConfig(t, "site: {url: \"https://example.com/blog\"}\n"+
-		"build:\n  hooks:\n    timeout: 2m\n    pre_build: [make data, {run: ./x, timeout: 5s}]\n"+
-		"widget:\n  path: /_who/\n  origins: [\"HTTPS://A.Example/\", \"*\"]\n")
+		"build:\n  max_post_size: 512kb\n  hooks:\n    timeout: 2m\n    pre_build: [make data, {run: ./x, timeout: 5s}]\n"+
+		"widget:\n  path: /_who/\n  origins: [\"HTTPS://A.Example/\", \"*\"]\n  trusted_proxies: [10.0.0.0/8, \"::1\"]\n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []any{cfg.Site.URL, cfg.Build.Hooks.PreBuild, cfg.Widget.Path, cfg.Widget.Origins}
-	want := []any{"https://example.com/blog/",
+	got := []any{cfg.Site.URL, cfg.Build.MaxPostSize, cfg.Build.Hooks.PreBuild, cfg.Widget.Path, cfg.Widget.Origins, cfg.Widget.TrustedProxies}
+	want := []any{"https://example.com/blog/", 512 * KB,
 		[]Hook{{Name: "make", Run: "make data", Timeout: 2 * time.Minute}, {Name: "./x", Run: "./x", Timeout: 5 * time.Second}},
-		"/_who", []string{"https://a.example", "*"}}
+		"/_who", []string{"https://a.example", "*"}, []string{"10.0.0.0/8", "::1"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("Parse (-want +got):\n%s", d)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want Size
+	}{
+		{"0", 0}, {"100", 100}, {"100B", 100}, {"1K", KB}, {"1kb", KB}, {"2 KiB", 2 * KB},
+		{"10MB", 10 * MB}, {"10 mb", 10 * MB}, {"3MiB", 3 * MB}, {"1G", GB}, {"4GB", 4 * GB},
+	} {
+		got, err := ParseSize(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "MB", "-1", "1.5MB", "10 parsecs", "0x10", "9999999999GB"} {
+		if got, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) = %d, want an error", bad, got)
+		}
+	}
+	for _, tc := range []struct {
+		in   Size
+		want string
+	}{{0, "0B"}, {100, "100B"}, {KB, "1KB"}, {1536 * KB, "1536KB"}, {10 * MB, "10MB"}, {2 * GB, "2GB"}} {
+		if got := tc.in.String(); got != tc.want {
+			t.Errorf("Size(%d).String() = %q, want %q", int64(tc.in), got, tc.want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package build
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -107,6 +108,9 @@ func (c *Config) validateBuild(ck *checker) {
 			ck.bad(fmt.Errorf("unknown page kind %q: want one of %s", kind, strings.Join(pageKinds, ", ")), fmt.Sprintf("build.disable.%d", i), "build.disable")
 		}
 	}
+	if b.MaxPostSize < 1 {
+		ck.badf("build.max_post_size", "want a size of 1 byte or more, such as 10MB, not %d", int64(b.MaxPostSize))
+	}
 }
 
 // validateHooks checks the hooks and gives each its name and timeout.
@@ -206,6 +210,14 @@ func (c *Config) validateWidget(ck *checker) {
 		ck.badf("widget.secret_env", "want the name of an environment variable (letters, digits and _), not %q", w.SecretEnv)
 	}
 	c.validateSiteKey(ck)
+	for i, p := range w.TrustedProxies {
+		if err := proxyProblem(p); err != nil {
+			ck.bad(err, fmt.Sprintf("widget.trusted_proxies.%d", i), "widget.trusted_proxies")
+		}
+	}
+	if w.GuestsPerAddress < 1 {
+		ck.badf("widget.guests_per_address", "want 1 or more, not %d", w.GuestsPerAddress)
+	}
 }
 
 // validateWidgetTimes checks the window and the heartbeat, alone and
@@ -306,6 +318,20 @@ func origin(o string) (string, error) {
 		return "", fmt.Errorf("want an origin such as https://example.com (scheme, host and port only) or *, not %q", o)
 	}
 	return strings.ToLower(u.Scheme + "://" + u.Host), nil
+}
+
+// proxyProblem checks a trusted proxy: an IP address or a CIDR prefix.
+func proxyProblem(p string) error {
+	var err error
+	if strings.Contains(p, "/") {
+		_, err = netip.ParsePrefix(p)
+	} else {
+		_, err = netip.ParseAddr(p)
+	}
+	if err != nil {
+		return &valueError{msg: fmt.Sprintf("want an IP address or a CIDR prefix such as 10.0.0.0/8, not %q", p), err: err}
+	}
+	return nil
 }
 
 // outputProblem says why the output directory cannot be used, or "". A

@@ -49,7 +49,12 @@ func TestConfigAcceptedEverywhere(t *testing.T) {
 			"origins: [\"*\"]", "origins: [https://a.example]", "origins: [https://a.example/]", "origins: [a.example]",
 			"origins: [https://a.example/x]", "origins: [ftp://a.example]", "origins: [\"https://a.example?q\"]", "origins: [HTTPS://A.EXAMPLE:8443]",
 		},
-		"secret env": {"secret_env: S", "secret_env: \"\"", "secret_env: \"A B\"", "secret_env: _X1"},
+		"trusted proxies": {
+			"trusted_proxies: [10.0.0.0/8]", "trusted_proxies: [10.0.0.1]", "trusted_proxies: [\"::1\", \"fd00::/8\"]",
+			"trusted_proxies: [10.0.0.0/33]", "trusted_proxies: [proxy]", "trusted_proxies: [\"\"]",
+		},
+		"guests per address": {"guests_per_address: 1", "guests_per_address: 0", "guests_per_address: -1", "guests_per_address: 1000"},
+		"secret env":         {"secret_env: S", "secret_env: \"\"", "secret_env: \"A B\"", "secret_env: _X1"},
 	}
 	root := t.TempDir()
 	getenv := func(string) string { return "secret" }
