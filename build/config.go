@@ -49,6 +49,11 @@ type BuildConfig struct {
 	Disable []string    `yaml:"disable"`
 	Hooks   HooksConfig `yaml:"hooks"`
 	Strict  bool        `yaml:"strict"` // warnings (such as leftover markup of another tool) fail the build; default false
+	// MaxPostSize is the largest post or page file read; a bigger one is
+	// an error, found from its size before it is read. In YAML a number
+	// of bytes or a size such as 512KB, 10MB, 1GB (units of 1024).
+	// Default 10MB.
+	MaxPostSize Size `yaml:"max_post_size"`
 }
 
 // pageKinds are the values build.disable accepts.
@@ -62,14 +67,17 @@ func (c *Config) Enabled(kind string) bool { return !slices.Contains(c.Build.Dis
 type HooksConfig struct {
 	PreBuild  []Hook `yaml:"pre_build"`
 	PostBuild []Hook `yaml:"post_build"`
+	// Timeout is how long a hook that sets no timeout of its own may run.
+	// Default 60s.
+	Timeout time.Duration `yaml:"timeout"`
 }
 
 // Hook is one build hook. In YAML it is either a string (the command; its
 // name is the command's first word) or a map {name, run, timeout}.
 type Hook struct {
-	Name    string        `yaml:"name"`
-	Run     string        `yaml:"run"`
-	Timeout time.Duration `yaml:"timeout"` // default 60s
+	Name    string        `yaml:"name"`    // default: the command's first word
+	Run     string        `yaml:"run"`     // the shell command
+	Timeout time.Duration `yaml:"timeout"` // default: build.hooks.timeout
 }
 
 // MarkdownConfig sets goldmark's extensions.
@@ -115,6 +123,15 @@ type WidgetConfig struct {
 	Stream     bool          `yaml:"stream"`      // push updates with Server-Sent Events instead of polling; default false
 	RespectGPC bool          `yaml:"respect_gpc"` // do not record readers sending Sec-GPC: 1 or DNT: 1; default true
 	TrustProxy bool          `yaml:"trust_proxy"` // take the reader's address from X-Forwarded-For (behind a reverse proxy); default false
+	// TrustedProxies lists the addresses (IPs or CIDR prefixes such as
+	// 10.0.0.0/8) of the reverse proxies in front of the endpoint. When
+	// it is not empty, X-Forwarded-For is trusted, and only from these
+	// peers. Default: none.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// GuestsPerAddress is the most distinct guests one address can add
+	// per window (a NAT or a script rotating user agents counts as this
+	// many at most). Default 4.
+	GuestsPerAddress int `yaml:"guests_per_address"`
 }
 
 // DeployConfig says where `blog deploy` publishes.
@@ -135,26 +152,29 @@ func DefaultConfig() Config {
 			Timezone: "UTC",
 		},
 		Build: BuildConfig{
-			Posts:     "posts",
-			Pages:     "pages",
-			Templates: "templates",
-			Static:    "static",
-			Output:    "_site",
-			Permalink: "/:year/:month/:slug/",
-			Paginate:  10,
+			Posts:       "posts",
+			Pages:       "pages",
+			Templates:   "templates",
+			Static:      "static",
+			Output:      "_site",
+			Permalink:   "/:year/:month/:slug/",
+			Paginate:    10,
+			Hooks:       HooksConfig{Timeout: 60 * time.Second},
+			MaxPostSize: 10 * MB,
 		},
 		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true},
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
 		Feeds:     FeedsConfig{Atom: true, RSS: true, Items: 20},
 		Widget: WidgetConfig{
-			Enabled:    true,
-			Path:       "/_online",
-			Strategy:   "zset",
-			Window:     5 * time.Minute,
-			Heartbeat:  60 * time.Second,
-			Guests:     true,
-			SecretEnv:  "BLOG_WIDGET_SECRET",
-			RespectGPC: true,
+			Enabled:          true,
+			Path:             "/_online",
+			Strategy:         "zset",
+			Window:           5 * time.Minute,
+			Heartbeat:        60 * time.Second,
+			Guests:           true,
+			SecretEnv:        "BLOG_WIDGET_SECRET",
+			RespectGPC:       true,
+			GuestsPerAddress: 4,
 		},
 		Deploy: DeployConfig{Branch: "main", Keep: 5},
 	}

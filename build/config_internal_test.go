@@ -130,3 +130,102 @@ func TestConfigAliasErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigValueErrors asserts the full message of each rule on values,
+// among them those of the widget endpoint and the dev server, so that
+// what Parse accepts they accept (see cmd/blog's TestConfigAcceptedEverywhere).
+func TestConfigValueErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, src, want string }{
+		{"site url scheme", "site: {url: \"ftp://example.com/\"}\n", `_config.yaml:1:13: site.url: want an http or https URL, not "ftp://example.com/"`},
+		{"heartbeat not shorter than window", "widget:\n  heartbeat: 10m\n", `_config.yaml:2:14: widget.heartbeat: 10m0s must be shorter than widget.window (5m0s)`},
+		{"window set, heartbeat default", "widget:\n  window: 30s\n", `_config.yaml:2:11: widget.heartbeat: 1m0s must be shorter than widget.window (30s)`},
+		{"sets needs half the window", "widget: {strategy: sets, window: 2m, heartbeat: 60s}\n", `_config.yaml:1:49: widget.heartbeat: 1m0s must be shorter than half of widget.window (1m0s) with the sets strategy`},
+		{"sets with default times", "widget: {strategy: sets, window: 100s}\n", `_config.yaml:1:34: widget.heartbeat: 1m0s must be shorter than half of widget.window (50s) with the sets strategy`},
+		{"site key braces", "widget:\n  site: \"a{b}\"\n", `_config.yaml:2:9: widget.site: want a key of 1 to 128 bytes without braces or spaces, such as example.com: "a{b}" is not`},
+		{"site key too long", "widget:\n  site: " + strings.Repeat("s", 129) + "\n", `_config.yaml:2:9: widget.site: want a key of 1 to 128 bytes without braces or spaces, such as example.com: "` + strings.Repeat("s", 129) + `" is not`},
+		{"site key from a long host", "site: {url: \"https://" + strings.Repeat("h", 125) + ".com/\"}\n", `_config.yaml:1:13: widget.site: want a key of 1 to 128 bytes without braces or spaces, such as example.com: the host of site.url, "` + strings.Repeat("h", 125) + `.com", is not`},
+		{"path root", "widget: {path: /}\n", `_config.yaml:1:16: widget.path: want a path of its own, such as /_online, not "/": the site is served at /`},
+		{"path of the dev server", "widget: {path: /_blog/online}\n", `_config.yaml:1:16: widget.path: "/_blog/online" is under /_blog/, which blog serve keeps for itself: use another path, such as /_online`},
+		{"path with a wildcard", "widget: {path: \"/on{x}\"}\n", `_config.yaml:1:16: widget.path: want a path of letters, digits and . _ ~ - between slashes, such as /_online, not "/on{x}"`},
+		{"path with a space", "widget: {path: \"/a b\"}\n", `_config.yaml:1:16: widget.path: want a path of letters, digits and . _ ~ - between slashes, such as /_online, not "/a b"`},
+		{"path with dots", "widget: {path: /a/../b}\n", `_config.yaml:1:16: widget.path: want a path of letters, digits and . _ ~ - between slashes, such as /_online, not "/a/../b"`},
+		{"strategy", "widget: {strategy: list}\n", `_config.yaml:1:20: widget.strategy: want zset or sets, not "list"`},
+		{"redis scheme", "widget: {redis: \"http://r:6379\"}\n", `_config.yaml:1:17: widget.redis: want a URL such as redis://localhost:6379/0, not "http://r:6379": redis: invalid URL scheme: http`},
+		{"redis db", "widget: {redis: \"redis://r:6379/x\"}\n", `_config.yaml:1:17: widget.redis: want a URL such as redis://localhost:6379/0, not "redis://r:6379/x": redis: invalid database number: "x"`},
+		{"origin with a path", "widget:\n  origins: [https://a.example, https://b.example/x]\n", `_config.yaml:2:32: widget.origins.1: want an origin such as https://example.com (scheme, host and port only) or *, not "https://b.example/x"`},
+		{"origin without a scheme", "widget:\n  origins:\n    - a.example\n", `_config.yaml:3:7: widget.origins.0: want an origin such as https://example.com (scheme, host and port only) or *, not "a.example"`},
+		{"trusted proxy", "widget:\n  trusted_proxies: [10.0.0.0/8, 10.0.0.0/33]\n", `_config.yaml:2:33: widget.trusted_proxies.1: want an IP address or a CIDR prefix such as 10.0.0.0/8, not "10.0.0.0/33"`},
+		{"trusted proxy name", "widget:\n  trusted_proxies: [proxy.local]\n", `_config.yaml:2:21: widget.trusted_proxies.0: want an IP address or a CIDR prefix such as 10.0.0.0/8, not "proxy.local"`},
+		{"guests per address", "widget: {guests_per_address: 0}\n", `_config.yaml:1:30: widget.guests_per_address: want 1 or more, not 0`},
+		{"secret env", "widget: {secret_env: \"MY SECRET\"}\n", `_config.yaml:1:22: widget.secret_env: want the name of an environment variable (letters, digits and _), not "MY SECRET"`},
+		{"endpoint", "widget: {endpoint: online.example.com}\n", `_config.yaml:1:20: widget.endpoint: want an absolute http or https URL such as https://online.example.com/_online, not "online.example.com"`},
+		{"max post size zero", "build: {max_post_size: 0}\n", `_config.yaml:1:24: build.max_post_size: want a size of 1 byte or more, such as 10MB, not 0`},
+		{"max post size unit", "build: {max_post_size: 10 parsecs}\n", `_config.yaml:1:24: build.max_post_size: want a size such as 512KB, 10MB or a number of bytes, not "10 parsecs"`},
+		{"max post size list", "build: {max_post_size: [1]}\n", `_config.yaml:1:24: build.max_post_size: want a size such as 512KB, 10MB or a number of bytes, not [1]`},
+		{"hooks timeout", "build:\n  hooks: {timeout: 0s}\n", `_config.yaml:2:20: build.hooks.timeout: want a duration above zero, such as 60s or 2m, not 0s`},
+		{"hook timeout", "build:\n  hooks:\n    pre_build: [{run: ls, timeout: -1s}]\n", `_config.yaml:3:36: build.hooks.pre_build.0.timeout: want a duration above zero, such as 60s or 2m, not -1s`},
+		{"bad glob", "build:\n  ignore: [\"a/*\", \"[\"]\n", `_config.yaml:2:19: build.ignore.1: bad glob pattern "["`},
+		{"two documents", "site: {title: A}\n---\nsite: {title: B}\n", `_config.yaml:3:5: a second YAML document: the configuration is one document`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := parseConfig(t, tc.src)
+			if err == nil {
+				t.Fatalf("Parse(%q) = nil, want %s", tc.src, tc.want)
+			}
+			if got := err.Error(); got != tc.want {
+				t.Errorf("Parse(%q) error:\n got %s\nwant %s", tc.src, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestConfigNormalizes: values are completed and put in the form their
+// users compare them in.
+func TestConfigNormalizes(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseConfig(t, "site: {url: \"https://example.com/blog\"}\n"+
+		"build:\n  max_post_size: 512kb\n  hooks:\n    timeout: 2m\n    pre_build: [make data, {run: ./x, timeout: 5s}]\n"+
+		"widget:\n  path: /_who/\n  origins: [\"HTTPS://A.Example/\", \"*\"]\n  trusted_proxies: [10.0.0.0/8, \"::1\"]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []any{cfg.Site.URL, cfg.Build.MaxPostSize, cfg.Build.Hooks.PreBuild, cfg.Widget.Path, cfg.Widget.Origins, cfg.Widget.TrustedProxies}
+	want := []any{"https://example.com/blog/", 512 * KB,
+		[]Hook{{Name: "make", Run: "make data", Timeout: 2 * time.Minute}, {Name: "./x", Run: "./x", Timeout: 5 * time.Second}},
+		"/_who", []string{"https://a.example", "*"}, []string{"10.0.0.0/8", "::1"}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Parse (-want +got):\n%s", d)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want Size
+	}{
+		{"0", 0}, {"100", 100}, {"100B", 100}, {"1K", KB}, {"1kb", KB}, {"2 KiB", 2 * KB},
+		{"10MB", 10 * MB}, {"10 mb", 10 * MB}, {"3MiB", 3 * MB}, {"1G", GB}, {"4GB", 4 * GB},
+	} {
+		got, err := ParseSize(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "MB", "-1", "1.5MB", "10 parsecs", "0x10", "9999999999GB"} {
+		if got, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) = %d, want an error", bad, got)
+		}
+	}
+	for _, tc := range []struct {
+		in   Size
+		want string
+	}{{0, "0B"}, {100, "100B"}, {KB, "1KB"}, {1536 * KB, "1536KB"}, {10 * MB, "10MB"}, {2 * GB, "2GB"}} {
+		if got := tc.in.String(); got != tc.want {
+			t.Errorf("Size(%d).String() = %q, want %q", int64(tc.in), got, tc.want)
+		}
+	}
+}

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
+	"iter"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +16,6 @@ import (
 	"github.com/goccy/go-yaml/ast"
 
 	"github.com/blog-gen/blog/diag"
-	"github.com/blog-gen/blog/highlight"
 )
 
 // ConfigFile is the name of the configuration file at a site's root.
@@ -31,7 +30,7 @@ func Load(root string) (Config, error) {
 	src, err := os.ReadFile(filepath.Join(root, ConfigFile))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return cfg, fmt.Errorf("%s: no %s here: not a blog (run blog init to make one)", root, ConfigFile)
+			return cfg, &valueError{msg: fmt.Sprintf("%s: no %s here: not a blog (run blog init to make one)", root, ConfigFile), err: err}
 		}
 		return cfg, err
 	}
@@ -124,6 +123,14 @@ func (p keyPositions) keyOf(pos diag.Pos, typ reflect.Type) (string, bool) {
 // typeError rewrites a decoding error to name the key and the expected
 // type ("build.paginate: want a whole number, not ten") where it can.
 func typeError(err error, positions keyPositions) error {
+	var ve *configValueError
+	if errors.As(err, &ve) {
+		pos, msg := nodePos(ve.node), ve.err.Error()
+		if key, ok := positions.keyOf(pos, nil); ok {
+			pos, msg = positions.at[key], key+": "+msg
+		}
+		return &diag.Error{Pos: pos, Err: &valueError{msg: msg, err: err}}
+	}
 	var te *yaml.TypeError
 	if !errors.As(err, &te) || te.Token == nil || te.Token.Position == nil {
 		return diag.FromYAML(ConfigFile, 0, err)
@@ -161,6 +168,16 @@ type valueError struct {
 
 func (e *valueError) Error() string { return e.msg }
 func (e *valueError) Unwrap() error { return e.err }
+
+// configValueError is a value refused while decoding, at its node: [Parse]
+// names the key.
+type configValueError struct {
+	node ast.Node
+	err  error
+}
+
+func (e *configValueError) Error() string { return e.err.Error() }
+func (e *configValueError) Unwrap() error { return e.err }
 
 // UnmarshalYAML reads a hook written as a string (the command) or as a
 // mapping {name, run, timeout}. It implements go-yaml's NodeUnmarshaler:
@@ -229,7 +246,7 @@ func checkKeys(n ast.Node, t reflect.Type, prefix string, positions keyPositions
 			f, ok := fields[key]
 			if !ok {
 				msg := fmt.Sprintf("unknown key %q", prefix+key)
-				if s := suggest(key, fields); s != "" {
+				if s := suggest(key, maps.Keys(fields)); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", prefix+s)
 				}
 				errs.Add(&diag.Error{Pos: nodePos(it.Key()), Err: errors.New(msg)})
@@ -244,6 +261,7 @@ func checkKeys(n ast.Node, t reflect.Type, prefix string, positions keyPositions
 			return // a type error; the decoder reports it with its position
 		}
 		for i, item := range seq.Values {
+			positions.add(fmt.Sprintf("%s%d", prefix, i), t.Elem(), item, item)
 			checkKeys(item, t.Elem(), fmt.Sprintf("%s%d.", prefix, i), positions, errs)
 		}
 	}
@@ -269,11 +287,11 @@ func yamlFields(t reflect.Type) map[string]reflect.StructField {
 	return fields
 }
 
-// suggest returns the field name closest to key, or "" when none is within
-// a third of its length (at least one edit; a swap of two letters is one).
-func suggest(key string, fields map[string]reflect.StructField) string {
+// suggest returns the name closest to key, or "" when none is within a
+// third of its length (at least one edit; a swap of two letters is one).
+func suggest(key string, names iter.Seq[string]) string {
 	best, bestD := "", max(1, len(key)/3)+1
-	for name := range fields {
+	for name := range names {
 		d := editDistance(strings.ToLower(key), name)
 		if d < bestD || d == bestD && name < best {
 			best, bestD = name, d
@@ -306,139 +324,6 @@ func editDistance(a, b string) int {
 		}
 	}
 	return d[len(a)][len(b)]
-}
-
-// validate checks values the types cannot, locating errors with the key
-// positions recorded while checking keys.
-func (c *Config) validate(positions keyPositions) error {
-	var errs diag.List
-	bad := func(key, format string, args ...any) {
-		pos, ok := positions.at[key]
-		if !ok {
-			pos = diag.Pos{File: ConfigFile}
-		}
-		errs.Add(&diag.Error{Pos: pos, Err: fmt.Errorf(key+": "+format, args...)})
-	}
-	u, err := url.Parse(c.Site.URL)
-	switch {
-	case err != nil || !u.IsAbs() || u.Host == "":
-		bad("site.url", "want an absolute URL such as https://example.com/, not %q", c.Site.URL)
-	default:
-		if !strings.HasSuffix(u.Path, "/") {
-			u.Path += "/"
-		}
-		c.Site.URL = u.String()
-	}
-	if _, err := time.LoadLocation(c.Site.Timezone); err != nil {
-		bad("site.timezone", "unknown time zone %q: want an IANA name such as Europe/Paris or UTC", c.Site.Timezone)
-	}
-	if msg := c.outputProblem(); msg != "" {
-		bad("build.output", "%s", msg)
-	}
-	if c.Build.Paginate < 1 {
-		bad("build.paginate", "want a number of posts per page of 1 or more, not %d", c.Build.Paginate)
-	}
-	for _, key := range []struct{ name, val string }{{"build.posts", c.Build.Posts}, {"build.output", c.Build.Output}} {
-		if strings.TrimSpace(key.val) == "" {
-			bad(key.name, "must not be empty")
-		}
-	}
-	for i, g := range c.Build.Ignore {
-		if _, err := filepath.Match(g, ""); err != nil {
-			bad(fmt.Sprintf("build.ignore.%d", i), "bad glob pattern %q", g)
-		}
-	}
-	for i, kind := range c.Build.Disable {
-		if !slices.Contains(pageKinds, kind) {
-			bad(fmt.Sprintf("build.disable.%d", i), "unknown page kind %q: want one of %s", kind, strings.Join(pageKinds, ", "))
-		}
-	}
-	for _, list := range []struct {
-		name  string
-		hooks []Hook
-	}{{"build.hooks.pre_build", c.Build.Hooks.PreBuild}, {"build.hooks.post_build", c.Build.Hooks.PostBuild}} {
-		for i := range list.hooks {
-			h := &list.hooks[i]
-			if strings.TrimSpace(h.Run) == "" {
-				bad(fmt.Sprintf("%s.%d", list.name, i), "want a command to run")
-				continue
-			}
-			if h.Name == "" {
-				h.Name = strings.Fields(h.Run)[0]
-			}
-			if h.Timeout <= 0 {
-				h.Timeout = 60 * time.Second
-			}
-		}
-	}
-	for _, s := range []struct{ key, name string }{{"highlight.style", c.Highlight.Style}, {"highlight.dark_style", c.Highlight.DarkStyle}} {
-		if s.name == "" && s.key == "highlight.dark_style" {
-			continue
-		}
-		if _, err := highlight.New(highlight.Options{Style: s.name}); err != nil {
-			bad(s.key, "%s", strings.TrimPrefix(err.Error(), "highlight: "))
-		}
-	}
-	if c.Highlight.TabWidth < 1 || c.Highlight.TabWidth > 16 {
-		bad("highlight.tab_width", "want 1 to 16, not %d", c.Highlight.TabWidth)
-	}
-	if c.Feeds.Items < 1 {
-		bad("feeds.items", "want 1 or more, not %d", c.Feeds.Items)
-	}
-	if c.Widget.Strategy != "zset" && c.Widget.Strategy != "sets" {
-		bad("widget.strategy", "want zset or sets, not %q", c.Widget.Strategy)
-	}
-	if !strings.HasPrefix(c.Widget.Path, "/") || strings.ContainsAny(c.Widget.Path, "?#") {
-		bad("widget.path", "want a path starting with /, such as /_online, not %q", c.Widget.Path)
-	}
-	c.Widget.Path = "/" + strings.Trim(c.Widget.Path, "/")
-	if c.Widget.Window < time.Second {
-		bad("widget.window", "want a duration of at least 1s, such as 5m, not %s", c.Widget.Window)
-	}
-	if c.Widget.Heartbeat < time.Second {
-		bad("widget.heartbeat", "want a duration of at least 1s, such as 60s, not %s", c.Widget.Heartbeat)
-	}
-	if c.Widget.Redis != "" {
-		if _, err := url.Parse(c.Widget.Redis); err != nil || !strings.HasPrefix(c.Widget.Redis, "redis") && !strings.HasPrefix(c.Widget.Redis, "unix") {
-			bad("widget.redis", "want a URL such as redis://localhost:6379/0, not %q", c.Widget.Redis)
-		}
-	}
-	if c.Deploy.Keep < 1 {
-		bad("deploy.keep", "want 1 or more releases, not %d", c.Deploy.Keep)
-	}
-	return errs.Err()
-}
-
-// outputProblem says why the output directory cannot be used, or "". A
-// build replaces the whole output directory, so it must not be the site,
-// hold the site, or overlap a source directory or the cache: any of those
-// would be deleted.
-func (c *Config) outputProblem() string {
-	root, err1 := filepath.Abs(c.Root)
-	out, err2 := filepath.Abs(c.OutputDir())
-	if err1 != nil || err2 != nil {
-		return ""
-	}
-	within := func(a, b string) bool { // a is b or inside b
-		r, err := filepath.Rel(b, a)
-		return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
-	}
-	if within(root, out) {
-		return fmt.Sprintf("%q would hold the site itself, and every build replaces the output directory: use a directory of its own, such as _site", c.Build.Output)
-	}
-	for _, d := range []struct{ key, dir string }{
-		{"build.posts", c.Build.Posts}, {"build.pages", c.Build.Pages}, {"build.templates", c.Build.Templates},
-		{"build.static", c.Build.Static}, {"the cache", CacheDir},
-	} {
-		dir, err := filepath.Abs(c.path(d.dir))
-		// An output inside the cache is fine (deploys build there); the
-		// cache inside the output is not.
-		inside := within(out, dir) && d.dir != CacheDir
-		if err == nil && (inside || within(dir, out)) {
-			return fmt.Sprintf("%q overlaps %s (%s), and every build replaces the output directory: use a directory of its own, such as _site", c.Build.Output, d.key, d.dir)
-		}
-	}
-	return ""
 }
 
 // Location returns the site's time zone. The zone was checked by [Load].
