@@ -322,8 +322,15 @@ func (s *Server) buildLoop(ctx context.Context, w *watcher) {
 	}
 }
 
-// settle waits until no change has been noted for the debounce interval,
-// or maxSettle has passed. It reports false when ctx is done.
+// settle waits until no change has been noted for the debounce interval
+// and no changed file is empty, or maxSettle has passed. It reports false
+// when ctx is done.
+//
+// An empty file is most often one caught between the truncate and the
+// write of a save (os.WriteFile, many editors): building it would reload
+// open pages onto an empty post, then again onto the saved one, and a
+// writer held up between the two for longer than the debounce is common
+// on a loaded machine. A file that stays empty is built at maxSettle.
 func (s *Server) settle(ctx context.Context) bool {
 	quiet := time.NewTimer(s.opts.Debounce)
 	defer quiet.Stop()
@@ -336,11 +343,36 @@ func (s *Server) settle(ctx context.Context) bool {
 		case <-s.kick:
 			quiet.Reset(s.opts.Debounce)
 		case <-quiet.C:
-			return true
+			if !s.emptyPending() {
+				return true
+			}
+			quiet.Reset(s.opts.Debounce)
 		case <-limit.C:
 			return true
 		}
 	}
+}
+
+// emptyPending reports whether a pending change is an empty regular file.
+func (s *Server) emptyPending() bool {
+	s.mu.Lock()
+	pending := slices.Collect(maps.Keys(s.pending))
+	s.mu.Unlock()
+	for _, rel := range pending {
+		if fi, err := os.Stat(s.sourcePath(rel)); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sourcePath returns the file a change names: rel is a slash path relative
+// to the site root, or absolute for a source directory outside it.
+func (s *Server) sourcePath(rel string) string {
+	if p := filepath.FromSlash(rel); filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(s.root, filepath.FromSlash(rel))
 }
 
 // noteChange records a change to rel (a slash path relative to the site
@@ -363,10 +395,7 @@ func (s *Server) takeChanges() []string {
 	clear(s.pending)
 	s.mu.Unlock()
 	return slices.DeleteFunc(changed, func(rel string) bool {
-		p := filepath.Join(s.root, filepath.FromSlash(rel))
-		if filepath.IsAbs(filepath.FromSlash(rel)) {
-			p = filepath.FromSlash(rel) // a source directory outside the root
-		}
+		p := s.sourcePath(rel)
 		fi, err := os.Stat(p)
 		if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxHashed {
 			delete(s.hashes, rel) // gone, a directory, or big: a change all the same

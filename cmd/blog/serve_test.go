@@ -291,6 +291,26 @@ func waitJS(t *testing.T, tab context.Context, s *servedSite, what, cond string)
 	}
 }
 
+// slowSave writes data to name as os.WriteFile does, truncate then write,
+// with the writer held up in between for longer than the dev server's
+// debounce, as happens on a loaded machine. The server must not build the
+// empty file in between (serve's settle): when it did, open pages
+// reloaded onto an empty post and TestServeBrowser failed now and then.
+func slowSave(t *testing.T, name string, data []byte) {
+	t.Helper()
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the slow writer, not an assertion
+	if _, err := f.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestServeBrowser is the writer's loop in a real browser: open a post,
 // edit it on disk and see the page reload with the new text; break its
 // front matter and see the overlay with file:line; fix it and see the
@@ -318,22 +338,16 @@ func TestServeBrowser(t *testing.T) {
 	step(t, browser, "mark the page", chromedp.Evaluate[chromedp.Void](`window.__e2eMark = 1`))
 
 	edited := bytes.Replace(orig, []byte(before), []byte(after), 1)
-	if err := os.WriteFile(post, edited, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	slowSave(t, post, edited)
 	waitJS(t, browser, s, "the reload with the new text", `window.__e2eMark === undefined && document.body.innerText.includes("is an end-to-end tested blog generator")`)
 
 	broken := bytes.Replace(edited, []byte(date), []byte("date: the day after tomorrow"), 1)
-	if err := os.WriteFile(post, broken, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	slowSave(t, post, broken)
 	const overlay = `document.getElementById("blog-serve-error-overlay")`
 	waitJS(t, browser, s, "the error overlay with file:line", overlay+` !== null && `+overlay+`.textContent.includes("posts/2026-01-10-welcome.md:3:")`)
 	waitJS(t, browser, s, "the last good page under the overlay", `document.body.innerText.includes("is an end-to-end tested blog generator")`)
 
-	if err := os.WriteFile(post, edited, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	slowSave(t, post, edited)
 	waitJS(t, browser, s, "the overlay gone after the fix", overlay+` === null && document.body.innerText.includes("is an end-to-end tested blog generator")`)
 
 	step(t, browser, "mark the page", chromedp.Evaluate[chromedp.Void](`window.__e2eMark = 2`))
@@ -362,9 +376,7 @@ func TestServeBrowser(t *testing.T) {
 		step(t, tab, "mark the page", chromedp.Evaluate[chromedp.Void](`window.__e2eMark = 3`))
 		tabs = append(tabs, tab)
 	}
-	if err := os.WriteFile(post, bytes.Replace(edited, []byte(after), []byte("`blog` is a many-tabbed blog generator"), 1), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	slowSave(t, post, bytes.Replace(edited, []byte(after), []byte("`blog` is a many-tabbed blog generator"), 1))
 	for _, tab := range append(tabs, browser) {
 		waitJS(t, tab, s, "every tab reloaded with the new text", `window.__e2eMark === undefined && document.body.innerText.includes("is a many-tabbed blog generator")`)
 	}
