@@ -165,6 +165,7 @@ func (b *builder) setup() error {
 		Footnotes:   cfg.Markdown.Footnotes,
 		UnsafeHTML:  cfg.Markdown.UnsafeHTML,
 		Highlighter: code,
+		BasePath:    basePath(cfg.Site.URL),
 	})
 	themeFS, err := b.overlay(cfg.Build.Templates, "templates")
 	if err != nil {
