@@ -144,6 +144,7 @@ type builder struct {
 	cacheDir string
 
 	md     *render.Markdown
+	mdBest *render.Markdown // md, but it keeps code highlighted inexactly; see renderBody
 	tmpl   *render.Templates
 	hl     *highlight.Highlighter
 	codes  *codeCache
@@ -158,7 +159,8 @@ type builder struct {
 	posts []*item           // published posts, newest first
 	pages []*item           // standalone pages
 
-	reads atomic.Int64 // sources read because their size or time changed
+	reads   atomic.Int64 // sources read because their size or time changed
+	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit
 
 	srcPosts, srcPages, srcStatic []source  // what discover found
 	nextDue                       time.Time // the earliest future post's date; zero if none
@@ -201,12 +203,15 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		b.codes = newCodeCache(b.hl, b.hl.Key(), b.cacheDir)
 		code = b.codes
 	}
-	b.md = render.NewMarkdown(render.MarkdownOptions{
+	mdOpts := render.MarkdownOptions{
 		Typographer: cfg.Markdown.Typographer,
 		Footnotes:   cfg.Markdown.Footnotes,
 		UnsafeHTML:  cfg.Markdown.UnsafeHTML,
-		Highlighter: code,
-	})
+		Highlighter: inexactCode{h: code, seen: &b.inexact},
+	}
+	b.md = render.NewMarkdown(mdOpts)
+	mdOpts.Highlighter = inexactCode{h: code, seen: &b.inexact, keep: true}
+	b.mdBest = render.NewMarkdown(mdOpts)
 	themeFS, err := b.overlay(cfg.Build.Templates, "templates")
 	if err != nil {
 		return Result{}, fmt.Errorf("templates: %w", err)
@@ -319,11 +324,24 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 		b.opts.Logger.Warn("code cache not saved", "err", err)
 	}
 	b.next.Started = b.start.UnixNano()
+	if b.inexact.Load() {
+		// Some page shows code that may be highlighted wrongly, and which
+		// pages do (lists, feeds) is not known here: a zero Global makes
+		// the next build a full one.
+		b.next.Global = key{}
+	}
 	if err := b.next.save(b.cacheDir); err != nil {
 		return err
 	}
 	if err := os.Remove(dirtyPath(b.cacheDir)); err != nil {
 		return err
+	}
+	if b.inexact.Load() {
+		// Nor may a stamp let the next build stop before reading the state.
+		if err := os.Remove(stampPath(b.cacheDir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
 	}
 	return b.writeStamp(res)
 }
@@ -647,6 +665,12 @@ func (b *builder) renderBody(it *item) (string, error) {
 		return "", err
 	}
 	r, err := b.md.Render(it.rel, body, bodyLine)
+	if errors.Is(err, highlight.ErrInexact) {
+		// err names the block. The page keeps chroma's best try, and
+		// commit makes the next build a full one, which tries again.
+		b.opts.Logger.Warn("code block may be highlighted wrongly; the next build tries again", "file", it.rel, "err", err)
+		r, err = b.mdBest.Render(it.rel, body, bodyLine)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -657,6 +681,27 @@ func (b *builder) renderBody(it *item) (string, error) {
 	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
 	it.src.raw = nil
 	return string(r.HTML), nil
+}
+
+// inexactCode passes code blocks to h and notes in seen that the build
+// met a block h could not highlight exactly (highlight.ErrInexact). Without
+// keep such a block fails the render, which then says where it is; with
+// keep it is written as h wrote it.
+type inexactCode struct {
+	h    render.CodeHighlighter
+	seen *atomic.Bool
+	keep bool
+}
+
+func (c inexactCode) Highlight(w io.Writer, lang, code string, hl [][2]int) error {
+	err := c.h.Highlight(w, lang, code, hl)
+	if errors.Is(err, highlight.ErrInexact) {
+		c.seen.Store(true)
+		if c.keep {
+			return nil
+		}
+	}
+	return err
 }
 
 // fill copies the body-derived fields into the full view.
