@@ -4,13 +4,16 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/blog-gen/blog/diag"
 )
@@ -228,4 +231,137 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("Size(%d).String() = %q, want %q", int64(tc.in), got, tc.want)
 		}
 	}
+}
+
+// TestReadmeConfigTables holds the README's configuration tables (the
+// Configuration section's, and the widget's under Who's online) to
+// DefaultConfig: every key listed, every default shown equal to the real
+// one. A default cell holds one `value` per key, or one for all of them;
+// a cell in words (the site URL's origin) stands for a default computed
+// from other values, and the field's own default must then be empty.
+func TestReadmeConfigTables(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(src)
+	rows := readmeTable(t, readme, "## Configuration\n", "")
+	rows = append(rows, readmeTable(t, readme, "### Configuration (`widget:` in `_config.yaml`)\n", "widget.")...)
+
+	fields := map[string]reflect.Type{}
+	var walk func(typ reflect.Type, prefix string)
+	walk = func(typ reflect.Type, prefix string) {
+		for name, f := range yamlFields(typ) {
+			if f.Type.Kind() == reflect.Struct {
+				walk(f.Type, prefix+name+".")
+				continue
+			}
+			fields[prefix+name] = f.Type
+		}
+	}
+	walk(reflect.TypeFor[Config](), "")
+	defaults := DefaultConfig()
+
+	listed := map[string]bool{}
+	for _, row := range rows {
+		if len(row.keys) == 1 && strings.HasSuffix(row.keys[0], ".*") {
+			continue // a pointer to another table
+		}
+		for i, key := range row.keys {
+			typ, ok := fields[key]
+			if !ok {
+				t.Errorf("README lists %s, which is no configuration key", key)
+				continue
+			}
+			listed[key] = true
+			want := fieldValue(defaults, key)
+			if len(row.defaults) == 0 {
+				if !reflect.ValueOf(want).IsZero() && reflect.ValueOf(want).Len() != 0 {
+					t.Errorf("README shows no default for %s; it is %v", key, want)
+				}
+				continue
+			}
+			shown := row.defaults[0]
+			switch {
+			case len(row.defaults) == len(row.keys):
+				shown = row.defaults[i]
+			case len(row.defaults) != 1:
+				t.Errorf("README row %v shows %d defaults for %d keys", row.keys, len(row.defaults), len(row.keys))
+				continue
+			}
+			got := reflect.New(typ)
+			if err := yaml.Unmarshal([]byte(shown), got.Interface()); err != nil {
+				t.Errorf("README default of %s, `%s`: %v", key, shown, err)
+				continue
+			}
+			if d := cmp.Diff(want, got.Elem().Interface(), cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("README default of %s is `%s`, DefaultConfig's differs (-real +README):\n%s", key, shown, d)
+			}
+		}
+	}
+	for key := range fields {
+		if !listed[key] {
+			t.Errorf("README's configuration tables do not list %s", key)
+		}
+	}
+}
+
+type readmeRow struct {
+	keys, defaults []string
+}
+
+// readmeTable reads the first table after heading: its key and default
+// columns, with prefix put before each key.
+func readmeTable(t *testing.T, readme, heading, prefix string) []readmeRow {
+	t.Helper()
+	_, after, ok := strings.Cut(readme, heading)
+	if !ok {
+		t.Fatalf("README has no %q", strings.TrimSpace(heading))
+	}
+	var rows []readmeRow
+	started := false
+	for line := range strings.Lines(after) {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "|") {
+			if started {
+				break
+			}
+			continue
+		}
+		started = true
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if len(cells) < 2 || strings.Contains(cells[0], "---") || strings.TrimSpace(cells[0]) == "key" {
+			continue
+		}
+		var row readmeRow
+		for _, k := range backticked(cells[0]) {
+			row.keys = append(row.keys, prefix+k)
+		}
+		row.defaults = backticked(cells[1])
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		t.Fatalf("README: no table after %q", strings.TrimSpace(heading))
+	}
+	return rows
+}
+
+var backtickRE = regexp.MustCompile("`([^`]*)`")
+
+func backticked(s string) []string {
+	var out []string
+	for _, m := range backtickRE.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// fieldValue returns the value of the dotted yaml key in cfg.
+func fieldValue(cfg Config, key string) any {
+	v := reflect.ValueOf(cfg)
+	for name := range strings.SplitSeq(key, ".") {
+		v = v.FieldByIndex(yamlFields(v.Type())[name].Index)
+	}
+	return v.Interface()
 }
