@@ -8,6 +8,34 @@ import (
 	"testing"
 )
 
+// TestSourceNotUTF8: a post or page that is not UTF-8 is an error at its
+// first bad byte, not a page served as charset=utf-8.
+func TestSourceNotUTF8(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"front matter", map[string]string{"posts/a.md": "---\ntitle: caf\xe9\ndate: 2026-01-01\n---\nbody\n"},
+			`posts/a.md:2:11: not valid UTF-8 (byte 0xe9): save the file as UTF-8`},
+		{"body", map[string]string{"posts/a.md": "---\ntitle: A\ndate: 2026-01-01\n---\nok\nna\xefve \xff\n"},
+			`posts/a.md:6:3: not valid UTF-8 (byte 0xef): save the file as UTF-8`},
+		{"page", map[string]string{"pages/about.md": "\x80"},
+			`pages/about.md:1:1: not valid UTF-8 (byte 0x80): save the file as UTF-8`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.files["_config.yaml"] = okConfig
+			err := buildSite(t, site(t, tc.files))
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("build error:\n got %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+}
+
 // TestSourceTooBig: a post over build.max_post_size is an error naming the
 // file and the limit, found from its size: it is not read.
 func TestSourceTooBig(t *testing.T) {
