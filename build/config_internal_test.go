@@ -1,6 +1,7 @@
 package build
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -169,6 +170,8 @@ func TestConfigValueErrors(t *testing.T) {
 		{"hooks timeout", "build:\n  hooks: {timeout: 0s}\n", `_config.yaml:2:20: build.hooks.timeout: want a duration above zero, such as 60s or 2m, not 0s`},
 		{"hook timeout", "build:\n  hooks:\n    pre_build: [{run: ls, timeout: -1s}]\n", `_config.yaml:3:36: build.hooks.pre_build.0.timeout: want a duration above zero, such as 60s or 2m, not -1s`},
 		{"bad glob", "build:\n  ignore: [\"a/*\", \"[\"]\n", `_config.yaml:2:19: build.ignore.1: bad glob pattern "["`},
+		{"bad duration", "widget: {heartbeat: soon}\n", `_config.yaml:1:21: widget.heartbeat: want a duration such as 30s or 5m, not "soon"`},
+		{"not a mapping", "[site, build]\n", `_config.yaml:1:1: the configuration must be a mapping of keys to values, such as site: {title: My blog}`},
 		{"two documents", "site: {title: A}\n---\nsite: {title: B}\n", `_config.yaml:3:5: a second YAML document: the configuration is one document`},
 	}
 	for _, tc := range tests {
@@ -364,4 +367,61 @@ func fieldValue(cfg Config, key string) any {
 		v = v.FieldByIndex(yamlFields(v.Type())[name].Index)
 	}
 	return v.Interface()
+}
+
+// yamlLineBreak is what YAML counts as the end of a line.
+var yamlLineBreak = regexp.MustCompile("\r\n|\r|\n")
+
+// FuzzParseConfig: Parse never panics, and every error it returns is
+// located in _config.yaml, at a line and column inside the input.
+func FuzzParseConfig(f *testing.F) {
+	for _, file := range []string{"../_config.yaml", "../cmd/blog/scaffold/config.yaml"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	for _, s := range []string{
+		"site: {title: &t T, author: *t}\n",
+		"build:\n  hooks:\n    pre_build: [&h {run: ls}]\n    post_build: [{<<: *h, name: x}]\n",
+		"widget: {heartbeat: 10m, site: \"a{b}\", path: /, redis: \"redis://%zz\"}\n",
+		"build: {max_post_size: 1 parsec, ignore: [\"[\"]}\n",
+		"a: *b\n", "---\n---\n", "[1, 2]\n", "site: [\n", "\xff",
+	} {
+		f.Add([]byte(s))
+	}
+	root := f.TempDir()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		cfg := DefaultConfig()
+		cfg.Root = root
+		err := Parse(src, &cfg)
+		if err == nil {
+			return
+		}
+		lines := yamlLineBreak.Split(string(src), -1)
+		for _, line := range diag.Lines(err) {
+			if !strings.HasPrefix(line, ConfigFile+":") {
+				t.Fatalf("Parse(%q): error not located in %s: %s", src, ConfigFile, line)
+			}
+		}
+		var walk func(error)
+		walk = func(e error) {
+			if j, ok := e.(interface{ Unwrap() []error }); ok {
+				for _, e := range j.Unwrap() {
+					walk(e)
+				}
+				return
+			}
+			var de *diag.Error
+			if !errors.As(e, &de) {
+				t.Fatalf("Parse(%q): error without a position: %v", src, e)
+			}
+			p := de.Pos
+			if p.Line < 1 || p.Line > len(lines) || p.Col < 0 || p.Col > len(lines[p.Line-1])+1 {
+				t.Fatalf("Parse(%q): position %d:%d outside the input: %v", src, p.Line, p.Col, e)
+			}
+		}
+		walk(err)
+	})
 }
