@@ -3,6 +3,7 @@ package build
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"reflect"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/blog-gen/blog/diag"
+	"github.com/blog-gen/blog/highlight"
 )
 
 // TestSampleConfigShowsEveryKey holds the promise that the sample
@@ -424,4 +426,55 @@ func FuzzParseConfig(f *testing.F) {
 		}
 		walk(err)
 	})
+}
+
+// TestConfigErrorCauses: causes are wrapped, not retold: errors.Is and
+// errors.As reach them through Load and Parse.
+func TestConfigErrorCauses(t *testing.T) {
+	t.Parallel()
+	_, err := Load(t.TempDir())
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load(empty dir) = %v, want an error wrapping fs.ErrNotExist", err)
+	}
+	_, err = parseConfig(t, "highlight: {style: monokia}\n")
+	if !errors.Is(err, highlight.ErrUnknownStyle) {
+		t.Errorf("unknown style: %v, want an error wrapping highlight.ErrUnknownStyle", err)
+	}
+	var te *yaml.TypeError
+	if _, err = parseConfig(t, "build: {paginate: ten}\n"); !errors.As(err, &te) {
+		t.Errorf("type error: %v, want an error wrapping *yaml.TypeError", err)
+	}
+	_, err = parseConfig(t, "widget: {redis: \"redis://r/x\"}\n")
+	if cause := redisURLProblem("redis://r/x"); !hasCause(err, cause) {
+		t.Errorf("bad Redis URL: %v, want go-redis's %q as a cause", err, cause)
+	}
+	_, err = parseConfig(t, "site: {timezone: Mars/Olympus}\n")
+	if _, cause := time.LoadLocation("Mars/Olympus"); !hasCause(err, cause) {
+		t.Errorf("unknown zone: %v, want the time package's %q as a cause", err, cause)
+	}
+	var de *diag.Error
+	if _, err = parseConfig(t, "x: [\n"); !errors.As(err, &de) || !errors.As(err, new(yaml.Error)) {
+		t.Errorf("syntax error: %v, want a *diag.Error wrapping go-yaml's error", err)
+	}
+}
+
+// hasCause reports whether an error with cause's message is in err's tree.
+func hasCause(err, cause error) bool {
+	if err == nil {
+		return false
+	}
+	if err.Error() == cause.Error() {
+		return true
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if hasCause(e, cause) {
+				return true
+			}
+		}
+	case interface{ Unwrap() error }:
+		return hasCause(u.Unwrap(), cause)
+	}
+	return false
 }

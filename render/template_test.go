@@ -1,10 +1,13 @@
 package render
 
 import (
+	"errors"
+	"html/template"
 	"io"
 	"regexp"
 	"testing"
 	"testing/fstest"
+	texttemplate "text/template"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -74,5 +77,24 @@ func TestTemplateExecuteError(t *testing.T) {
 	want := "templates/post.html:2:7: <.Post.Nope>: can't evaluate field Nope in type *render.Post"
 	if err == nil || err.Error() != want {
 		t.Errorf("Execute error:\n got %v\nwant %s", err, want)
+	}
+}
+
+// TestTemplateErrorCauses: the template package's error stays the cause.
+func TestTemplateErrorCauses(t *testing.T) {
+	t.Parallel()
+	_, err := LoadTemplates(theme(map[string]string{"post.html": "{{if .Site}}<a href=\"{{end}}"}), "templates")
+	var he *template.Error
+	if !errors.As(err, &he) || he.ErrorCode != template.ErrBranchEnd {
+		t.Errorf("escaping error %v: want a *html/template.Error with ErrBranchEnd as its cause", err)
+	}
+	tmpl, err := LoadTemplates(theme(map[string]string{"post.html": "{{.Post.Nope}}"}), "templates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tmpl.Execute(io.Discard, "post.html", &Page{Post: &Post{}})
+	var ee texttemplate.ExecError
+	if !errors.As(err, &ee) {
+		t.Errorf("execution error %v: want a text/template.ExecError as its cause", err)
 	}
 }
