@@ -304,17 +304,8 @@ func (t *Templates) UsesBody(name string) bool {
 
 func usesBody(n parse.Node, call func(name string) bool) bool {
 	switch n := n.(type) {
-	case nil:
-		return false
 	case *parse.ListNode:
-		if n == nil {
-			return false
-		}
-		for _, c := range n.Nodes {
-			if usesBody(c, call) {
-				return true
-			}
-		}
+		return n != nil && anyUsesBody(n.Nodes, call)
 	case *parse.ActionNode:
 		return usesBody(n.Pipe, call)
 	case *parse.PipeNode:
@@ -327,11 +318,7 @@ func usesBody(n parse.Node, call func(name string) bool) bool {
 			}
 		}
 	case *parse.CommandNode:
-		for _, a := range n.Args {
-			if usesBody(a, call) {
-				return true
-			}
-		}
+		return anyUsesBody(n.Args, call)
 	case *parse.FieldNode:
 		return anyBody(n.Ident)
 	case *parse.ChainNode:
@@ -339,15 +326,28 @@ func usesBody(n parse.Node, call func(name string) bool) bool {
 	case *parse.VariableNode:
 		return anyBody(n.Ident[1:])
 	case *parse.IfNode:
-		return usesBody(n.Pipe, call) || usesBody(n.List, call) || usesBody(n.ElseList, call)
+		return branchUsesBody(&n.BranchNode, call)
 	case *parse.RangeNode:
-		return usesBody(n.Pipe, call) || usesBody(n.List, call) || usesBody(n.ElseList, call)
+		return branchUsesBody(&n.BranchNode, call)
 	case *parse.WithNode:
-		return usesBody(n.Pipe, call) || usesBody(n.List, call) || usesBody(n.ElseList, call)
+		return branchUsesBody(&n.BranchNode, call)
 	case *parse.TemplateNode:
 		return usesBody(n.Pipe, call) || call(n.Name)
 	}
 	return false
+}
+
+func anyUsesBody(nodes []parse.Node, call func(name string) bool) bool {
+	for _, c := range nodes {
+		if usesBody(c, call) {
+			return true
+		}
+	}
+	return false
+}
+
+func branchUsesBody(b *parse.BranchNode, call func(name string) bool) bool {
+	return usesBody(b.Pipe, call) || usesBody(b.List, call) || usesBody(b.ElseList, call)
 }
 
 func anyBody(idents []string) bool {
