@@ -253,11 +253,14 @@ func (b *builder) scan(ctx context.Context) error {
 
 func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 	it := &item{rel: src.rel, abs: src.abs, isPage: isPage}
+	if err := checkSourceSize(src, b.cfg.Build.MaxPostSize); err != nil {
+		return nil, err
+	}
 	if st := b.reuse(src); st != nil {
 		it.src = st
 	} else {
 		b.reads.Add(1)
-		data, err := os.ReadFile(src.abs)
+		data, err := readSource(src.rel, src.abs, b.cfg.Build.MaxPostSize)
 		if err != nil {
 			return nil, err
 		}
@@ -328,7 +331,7 @@ func (b *builder) derive(it *item) error {
 // renderBody renders the Markdown body of it and records what lists need
 // (summary, word count) in its source state.
 func (b *builder) renderBody(it *item) (string, error) {
-	data, err := os.ReadFile(it.abs)
+	data, err := readSource(it.rel, it.abs, b.cfg.Build.MaxPostSize)
 	if err != nil {
 		return "", err
 	}

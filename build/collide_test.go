@@ -179,8 +179,8 @@ func TestThemeStaticCollision(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = build.Run(t.Context(), cfg, build.Options{Theme: theme, Now: func() time.Time { return testNow }})
-	want := "the theme's static file index.html: URL / is also written by the index page\n" +
-		"the theme's static file 404.html/x: URL /404.html/x needs /404.html to be a directory, but the 404 page writes a file there"
+	want := "the theme's static file 404.html/x: URL /404.html/x needs /404.html to be a directory, but the 404 page writes a file there\n" +
+		"the theme's static file index.html: URL / is also written by the index page"
 	if err == nil {
 		t.Fatalf("build succeeded, want error:\n%s", want)
 	}

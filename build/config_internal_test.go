@@ -1,18 +1,24 @@
 package build
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/blog-gen/blog/diag"
+	"github.com/blog-gen/blog/highlight"
 )
 
 // TestSampleConfigShowsEveryKey holds the promise that the sample
@@ -166,6 +172,8 @@ func TestConfigValueErrors(t *testing.T) {
 		{"hooks timeout", "build:\n  hooks: {timeout: 0s}\n", `_config.yaml:2:20: build.hooks.timeout: want a duration above zero, such as 60s or 2m, not 0s`},
 		{"hook timeout", "build:\n  hooks:\n    pre_build: [{run: ls, timeout: -1s}]\n", `_config.yaml:3:36: build.hooks.pre_build.0.timeout: want a duration above zero, such as 60s or 2m, not -1s`},
 		{"bad glob", "build:\n  ignore: [\"a/*\", \"[\"]\n", `_config.yaml:2:19: build.ignore.1: bad glob pattern "["`},
+		{"bad duration", "widget: {heartbeat: soon}\n", `_config.yaml:1:21: widget.heartbeat: want a duration such as 30s or 5m, not "soon"`},
+		{"not a mapping", "[site, build]\n", `_config.yaml:1:1: the configuration must be a mapping of keys to values, such as site: {title: My blog}`},
 		{"two documents", "site: {title: A}\n---\nsite: {title: B}\n", `_config.yaml:3:5: a second YAML document: the configuration is one document`},
 	}
 	for _, tc := range tests {
@@ -228,4 +236,245 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("Size(%d).String() = %q, want %q", int64(tc.in), got, tc.want)
 		}
 	}
+}
+
+// TestReadmeConfigTables holds the README's configuration tables (the
+// Configuration section's, and the widget's under Who's online) to
+// DefaultConfig: every key listed, every default shown equal to the real
+// one. A default cell holds one `value` per key, or one for all of them;
+// a cell in words (the site URL's origin) stands for a default computed
+// from other values, and the field's own default must then be empty.
+func TestReadmeConfigTables(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(src)
+	rows := readmeTable(t, readme, "## Configuration\n", "")
+	rows = append(rows, readmeTable(t, readme, "### Configuration (`widget:` in `_config.yaml`)\n", "widget.")...)
+
+	fields := map[string]reflect.Type{}
+	var walk func(typ reflect.Type, prefix string)
+	walk = func(typ reflect.Type, prefix string) {
+		for name, f := range yamlFields(typ) {
+			if f.Type.Kind() == reflect.Struct {
+				walk(f.Type, prefix+name+".")
+				continue
+			}
+			fields[prefix+name] = f.Type
+		}
+	}
+	walk(reflect.TypeFor[Config](), "")
+	defaults := DefaultConfig()
+
+	listed := map[string]bool{}
+	for _, row := range rows {
+		if len(row.keys) == 1 && strings.HasSuffix(row.keys[0], ".*") {
+			continue // a pointer to another table
+		}
+		for i, key := range row.keys {
+			typ, ok := fields[key]
+			if !ok {
+				t.Errorf("README lists %s, which is no configuration key", key)
+				continue
+			}
+			listed[key] = true
+			want := fieldValue(defaults, key)
+			if len(row.defaults) == 0 {
+				if !reflect.ValueOf(want).IsZero() && reflect.ValueOf(want).Len() != 0 {
+					t.Errorf("README shows no default for %s; it is %v", key, want)
+				}
+				continue
+			}
+			shown := row.defaults[0]
+			switch {
+			case len(row.defaults) == len(row.keys):
+				shown = row.defaults[i]
+			case len(row.defaults) != 1:
+				t.Errorf("README row %v shows %d defaults for %d keys", row.keys, len(row.defaults), len(row.keys))
+				continue
+			}
+			got := reflect.New(typ)
+			if err := yaml.Unmarshal([]byte(shown), got.Interface()); err != nil {
+				t.Errorf("README default of %s, `%s`: %v", key, shown, err)
+				continue
+			}
+			if d := cmp.Diff(want, got.Elem().Interface(), cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("README default of %s is `%s`, DefaultConfig's differs (-real +README):\n%s", key, shown, d)
+			}
+		}
+	}
+	for key := range fields {
+		if !listed[key] {
+			t.Errorf("README's configuration tables do not list %s", key)
+		}
+	}
+}
+
+type readmeRow struct {
+	keys, defaults []string
+}
+
+// readmeTable reads the first table after heading: its key and default
+// columns, with prefix put before each key.
+func readmeTable(t *testing.T, readme, heading, prefix string) []readmeRow {
+	t.Helper()
+	_, after, ok := strings.Cut(readme, heading)
+	if !ok {
+		t.Fatalf("README has no %q", strings.TrimSpace(heading))
+	}
+	var rows []readmeRow
+	started := false
+	for line := range strings.Lines(after) {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "|") {
+			if started {
+				break
+			}
+			continue
+		}
+		started = true
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if len(cells) < 2 || strings.Contains(cells[0], "---") || strings.TrimSpace(cells[0]) == "key" {
+			continue
+		}
+		var row readmeRow
+		for _, k := range backticked(cells[0]) {
+			row.keys = append(row.keys, prefix+k)
+		}
+		row.defaults = backticked(cells[1])
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		t.Fatalf("README: no table after %q", strings.TrimSpace(heading))
+	}
+	return rows
+}
+
+var backtickRE = regexp.MustCompile("`([^`]*)`")
+
+func backticked(s string) []string {
+	var out []string
+	for _, m := range backtickRE.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// fieldValue returns the value of the dotted yaml key in cfg.
+func fieldValue(cfg Config, key string) any {
+	v := reflect.ValueOf(cfg)
+	for name := range strings.SplitSeq(key, ".") {
+		v = v.FieldByIndex(yamlFields(v.Type())[name].Index)
+	}
+	return v.Interface()
+}
+
+// yamlLineBreak is what YAML counts as the end of a line.
+var yamlLineBreak = regexp.MustCompile("\r\n|\r|\n")
+
+// FuzzParseConfig: Parse never panics, and every error it returns is
+// located in _config.yaml, at a line and column inside the input.
+func FuzzParseConfig(f *testing.F) {
+	for _, file := range []string{"../_config.yaml", "../cmd/blog/scaffold/config.yaml"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	for _, s := range []string{
+		"site: {title: &t T, author: *t}\n",
+		"build:\n  hooks:\n    pre_build: [&h {run: ls}]\n    post_build: [{<<: *h, name: x}]\n",
+		"widget: {heartbeat: 10m, site: \"a{b}\", path: /, redis: \"redis://%zz\"}\n",
+		"build: {max_post_size: 1 parsec, ignore: [\"[\"]}\n",
+		"a: *b\n", "---\n---\n", "[1, 2]\n", "site: [\n", "\xff",
+	} {
+		f.Add([]byte(s))
+	}
+	root := f.TempDir()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		cfg := DefaultConfig()
+		cfg.Root = root
+		err := Parse(src, &cfg)
+		if err == nil {
+			return
+		}
+		lines := yamlLineBreak.Split(string(src), -1)
+		for _, line := range diag.Lines(err) {
+			if !strings.HasPrefix(line, ConfigFile+":") {
+				t.Fatalf("Parse(%q): error not located in %s: %s", src, ConfigFile, line)
+			}
+		}
+		var walk func(error)
+		walk = func(e error) {
+			if j, ok := e.(interface{ Unwrap() []error }); ok {
+				for _, e := range j.Unwrap() {
+					walk(e)
+				}
+				return
+			}
+			var de *diag.Error
+			if !errors.As(e, &de) {
+				t.Fatalf("Parse(%q): error without a position: %v", src, e)
+			}
+			p := de.Pos
+			if p.Line < 1 || p.Line > len(lines) || p.Col < 0 || p.Col > len(lines[p.Line-1])+1 {
+				t.Fatalf("Parse(%q): position %d:%d outside the input: %v", src, p.Line, p.Col, e)
+			}
+		}
+		walk(err)
+	})
+}
+
+// TestConfigErrorCauses: causes are wrapped, not retold: errors.Is and
+// errors.As reach them through Load and Parse.
+func TestConfigErrorCauses(t *testing.T) {
+	t.Parallel()
+	_, err := Load(t.TempDir())
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load(empty dir) = %v, want an error wrapping fs.ErrNotExist", err)
+	}
+	_, err = parseConfig(t, "highlight: {style: monokia}\n")
+	if !errors.Is(err, highlight.ErrUnknownStyle) {
+		t.Errorf("unknown style: %v, want an error wrapping highlight.ErrUnknownStyle", err)
+	}
+	var te *yaml.TypeError
+	if _, err = parseConfig(t, "build: {paginate: ten}\n"); !errors.As(err, &te) {
+		t.Errorf("type error: %v, want an error wrapping *yaml.TypeError", err)
+	}
+	_, err = parseConfig(t, "widget: {redis: \"redis://r/x\"}\n")
+	if cause := redisURLProblem("redis://r/x"); !hasCause(err, cause) {
+		t.Errorf("bad Redis URL: %v, want go-redis's %q as a cause", err, cause)
+	}
+	_, err = parseConfig(t, "site: {timezone: Mars/Olympus}\n")
+	if _, cause := time.LoadLocation("Mars/Olympus"); !hasCause(err, cause) {
+		t.Errorf("unknown zone: %v, want the time package's %q as a cause", err, cause)
+	}
+	var de *diag.Error
+	if _, err = parseConfig(t, "x: [\n"); !errors.As(err, &de) || !errors.As(err, new(yaml.Error)) {
+		t.Errorf("syntax error: %v, want a *diag.Error wrapping go-yaml's error", err)
+	}
+}
+
+// hasCause reports whether an error with cause's message is in err's tree.
+func hasCause(err, cause error) bool {
+	if err == nil {
+		return false
+	}
+	if err.Error() == cause.Error() {
+		return true
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if hasCause(e, cause) {
+				return true
+			}
+		}
+	case interface{ Unwrap() error }:
+		return hasCause(u.Unwrap(), cause)
+	}
+	return false
 }

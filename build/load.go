@@ -223,6 +223,15 @@ func checkKeys(n ast.Node, t reflect.Type, prefix string, positions keyPositions
 		checkKeys(v.Value, t, prefix, positions, errs)
 		return
 	}
+	if t == reflect.TypeFor[time.Duration]() {
+		// The decoder's own error for a bad duration has no position.
+		if v, ok := n.(*ast.StringNode); ok {
+			if _, err := time.ParseDuration(v.Value); err != nil {
+				errs.Add(&diag.Error{Pos: nodePos(n), Err: &valueError{msg: fmt.Sprintf("%s: want a duration such as 30s or 5m, not %q", strings.TrimSuffix(prefix, "."), v.Value), err: err}})
+			}
+		}
+		return
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		if t == reflect.TypeFor[time.Time]() {
@@ -236,7 +245,11 @@ func checkKeys(n ast.Node, t reflect.Type, prefix string, positions keyPositions
 			if _, null := n.(*ast.NullNode); null {
 				return
 			}
-			errs.Add(&diag.Error{Pos: nodePos(n), Err: fmt.Errorf("%s: want a mapping of keys to values", strings.TrimSuffix(prefix, "."))})
+			msg := strings.TrimSuffix(prefix, ".") + ": want a mapping of keys to values"
+			if prefix == "" {
+				msg = "the configuration must be a mapping of keys to values, such as site: {title: My blog}"
+			}
+			errs.Add(&diag.Error{Pos: nodePos(n), Err: errors.New(msg)})
 			return
 		}
 		fields := yamlFields(t)

@@ -84,7 +84,18 @@ func (l *List) Add(err error) {
 		return
 	}
 	if len(l.errs) >= MaxErrors {
+		// Keep the first MaxErrors in the order Err prints, whatever the
+		// order they come in (parallel work adds them in any order).
 		l.dropped++
+		last := 0
+		for i := range l.errs {
+			if compareErrors(l.errs[i], l.errs[last]) > 0 {
+				last = i
+			}
+		}
+		if compareErrors(err, l.errs[last]) < 0 {
+			l.errs[last] = err
+		}
 		return
 	}
 	l.errs = append(l.errs, err)
@@ -93,30 +104,37 @@ func (l *List) Add(err error) {
 // Len reports how many errors were added, counting dropped ones.
 func (l *List) Len() int { return len(l.errs) + l.dropped }
 
-// Err returns the errors sorted by position (positioned ones first, then
-// the others in the order added), joined with errors.Join, or nil.
+// Err returns the errors sorted by position (positioned ones first), and
+// errors at the same place by message, joined with errors.Join, or nil.
+// The result does not depend on the order errors were added in.
 func (l *List) Err() error {
 	if l.Len() == 0 {
 		return nil
 	}
 	errs := slices.Clone(l.errs)
-	slices.SortStableFunc(errs, func(a, b error) int {
-		pa, oka := position(a)
-		pb, okb := position(b)
-		switch {
-		case oka && !okb:
-			return -1
-		case !oka && okb:
-			return 1
-		case !oka && !okb:
-			return 0
-		}
-		return cmp.Or(cmp.Compare(pa.File, pb.File), cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Col, pb.Col))
-	})
+	slices.SortStableFunc(errs, compareErrors)
 	if l.dropped > 0 {
 		errs = append(errs, fmt.Errorf("and %d more errors", l.dropped))
 	}
 	return errors.Join(errs...)
+}
+
+// compareErrors orders errors as [List.Err] prints them.
+func compareErrors(a, b error) int {
+	pa, oka := position(a)
+	pb, okb := position(b)
+	switch {
+	case oka && !okb:
+		return -1
+	case !oka && okb:
+		return 1
+	}
+	if oka {
+		if c := cmp.Or(cmp.Compare(pa.File, pb.File), cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Col, pb.Col)); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a.Error(), b.Error())
 }
 
 func position(err error) (Pos, bool) {

@@ -2,9 +2,12 @@ package render
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -271,4 +274,197 @@ func TestFrontMatterAliasErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzFrontMatterValues is a round trip: it makes front matter values
+// from the fuzzer's input, writes them as YAML in one of the ways a writer
+// may (plain, single- or double-quoted, a flow or block list, a
+// comma-separated string, through an anchor and an alias), parses the
+// result and requires the same values back. (Checking only that errors
+// have positions let aliases be misread.)
+func FuzzFrontMatterValues(f *testing.F) {
+	f.Add("Hello, world", "Ann", "hello", "go, web", "layout", "wide", uint16(2026), uint8(3), uint8(15), uint8(9), uint8(30), uint8(5), uint32(0), int16(60), uint8(0), true, uint32(0))
+	f.Add("title: with colon", "O'Brien", "s", "a,b,,c", "k", "123", uint16(1999), uint8(12), uint8(31), uint8(23), uint8(59), uint8(59), uint32(999), int16(-330), uint8(1), false, uint32(0x5555))
+	f.Add("*", "&", "yes", "true", "on", "null", uint16(1), uint8(1), uint8(1), uint8(0), uint8(0), uint8(0), uint32(1), int16(0), uint8(8), false, uint32(0xffffffff))
+	f.Add("tab\there \u2028 \"q\" \\", "\x00\x1b", "---", "- a, [b], {c}", "p", "\n---\n", uint16(9999), uint8(6), uint8(30), uint8(12), uint8(0), uint8(1), uint32(123456789), int16(840), uint8(4), true, uint32(0xaaaa))
+	f.Fuzz(func(t *testing.T, title, author, slug, tags, pkey, pval string,
+		year uint16, month, day, hour, minute, sec uint8, nanos uint32, offset int16, layout uint8, draft bool, styles uint32) {
+		g := &fmWriter{styles: styles}
+		loc := time.FixedZone("site", int(offset%(14*60))*60)
+		want := FrontMatter{Draft: draft}
+		want.Title = g.scalar("title", clean(title))
+		want.Author = g.scalar("author", clean(author))
+		want.Slug = g.scalar("slug", clean(slug))
+		want.Tags = g.list("tags", clean(tags))
+
+		l := dateLayouts[int(layout)%len(dateLayouts)]
+		d := time.Date(int(year%10000), time.Month(month%12+1), int(day%28+1), int(hour%24), int(minute%60), int(sec%60), int(nanos%1e9), loc)
+		if zoned := strings.Contains(l, "07"); zoned {
+			d = d.In(time.FixedZone("", int(offset%(14*60))*-60))
+		}
+		text := d.Format(l)
+		wantDate, err := time.ParseInLocation(l, text, loc)
+		if err != nil {
+			t.Skipf("%q does not parse as %q: %v", text, l, err) // a Go layout limit, not ours
+		}
+		g.scalar("date", text)
+		want.Date = wantDate
+		g.line("draft", strconv.FormatBool(draft))
+
+		key := "p_" + strings.Map(func(r rune) rune {
+			if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+				return r
+			}
+			return -1
+		}, pkey)
+		pv := g.scalar(key, clean(pval))
+		want.Params = g.params
+		if want.Params == nil {
+			want.Params = map[string]any{}
+		}
+		want.Params[key] = pv
+
+		src := "---\n" + g.b.String() + "---\nbody\n"
+		fm, _, _, err := SplitFrontMatter("f.md", []byte(src))
+		if err != nil {
+			t.Fatalf("SplitFrontMatter(%q): %v", src, err)
+		}
+		got, err := ParseFrontMatter("f.md", fm, loc)
+		if err != nil {
+			t.Fatalf("ParseFrontMatter(%q): %v", src, err)
+		}
+		sameInstant := cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
+		if d := cmp.Diff(want, got, sameInstant, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(FrontMatter{}, "DatePos", "Pos")); d != "" {
+			t.Errorf("ParseFrontMatter(%q) (-want +got):\n%s", src, d)
+		}
+	})
+}
+
+// clean makes s something front matter can hold: UTF-8 (YAML is text).
+func clean(s string) string { return strings.ToValidUTF8(s, "?") }
+
+// fmWriter writes front matter, choosing how to write each value from
+// two bits of styles.
+type fmWriter struct {
+	b      strings.Builder
+	styles uint32
+	params map[string]any // the keys written for anchors
+}
+
+func (g *fmWriter) style() uint32 {
+	s := g.styles & 3
+	g.styles = g.styles>>2 | g.styles<<30
+	return s
+}
+
+func (g *fmWriter) line(key, value string) { fmt.Fprintf(&g.b, "%s: %s\n", key, value) }
+
+// anchor writes value under a key of its own with an anchor, and returns
+// the alias to it.
+func (g *fmWriter) anchor(key, value string, decoded any) string {
+	holder := "anchor_" + key
+	fmt.Fprintf(&g.b, "%s: &%s %s\n", holder, key, value)
+	if g.params == nil {
+		g.params = map[string]any{}
+	}
+	g.params[holder] = decoded
+	return "*" + key
+}
+
+// scalar writes the string s under key and returns what reading it gives.
+func (g *fmWriter) scalar(key, s string) string {
+	v := quote(s)
+	switch g.style() {
+	case 1:
+		if plainSafe(s) {
+			v = s
+		}
+	case 2:
+		if !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
+			v = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+		}
+	case 3:
+		v = g.anchor(key, v, s)
+	}
+	g.line(key, v)
+	return s
+}
+
+// list writes the comma-separated names in s as a list under key and
+// returns the names reading it gives.
+func (g *fmWriter) list(key, s string) []string {
+	var names []string
+	for n := range strings.SplitSeq(s, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	quoted := make([]string, len(names))
+	items := make([]any, len(names))
+	for i, n := range names {
+		quoted[i], items[i] = quote(n), n
+	}
+	switch g.style() {
+	case 0:
+		g.line(key, quote(strings.Join(names, ", ")))
+	case 1:
+		g.line(key, "["+strings.Join(quoted, ", ")+"]")
+	case 2:
+		if len(names) == 0 {
+			g.line(key, "[]")
+			break
+		}
+		g.b.WriteString(key + ":\n")
+		for _, q := range quoted {
+			g.b.WriteString("  - " + q + "\n")
+		}
+	case 3:
+		g.line(key, g.anchor(key, "["+strings.Join(quoted, ", ")+"]", items))
+	}
+	return names
+}
+
+// quote writes s as a YAML double-quoted scalar: Go's escapes are YAML's.
+func quote(s string) string { return strconv.Quote(s) }
+
+var plainRE = regexp.MustCompile(`^[A-Za-z]([A-Za-z0-9 _.-]*[A-Za-z0-9])?$`)
+
+// plainSafe reports whether s may be written as a plain scalar and read
+// back as the same string.
+func plainSafe(s string) bool {
+	switch strings.ToLower(s) {
+	case "null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf":
+		return false
+	}
+	return plainRE.MatchString(s) && !strings.Contains(s, "  ")
+}
+
+// FuzzParseDate: every accepted layout round-trips (a time written in it
+// parses back to the same instant, read by the first layout that takes
+// it), and whatever parses is a time that writes back and parses again.
+func FuzzParseDate(f *testing.F) {
+	f.Add(int64(1773567000), uint32(0), int16(60), uint8(0), "2026-03-15 09:30")
+	f.Add(int64(-62135596800), uint32(999999999), int16(-720), uint8(3), "2006/01/02")
+	f.Add(int64(253402300799), uint32(1), int16(0), uint8(10), "0000-01-01T00:00:00Z")
+	f.Fuzz(func(t *testing.T, sec int64, nanos uint32, offset int16, layout uint8, s string) {
+		loc := time.FixedZone("site", int(offset%(14*60))*60)
+		if got, err := ParseDate(s, loc); err == nil {
+			again, err := ParseDate(got.Format(time.RFC3339Nano), loc)
+			if got.Year() >= 0 && got.Year() <= 9999 && (err != nil || !again.Equal(got)) {
+				t.Errorf("ParseDate(%q) = %v, which writes as %q and parses as %v, %v", s, got, got.Format(time.RFC3339Nano), again, err)
+			}
+		}
+		const lo, hi = -62135596800, 253402300799 // years 1 to 9999
+		d := time.Unix(lo+(sec%(hi-lo)+(hi-lo))%(hi-lo), int64(nanos%1e9)).In(loc)
+		l := dateLayouts[int(layout)%len(dateLayouts)]
+		text := d.Format(l)
+		want, err := time.ParseInLocation(l, text, loc)
+		if err != nil {
+			t.Fatalf("time.ParseInLocation(%q, %q): %v", l, text, err)
+		}
+		got, err := ParseDate(text, loc)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, %v; want %v (layout %q)", text, got, err, want, l)
+		}
+	})
 }

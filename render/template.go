@@ -90,7 +90,23 @@ func LoadTemplates(fsys fs.FS, dir string) (*Templates, error) {
 		}
 		t.pages[name] = c.Lookup(name)
 	}
-	return t, errs.Err()
+	if errs.Len() > 0 {
+		return nil, errs.Err()
+	}
+	// html/template checks a template's contexts (escaping) when it is
+	// first executed: run each page once, on no data, to report its
+	// escaping errors here, once each, rather than from every page
+	// rendered with it. Errors about the missing data are expected.
+	for _, name := range pageTemplates {
+		var he *template.Error
+		if err := t.pages[name].Execute(io.Discard, (*Page)(nil)); errors.As(err, &he) {
+			errs.Add(t.templateError(err))
+		}
+	}
+	if errs.Len() > 0 {
+		return nil, errs.Err()
+	}
+	return t, nil
 }
 
 // Execute renders the page template name with data into w.
@@ -118,6 +134,10 @@ var executingRE = regexp.MustCompile(`^executing "[^"]*" at `)
 // the theme file, line and column. It is the one place that reads
 // positions out of template error text.
 func (t *Templates) templateError(err error) error {
+	var he *template.Error
+	if errors.As(err, &he) {
+		return t.escapeError(he)
+	}
 	msg := err.Error()
 	m := templateErrorRE.FindStringSubmatch(msg)
 	if m == nil {
@@ -132,8 +152,43 @@ func (t *Templates) templateError(err error) error {
 	rest := m[4]
 	// An execution error names the template being run: the file says it.
 	rest = executingRE.ReplaceAllString(rest, "")
-	return &diag.Error{Pos: diag.Pos{File: file, Line: line, Col: col}, Err: errors.New(rest)}
+	return &diag.Error{Pos: diag.Pos{File: file, Line: line, Col: col}, Err: &templateCause{msg: rest, err: err}}
 }
+
+// escapeError locates an html/template error (its escaper's, such as an
+// ambiguous context or a missing template) from its fields.
+func (t *Templates) escapeError(he *template.Error) error {
+	name, line, col := he.Name, he.Line, 0
+	if he.Node != nil {
+		// What html/template prints: "name:line:col".
+		loc, _ := (*parse.Tree)(nil).ErrorContext(he.Node)
+		if i := strings.LastIndexByte(loc, ':'); i > 0 {
+			if j := strings.LastIndexByte(loc[:i], ':'); j > 0 {
+				l, err1 := strconv.Atoi(loc[j+1 : i])
+				c, err2 := strconv.Atoi(loc[i+1:])
+				if err1 == nil && err2 == nil {
+					name, line, col = loc[:j], l, c
+				}
+			}
+		}
+	}
+	file, ok := t.display[name]
+	if !ok {
+		file = name
+	}
+	return &diag.Error{Pos: diag.Pos{File: file, Line: line, Col: col}, Err: &templateCause{msg: he.Description, err: he}}
+}
+
+// templateCause is a template package error said without its position
+// (the enclosing diag.Error has it); the original stays reachable with
+// errors.As.
+type templateCause struct {
+	msg string
+	err error
+}
+
+func (e *templateCause) Error() string { return e.msg }
+func (e *templateCause) Unwrap() error { return e.err }
 
 // ignored reports whether a theme or content file name is an editor's swap
 // or backup file or a dotfile.
@@ -221,17 +276,8 @@ func (t *Templates) UsesBody(name string) bool {
 
 func usesBody(n parse.Node, call func(name string) bool) bool {
 	switch n := n.(type) {
-	case nil:
-		return false
 	case *parse.ListNode:
-		if n == nil {
-			return false
-		}
-		for _, c := range n.Nodes {
-			if usesBody(c, call) {
-				return true
-			}
-		}
+		return n != nil && anyUsesBody(n.Nodes, call)
 	case *parse.ActionNode:
 		return usesBody(n.Pipe, call)
 	case *parse.PipeNode:
@@ -244,11 +290,7 @@ func usesBody(n parse.Node, call func(name string) bool) bool {
 			}
 		}
 	case *parse.CommandNode:
-		for _, a := range n.Args {
-			if usesBody(a, call) {
-				return true
-			}
-		}
+		return anyUsesBody(n.Args, call)
 	case *parse.FieldNode:
 		return anyBody(n.Ident)
 	case *parse.ChainNode:
@@ -256,15 +298,28 @@ func usesBody(n parse.Node, call func(name string) bool) bool {
 	case *parse.VariableNode:
 		return anyBody(n.Ident[1:])
 	case *parse.IfNode:
-		return usesBody(n.Pipe, call) || usesBody(n.List, call) || usesBody(n.ElseList, call)
+		return branchUsesBody(&n.BranchNode, call)
 	case *parse.RangeNode:
-		return usesBody(n.Pipe, call) || usesBody(n.List, call) || usesBody(n.ElseList, call)
+		return branchUsesBody(&n.BranchNode, call)
 	case *parse.WithNode:
-		return usesBody(n.Pipe, call) || usesBody(n.List, call) || usesBody(n.ElseList, call)
+		return branchUsesBody(&n.BranchNode, call)
 	case *parse.TemplateNode:
 		return usesBody(n.Pipe, call) || call(n.Name)
 	}
 	return false
+}
+
+func anyUsesBody(nodes []parse.Node, call func(name string) bool) bool {
+	for _, c := range nodes {
+		if usesBody(c, call) {
+			return true
+		}
+	}
+	return false
+}
+
+func branchUsesBody(b *parse.BranchNode, call func(name string) bool) bool {
+	return usesBody(b.Pipe, call) || usesBody(b.List, call) || usesBody(b.ElseList, call)
 }
 
 func anyBody(idents []string) bool {
