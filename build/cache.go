@@ -440,34 +440,3 @@ func (c *codeCache) close() {
 		os.Remove(c.fresh.Name())
 	}
 }
-
-// programID identifies the running program's code, so a cache written by
-// another build of blog is not trusted. It is the Go build ID, read from
-// the start of the executable, which changes with any change to the code;
-// failing that, the executable's size and time.
-var programID = sync.OnceValue(func() string {
-	exe, err := os.Executable()
-	if err != nil {
-		return "unknown"
-	}
-	f, err := os.Open(exe)
-	if err != nil {
-		return "unknown"
-	}
-	defer f.Close()
-	head := make([]byte, 64<<10)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
-	const marker = "\xff Go build ID: \""
-	if i := bytes.Index(head, []byte(marker)); i >= 0 {
-		rest := head[i+len(marker):]
-		if j := bytes.IndexByte(rest, '"'); j > 0 {
-			return string(rest[:j])
-		}
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		return "unknown"
-	}
-	return fmt.Sprintf("%s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
-})
