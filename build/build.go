@@ -258,7 +258,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 		if b.old != nil {
 			if prev := b.old.Sources[src.rel]; prev != nil && prev.Hash == h {
 				cp := *prev
-				cp.Size, cp.ModTime, cp.raw = src.size, src.modTime, nil
+				cp.Size, cp.ModTime, cp.raw = src.size, src.modTime, ""
 				it.src = &cp
 			}
 		}
@@ -342,7 +342,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 	}
 	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
 	it.src.Warnings = leftoverWarning(data, bodyLine, string(r.HTML))
-	it.src.raw = nil
+	it.src.raw = ""
 	return string(r.HTML), nil
 }
 

@@ -106,7 +106,7 @@ type sourceState struct {
 
 	// raw is this entry's encoding as read from the cache, nil once the
 	// entry changes: unchanged entries are written back as they were.
-	raw []byte
+	raw string
 }
 
 // outputState is one output file: the key of the inputs it was made from,
@@ -158,7 +158,7 @@ func loadState(dir string, global key, output string, loc *time.Location) (*stat
 // save writes st atomically.
 func (st *state) save(dir string) error {
 	for _, s := range st.Sources {
-		if s.raw != nil {
+		if s.raw != "" {
 			continue
 		}
 		s.ParamsYAML = nil
