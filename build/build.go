@@ -191,9 +191,13 @@ func (b *builder) loadCache(out string) (reason string) {
 			os.RemoveAll(d)
 		}
 	}
-	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: map[string]*sourceState{}, Outputs: map[string]outputState{}}
+	var nsrc, nout int
 	if b.old != nil {
-		b.next.order, b.next.size = b.old.order, b.old.size
+		nsrc, nout = len(b.old.Sources), len(b.old.Outputs)
+	}
+	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: make(map[string]*sourceState, nsrc), Outputs: make(map[string]outputState, nout)}
+	if b.old != nil {
+		b.next.order, b.next.outOrder, b.next.size = b.old.order, b.old.outOrder, b.old.size
 	}
 	return reason
 }

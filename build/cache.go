@@ -82,8 +82,9 @@ type state struct {
 	Sources map[string]*sourceState
 	Outputs map[string]outputState
 
-	order []string // Sources' names as read, sorted; reused when unchanged
-	size  int      // bytes of the encoding read, to size the next one
+	order    []string // Sources' names as read, sorted; reused when unchanged
+	outOrder []string // Outputs' names as read, sorted; reused when unchanged
+	size     int      // bytes of the encoding read, to size the next one
 }
 
 // sourceState is what the last build knew of one source file. A file whose

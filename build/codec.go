@@ -234,11 +234,14 @@ func encodeState(buf *bytes.Buffer, st *state) {
 		e.bool(s.Rendered)
 		e.warnings(s.Warnings)
 	}
-	outs := make([]string, 0, len(st.Outputs))
-	for n := range st.Outputs {
-		outs = append(outs, n)
+	outs := st.outOrder // sorting 10,000 names was a third of the time
+	if !sameKeys(outs, st.Outputs) {
+		outs = make([]string, 0, len(st.Outputs))
+		for n := range st.Outputs {
+			outs = append(outs, n)
+		}
+		slices.Sort(outs)
 	}
-	slices.Sort(outs)
 	e.int(int64(len(outs)))
 	for _, n := range outs {
 		o := st.Outputs[n]
@@ -249,7 +252,10 @@ func encodeState(buf *bytes.Buffer, st *state) {
 }
 
 // sameNames reports whether names lists exactly the keys of m.
-func sameNames(names []string, m map[string]*sourceState) bool {
+func sameNames(names []string, m map[string]*sourceState) bool { return sameKeys(names, m) }
+
+// sameKeys reports whether names lists exactly the keys of m.
+func sameKeys[V any](names []string, m map[string]V) bool {
 	if names == nil || len(names) != len(m) {
 		return false
 	}
@@ -316,11 +322,17 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 	}
 	n = d.count(minOutputLen)
 	st.Outputs = make(map[string]outputState, n)
+	st.outOrder = make([]string, 0, n)
 	for range n {
 		if d.err != nil {
 			break
 		}
-		st.Outputs[d.str()] = outputState{Dep: d.key(), Hash: d.key()}
+		name := d.str()
+		st.Outputs[name] = outputState{Dep: d.key(), Hash: d.key()}
+		st.outOrder = append(st.outOrder, name)
+	}
+	if !slices.IsSorted(st.outOrder) {
+		st.outOrder = nil // not what we write; sorted again when saved
 	}
 	if d.err != nil {
 		return nil, d.err
