@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path"
@@ -70,6 +71,7 @@ type builder struct {
 	cacheDir string
 
 	md     *render.Markdown
+	mdBest *render.Markdown // md, but it keeps code highlighted inexactly; see renderBody
 	tmpl   *render.Templates
 	hl     *highlight.Highlighter
 	codes  *codeCache
@@ -84,7 +86,8 @@ type builder struct {
 	posts []*item           // published posts, newest first
 	pages []*item           // standalone pages
 
-	reads atomic.Int64 // sources read because their size or time changed
+	reads   atomic.Int64 // sources read because their size or time changed
+	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit
 
 	srcPosts, srcPages, srcStatic []source  // what discover found
 	nextDue                       time.Time // the earliest future post's date; zero if none
@@ -160,12 +163,16 @@ func (b *builder) setup() error {
 		b.codes = newCodeCache(b.hl, b.hl.Key(), b.cacheDir)
 		code = b.codes
 	}
-	b.md = render.NewMarkdown(render.MarkdownOptions{
+	mdOpts := render.MarkdownOptions{
 		Typographer: cfg.Markdown.Typographer,
 		Footnotes:   cfg.Markdown.Footnotes,
 		UnsafeHTML:  cfg.Markdown.UnsafeHTML,
-		Highlighter: code,
-	})
+		Highlighter: inexactCode{h: code, seen: &b.inexact},
+		BasePath:    basePath(cfg.Site.URL),
+	}
+	b.md = render.NewMarkdown(mdOpts)
+	mdOpts.Highlighter = inexactCode{h: code, seen: &b.inexact, keep: true}
+	b.mdBest = render.NewMarkdown(mdOpts)
 	themeFS, err := b.overlay(cfg.Build.Templates, "templates")
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
@@ -337,6 +344,19 @@ func (b *builder) renderBody(it *item) (string, error) {
 		return "", err
 	}
 	r, err := b.md.Render(it.rel, body, bodyLine)
+	var inexact []warning
+	if errors.Is(err, highlight.ErrInexact) {
+		// err names the block. The page keeps chroma's best try, the build
+		// warns, and commit makes the next build a full one, which tries
+		// again.
+		line := bodyLine
+		var de *diag.Error
+		if errors.As(err, &de) && de.Pos.Line > 0 {
+			line = de.Pos.Line
+		}
+		inexact = append(inexact, warning{Line: line, Msg: "code block may be highlighted wrongly (chroma's lexer timed out on a busy machine): the next build highlights it again"})
+		r, err = b.mdBest.Render(it.rel, body, bodyLine)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -345,7 +365,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 		summary = b.md.RenderInline(it.fm.Summary)
 	}
 	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
-	it.src.Warnings = leftoverWarning(data, bodyLine, string(r.HTML))
+	it.src.Warnings = append(inexact, leftoverWarning(data, bodyLine, string(r.HTML))...)
 	it.src.raw = ""
 	return string(r.HTML), nil
 }
@@ -356,4 +376,25 @@ func fill(it *item) {
 	p.Summary = templateHTML(it.src.Summary)
 	p.Words, p.HasMore = it.src.Words, it.src.HasMore
 	p.ReadingTime = max(1, int(math.Round(float64(p.Words)/220)))
+}
+
+// inexactCode passes code blocks to h and notes in seen that the build
+// met a block h could not highlight exactly (highlight.ErrInexact). Without
+// keep such a block fails the render, which then says where it is; with
+// keep it is written as h wrote it.
+type inexactCode struct {
+	h    render.CodeHighlighter
+	seen *atomic.Bool
+	keep bool
+}
+
+func (c inexactCode) Highlight(w io.Writer, lang, code string, hl [][2]int) error {
+	err := c.h.Highlight(w, lang, code, hl)
+	if errors.Is(err, highlight.ErrInexact) {
+		c.seen.Store(true)
+		if c.keep {
+			return nil
+		}
+	}
+	return err
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/blog-gen/blog/highlight"
 	"github.com/blog-gen/blog/render"
 )
 
@@ -138,6 +139,8 @@ func loadState(dir string, global key, output string, loc *time.Location) (*stat
 	switch {
 	case err != nil:
 		return nil, "unreadable cache: " + err.Error()
+	case st.Global == key{}:
+		return nil, "the last build has code that may be highlighted wrongly"
 	case st.Global != global:
 		return nil, "configuration, theme or program changed"
 	case st.Output != output:
@@ -272,7 +275,9 @@ func (c *codeCache) lookup(k key) (span, bool) {
 	}, true
 }
 
-// Highlight writes the block from the cache, or highlights and remembers it.
+// Highlight writes the block from the cache, or highlights and remembers
+// it. A block the highlighter could not highlight exactly is written, with
+// the highlighter's error, and not remembered: the next build tries again.
 func (c *codeCache) Highlight(w io.Writer, lang, code string, hl [][2]int) error {
 	k := newHasher(c.hkey, lang, fmt.Sprint(hl), code).sum()
 	c.open()
@@ -291,16 +296,21 @@ func (c *codeCache) Highlight(w io.Writer, lang, code string, hl [][2]int) error
 		}
 	}
 	var buf bytes.Buffer
-	if err := c.h.Highlight(&buf, lang, code, hl); err != nil {
+	err := c.h.Highlight(&buf, lang, code, hl)
+	if err != nil && !errors.Is(err, highlight.ErrInexact) {
 		return err
 	}
 	c.mu.Lock()
 	if ok {
 		c.gone[k] = true // damaged in the pack: replace it
 	}
-	c.remember(k, buf.Bytes())
+	if err == nil {
+		c.remember(k, buf.Bytes())
+	}
 	c.mu.Unlock()
-	_, err := w.Write(buf.Bytes())
+	if _, werr := w.Write(buf.Bytes()); werr != nil {
+		return werr
+	}
 	return err
 }
 

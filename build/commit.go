@@ -2,7 +2,9 @@ package build
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 )
@@ -68,11 +70,24 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 		b.opts.Logger.Warn("code cache not saved", "err", err)
 	}
 	b.next.Started = b.start.UnixNano()
+	if b.inexact.Load() {
+		// Some page shows code that may be highlighted wrongly, and which
+		// pages do (lists, feeds) is not known here: a zero Global makes
+		// the next build a full one.
+		b.next.Global = key{}
+	}
 	if err := b.next.save(b.cacheDir); err != nil {
 		return err
 	}
 	if err := os.Remove(dirtyPath(b.cacheDir)); err != nil {
 		return err
+	}
+	if b.inexact.Load() {
+		// Nor may a stamp let the next build stop before reading the state.
+		if err := os.Remove(stampPath(b.cacheDir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
 	}
 	return b.writeStamp(res)
 }

@@ -79,3 +79,15 @@ func positions(err error) []diag.Pos {
 	}
 	return out
 }
+
+// TestParseLocalTag: a tag go-yaml cannot decode into a list (it panicked
+// inside build.Parse) is an error at the tag.
+func TestParseLocalTag(t *testing.T) {
+	t.Parallel()
+	cfg := build.DefaultConfig()
+	err := build.Parse([]byte("build:\n  hooks:\n    pre_build: !0000 0000\n"), &cfg)
+	const want = "_config.yaml:3:16: YAML tag !0000: only the standard tags (!!str, !!int, …) are understood"
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse = %v, want %s", err, want)
+	}
+}

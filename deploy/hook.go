@@ -24,14 +24,16 @@ const origSuffix = ".blog-orig"
 var ErrNoHook = errors.New("no blog hook installed")
 
 // HookOptions configure [InstallHook]. The zero value installs a
-// post-commit hook for branch main that runs the running executable.
+// post-commit hook for branch main (a Mercurial commit hook for branch
+// default) that runs the running executable.
 type HookOptions struct {
 	// Blog is the blog binary the hook runs. Default: the running
 	// executable's absolute path, or "blog" on PATH when it is unknown.
 	// The hook also falls back to blog on PATH when Blog has gone.
 	Blog string
-	// Branch is the branch whose commits (or pushes) deploy. Default:
-	// "main".
+	// Branch is the branch whose commits (or pushes) deploy; in
+	// Mercurial a named branch or a bookmark. Default: "main", in
+	// Mercurial "default".
 	Branch string
 	// PostReceive installs a post-receive hook for a bare repository
 	// instead of a post-commit hook.
@@ -70,7 +72,12 @@ type Hook struct {
 // one. In Mercurial it is a block of [hooks] in .hg/hgrc (see
 // [IsMercurial]).
 func InstallHook(ctx context.Context, dir string, opts HookOptions) (Hook, error) {
-	if opts.Branch == "" {
+	hgRepo := IsMercurial(dir)
+	switch {
+	case opts.Branch != "":
+	case hgRepo:
+		opts.Branch = "default"
+	default:
 		opts.Branch = "main"
 	}
 	if opts.Blog == "" {
@@ -79,7 +86,7 @@ func InstallHook(ctx context.Context, dir string, opts HookOptions) (Hook, error
 			opts.Blog = exe
 		}
 	}
-	if IsMercurial(dir) {
+	if hgRepo {
 		if opts.PostReceive {
 			return Hook{}, errors.New("hook: a post-receive hook is for git: in a Mercurial repository that receives pushes, install with Server (--server)")
 		}

@@ -247,3 +247,23 @@ func TestRemoveHgBlockLeavesForeignEditsAlone(t *testing.T) {
 		t.Error("removeHgBlock without an end line: no error")
 	}
 }
+
+func TestHgHookDefaultBranch(t *testing.T) {
+	t.Parallel()
+	cfg := newHgSite(t, "blog")
+	h, err := InstallHook(t.Context(), cfg.Root, HookOptions{Blog: "/bin/true"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := filepath.Dir(cfg.Root)
+	script, err := os.ReadFile(filepath.Join(repo, ".hg", hgHookFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(script), "\nbranch='default'\n") || !strings.Contains(string(script), "\nsite='blog' ") {
+		t.Errorf("hook script for the site in blog/ with no branch:\n%s\nwant branch default and site blog", script)
+	}
+	if h.Path != filepath.Join(repo, ".hg", "hgrc") || h.Site != cfg.Root {
+		t.Errorf("InstallHook = %+v, want the repository's hgrc and the site %s", h, cfg.Root)
+	}
+}

@@ -87,6 +87,9 @@ func ParseYAML(file string, lineOffset int, src []byte) (*ast.File, error) {
 	if tk := tooDeep(tokens); tk != nil {
 		return nil, &Error{Pos: tokenPos(file, lineOffset, tk), Err: errTooDeep}
 	}
+	if tk := localTag(tokens); tk != nil {
+		return nil, &Error{Pos: tokenPos(file, lineOffset, tk), Err: fmt.Errorf("YAML tag %s: only the standard tags (!!str, !!int, …) are understood", tk.Value)}
+	}
 	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		return nil, FromYAML(file, lineOffset, err)
@@ -124,6 +127,23 @@ func tokenPos(file string, lineOffset int, tk *token.Token) Pos {
 // open them (an entry at a column left of the innermost one closes it).
 // It never counts more levels than the parsed document has, so the exact
 // check on the tree stays the one that speaks for ordinary input.
+// standardTags are the YAML tags decoding understands; goccy/go-yaml
+// v1.19.2 panics on some others (a local tag on a list field).
+var standardTags = map[string]bool{
+	"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true,
+	"!!map": true, "!!seq": true, "!!timestamp": true, "!!binary": true, "!!merge": true,
+}
+
+// localTag returns the first tag token that is not a standard one.
+func localTag(tokens token.Tokens) *token.Token {
+	for _, tk := range tokens {
+		if tk.Type == token.TagType && tk.Position != nil && !standardTags[tk.Value] {
+			return tk
+		}
+	}
+	return nil
+}
+
 func tooDeep(tokens token.Tokens) *token.Token {
 	flow := 0
 	var cols []int

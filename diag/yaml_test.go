@@ -120,6 +120,7 @@ func TestParseYAMLErrors(t *testing.T) {
 		{"deep block", deepBlock, "f.yaml:3:199: lists and mappings nest deeper than 100 levels"},
 		{"deep through an alias", deepAlias, "f.yaml:3:53: lists and mappings nest deeper than 100 levels"},
 		{"syntax", "x: \"open\n", "f.yaml:2:4: could not find end character of double-quoted text"},
+		{"local tag", "pre_build: !0000 0000\n", "f.yaml:2:12: YAML tag !0000: only the standard tags (!!str, !!int, …) are understood"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/formatters/html"
@@ -71,6 +72,10 @@ type Highlighter struct {
 
 	// slots holds one token per block being highlighted; see Highlight.
 	slots chan struct{}
+
+	doubtAfter time.Duration // see tokenise; tests lower it
+	tries      int
+	now        func() time.Time // the clock lexer steps are timed with
 }
 
 // maxCachedLexers bounds the lexer cache: lang comes from user content, and
@@ -82,7 +87,8 @@ const maxCachedLexers = 256
 // [ErrUnknownStyle], when Style or DarkStyle names no chroma style.
 func New(opts Options) (*Highlighter, error) {
 	opts = opts.withDefaults()
-	h := &Highlighter{opts: opts, lexers: map[string]chroma.Lexer{}, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	h := &Highlighter{opts: opts, lexers: map[string]chroma.Lexer{}, slots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		doubtAfter: doubtAfter, tries: tries, now: time.Now}
 	var err error
 	if h.style, err = lookupStyle("style", opts.Style); err != nil {
 		return nil, err
@@ -93,7 +99,9 @@ func New(opts Options) (*Highlighter, error) {
 		}
 	}
 	h.html = html.New(h.formatterOptions()...)
-	h.key = fmt.Sprintf("highlight/1 chroma/%s ln=%t", chromaVersion(), opts.LineNumbers)
+	// highlight/2: blocks cached by highlight/1 may have been lexed by a
+	// chroma that timed out (see ErrInexact).
+	h.key = fmt.Sprintf("highlight/2 chroma/%s ln=%t", chromaVersion(), opts.LineNumbers)
 	return h, nil
 }
 
@@ -134,21 +142,28 @@ func (h *Highlighter) Key() string { return h.key }
 // 1-based inclusive line ranges to emphasise with the "hl" class; nil means
 // none. Highlight writes to w once, and returns w's error or chroma's.
 //
+// chroma gives up on a match that takes 250ms of wall time and lexes on
+// as if the rule had not matched, so on a busy machine its output changes.
+// Highlight times every step of the lexer and lexes a block again when a
+// step took long enough for chroma to have given up. When three tries
+// cannot rule that out, it writes the last and returns an error wrapping
+// [ErrInexact].
+//
 // At most GOMAXPROCS blocks (as it was when New ran) are highlighted at
-// once; further calls wait for a turn. chroma gives up on a lexer rule
-// whose match takes 250ms of wall time, so a highlighter that shares its
-// cores with more highlighters than there are cores only makes each match
-// slower, never the work faster.
+// once, and further calls wait for a turn: more highlighters than cores
+// would only make each match slower, and likelier to run out of time.
 func (h *Highlighter) Highlight(w io.Writer, lang, code string, hl [][2]int) error {
 	buf := h.buffer()
 	defer h.buffers.Put(buf)
 	h.slots <- struct{}{}
 	err := h.format(buf, lang, code, hl)
 	<-h.slots
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrInexact) {
 		return err
 	}
-	_, err = w.Write(buf.Bytes())
+	if _, werr := w.Write(buf.Bytes()); werr != nil {
+		return werr
+	}
 	return err
 }
 
@@ -169,30 +184,29 @@ func (h *Highlighter) format(buf *bytes.Buffer, lang, code string, hl [][2]int) 
 			err = fmt.Errorf("highlight %s: chroma panicked: %v", lang, r)
 		}
 	}()
-	var it chroma.Iterator
+	// No lexer: one Text token, which chroma writes escaped and without a
+	// span, inside the same pre/code/line wrappers as highlighted code.
+	tokens := []chroma.Token{{Type: chroma.Text, Value: code}}
+	var inexact error
 	if lexer := h.lexer(lang); lexer != nil {
 		if strings.IndexByte(code, '\r') >= 0 {
 			// chroma's EnsureLF option copies every input; most have no CR.
 			code = strings.ReplaceAll(strings.ReplaceAll(code, "\r\n", "\n"), "\r", "\n")
 		}
-		it, err = lexer.Tokenise(tokeniseOptions, code)
-		if err != nil {
-			return fmt.Errorf("highlight %s: %w", lang, err)
+		tokens, inexact = h.tokenise(lexer, lang, code)
+		if inexact != nil && !errors.Is(inexact, ErrInexact) {
+			return inexact
 		}
-	} else {
-		// No lexer: one Text token, which chroma writes escaped and without
-		// a span, inside the same pre/code/line wrappers as highlighted code.
-		it = chroma.Literator(chroma.Token{Type: chroma.Text, Value: code})
 	}
 	f := h.html
 	if len(hl) > 0 {
 		// HighlightLines sorts the slice it is given: pass a copy.
 		f = html.New(h.formatterOptions(html.HighlightLines(slices.Clone(hl)))...)
 	}
-	if err := f.Format(buf, h.style, it); err != nil {
+	if err := f.Format(buf, h.style, chroma.Literator(tokens...)); err != nil {
 		return fmt.Errorf("highlight %s: %w", lang, err)
 	}
-	return nil
+	return inexact
 }
 
 // tokeniseOptions is shared by all calls: chroma only reads it.
@@ -214,9 +228,6 @@ func (h *Highlighter) lexer(lang string) chroma.Lexer {
 		return l
 	}
 	l = lexers.Get(lang)
-	if l != nil {
-		l = chroma.Coalesce(l)
-	}
 	h.mu.Lock()
 	if len(h.lexers) < maxCachedLexers {
 		h.lexers[lang] = l

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -228,40 +229,47 @@ func TestKey(t *testing.T) {
 }
 
 // TestHighlightConcurrent is for -race: one Highlighter, many goroutines,
-// and every result equal to the sequential one.
+// and every result equal to what lexers without chroma's match timeout
+// give. On a machine busy enough for chroma to time out, a result may come
+// with ErrInexact instead; a wrong block with a nil error is a failure.
 func TestHighlightConcurrent(t *testing.T) {
 	h := mustNew(t, Options{LineNumbers: true})
 	blocks := benchBlocks()
+	exact := exactHighlighter(t, Options{LineNumbers: true}, "go", "python", "javascript", "bash", "sql", "yaml", "js")
 	want := make([]string, len(blocks))
 	for i, bl := range blocks {
+		want[i] = mustHighlight(t, exact, bl.lang, bl.code)
+	}
+	var inexact atomic.Int32
+	highlight := func(bl struct{ lang, code string }, hl [][2]int) (string, bool) {
 		var b strings.Builder
-		if err := h.Highlight(&b, bl.lang, bl.code, nil); err != nil {
-			t.Fatal(err)
+		err := h.Highlight(&b, bl.lang, bl.code, hl)
+		if errors.Is(err, ErrInexact) {
+			inexact.Add(1)
+			return "", false
 		}
-		want[i] = b.String()
+		if err != nil {
+			t.Error(err)
+			return "", false
+		}
+		return b.String(), true
 	}
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range blocks {
 				bl := blocks[(i+g)%len(blocks)]
-				var b strings.Builder
-				if err := h.Highlight(&b, bl.lang, bl.code, [][2]int{{1, 2}}); err != nil {
-					t.Error(err)
-					return
-				}
-				var c strings.Builder
-				if err := h.Highlight(&c, bl.lang, bl.code, nil); err != nil {
-					t.Error(err)
-					return
-				}
-				if c.String() != want[(i+g)%len(blocks)] {
-					t.Errorf("concurrent Highlight(%q) differs from sequential", bl.lang)
+				highlight(bl, [][2]int{{1, 2}})
+				if got, ok := highlight(bl, nil); ok && got != want[(i+g)%len(blocks)] {
+					t.Errorf("concurrent Highlight(%q) differs from the exact block, with a nil error", bl.lang)
 				}
 			}
 		})
 	}
 	wg.Wait()
+	if n := inexact.Load(); n > 0 {
+		t.Logf("%d blocks came back with ErrInexact: the machine is busy", n)
+	}
 }
 
 func FuzzHighlight(f *testing.F) {

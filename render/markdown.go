@@ -37,6 +37,10 @@ type MarkdownOptions struct {
 	UnsafeHTML  bool // pass raw HTML through instead of omitting it
 	// Highlighter renders fenced code; nil writes plain escaped blocks.
 	Highlighter CodeHighlighter
+	// BasePath is the path of the site's URL ("/blog/" for
+	// https://example.com/blog/). Root-relative links and images in posts
+	// (/img/x.png) are put under it; "" or "/" leaves them alone.
+	BasePath string
 }
 
 // Markdown converts post bodies to HTML. It is safe for concurrent use.
@@ -74,11 +78,18 @@ func NewMarkdown(opts MarkdownOptions) *Markdown {
 	if opts.UnsafeHTML {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
+	transformers := []util.PrioritizedValue{util.Prioritized(moreTransformer{}, 100)}
+	if base := basePath(opts.BasePath); base != "/" {
+		transformers = append(transformers, util.Prioritized(linkTransformer{base: base}, 200))
+		if opts.UnsafeHTML {
+			rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(rawHTMLRenderer{base: base}, 100)))
+		}
+	}
 	md := goldmark.New(
 		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(moreTransformer{}, 100)),
+			parser.WithASTTransformers(transformers...),
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)

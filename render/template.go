@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
-	"net/url"
 	"path"
 	"regexp"
 	"slices"
@@ -163,18 +162,10 @@ var funcs = template.FuncMap{
 		return t.Format(layout)
 	},
 	"isoDate": func(t time.Time) string { return t.Format(time.RFC3339) },
-	"absURL": func(base, p string) string {
-		b, err := url.Parse(base)
-		if err != nil {
-			return p
-		}
-		r, err := url.Parse(p)
-		if err != nil {
-			return p
-		}
-		return b.ResolveReference(r).String()
-	},
-	"param": func(params map[string]any, key string) any { return params[key] },
+	// {{relURL .Site "/img/x.png"}}, {{absURL .Site "img/x.png"}}: see links.go.
+	"relURL": relURL,
+	"absURL": absURL,
+	"param":  func(params map[string]any, key string) any { return params[key] },
 	// first returns at most the first n posts: {{range first 5 .Site.Posts}}.
 	"first": func(n int, posts []*Post) []*Post { return posts[:min(max(n, 0), len(posts))] },
 	"plural": func(n int, one, many string) string {

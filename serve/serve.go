@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -57,32 +55,6 @@ type Options struct {
 	timeouts timeouts
 }
 
-// timeouts are those of the http.Server of [Server.Serve]. A client that
-// dribbles its header or body, or holds an idle connection, is cut off;
-// event streams (the live reload's and the widget's) are exempt from the
-// read and write timeouts, see [Server.ServeHTTP].
-type timeouts struct {
-	readHeader time.Duration // the request line and header; default 10s
-	read       time.Duration // the whole request, body included; default 30s
-	write      time.Duration // the response, from the end of the header; default 60s
-	idle       time.Duration // a keep-alive connection between requests; default 120s
-	eventWrite time.Duration // one write of an event stream; default 10s
-}
-
-func (t timeouts) withDefaults() timeouts {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	def(&t.readHeader, 10*time.Second)
-	def(&t.read, 30*time.Second)
-	def(&t.write, 60*time.Second)
-	def(&t.idle, 120*time.Second)
-	def(&t.eventWrite, 10*time.Second)
-	return t
-}
-
 func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -96,14 +68,6 @@ func (o Options) withDefaults() Options {
 	o.timeouts = o.timeouts.withDefaults()
 	return o
 }
-
-// maxHashed is the largest file whose bytes are compared with the
-// previous build's: larger ones (images, videos) always count as changed.
-const maxHashed = 4 << 20
-
-// maxSettle bounds how long a stream of changes that never goes quiet can
-// put a rebuild off.
-const maxSettle = time.Second
 
 // Event describes one build of the dev server.
 type Event struct {
@@ -320,71 +284,6 @@ func (s *Server) buildLoop(ctx context.Context, w *watcher) {
 		s.rebuild(ctx, changed)
 		w.setDirs(sourceDirs(s.cfg)) // the configuration may name new directories
 	}
-}
-
-// settle waits until no change has been noted for the debounce interval,
-// or maxSettle has passed. It reports false when ctx is done.
-func (s *Server) settle(ctx context.Context) bool {
-	quiet := time.NewTimer(s.opts.Debounce)
-	defer quiet.Stop()
-	limit := time.NewTimer(maxSettle)
-	defer limit.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return false
-		case <-s.kick:
-			quiet.Reset(s.opts.Debounce)
-		case <-quiet.C:
-			return true
-		case <-limit.C:
-			return true
-		}
-	}
-}
-
-// noteChange records a change to rel (a slash path relative to the site
-// root) and wakes the build loop. It is called by the watcher.
-func (s *Server) noteChange(rel string) {
-	s.mu.Lock()
-	s.pending[rel] = true
-	s.mu.Unlock()
-	select {
-	case s.kick <- struct{}{}:
-	default:
-	}
-}
-
-// takeChanges returns the pending changes, sorted, leaving out files whose
-// bytes are the same as at their previous build.
-func (s *Server) takeChanges() []string {
-	s.mu.Lock()
-	changed := slices.Sorted(maps.Keys(s.pending))
-	clear(s.pending)
-	s.mu.Unlock()
-	return slices.DeleteFunc(changed, func(rel string) bool {
-		p := filepath.Join(s.root, filepath.FromSlash(rel))
-		if filepath.IsAbs(filepath.FromSlash(rel)) {
-			p = filepath.FromSlash(rel) // a source directory outside the root
-		}
-		fi, err := os.Stat(p)
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxHashed {
-			delete(s.hashes, rel) // gone, a directory, or big: a change all the same
-			return false
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			delete(s.hashes, rel)
-			return false
-		}
-		sum := sha256.Sum256(data)
-		if old, ok := s.hashes[rel]; ok && old == sum {
-			s.log.Debug("unchanged, not rebuilding", "file", rel)
-			return true
-		}
-		s.hashes[rel] = sum
-		return false
-	})
 }
 
 // rebuild runs one build for the changes in changed (nil: the initial

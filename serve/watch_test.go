@@ -145,6 +145,44 @@ func TestWatchBurst(t *testing.T) {
 	ts.sentinel(t, ev)
 }
 
+// TestWatchSlowTruncatingSave saves the way os.WriteFile and many tools
+// do, truncate then write, with the writer held up between the two for
+// longer than the debounce (as on a loaded machine): the server must not
+// build the empty file in between, which would reload open pages onto an
+// empty post (the race behind cmd/blog's TestServeBrowser failing once).
+func TestWatchSlowTruncatingSave(t *testing.T) {
+	t.Parallel()
+	const debounce = 50 * time.Millisecond
+	ts := startServer(t, newSite(t), serve.Options{Debounce: debounce})
+	f, err := os.OpenFile(filepath.Join(ts.root, "posts/a.md"), os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(4 * debounce) // the writer is slow, not the test's assertion
+	if _, err := f.WriteString(post("Alpha", "Written after a pause.")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ev := ts.next(t)
+	if ev.Err != nil || strings.Join(ev.Changed, " ") != "posts/a.md" {
+		t.Fatalf("build after a slow save: Changed %q, Err %v; want posts/a.md, no error", ev.Changed, ev.Err)
+	}
+	if page := ts.output(t, "2026/01/a/index.html"); !strings.Contains(page, "Written after a pause.") {
+		t.Fatalf("the first build after a slow save built the empty file, not the saved text")
+	}
+	ts.sentinel(t, ev)
+
+	// A file that stays empty is built as it is, after a bounded delay:
+	// here a post without a date.
+	writeFile(t, ts.root, "posts/b.md", "")
+	ev = ts.next(t)
+	if strings.Join(ev.Changed, " ") != "posts/b.md" || ev.Err == nil || !strings.HasPrefix(ev.Err.Error(), "posts/b.md:1:1: post has no date") {
+		t.Fatalf("build after emptying a post: Changed %q, Err %v; want posts/b.md, its error", ev.Changed, ev.Err)
+	}
+}
+
 // TestWatchIgnored changes only files that are not sources and expects no
 // build: swap files, backups, dotfiles, files saved with the same bytes,
 // mode changes, the output directory.

@@ -137,6 +137,9 @@ func widgetOptions(cfg build.Config, getenv func(string) string) widget.Options 
 		TrustProxy: w.TrustProxy,
 		Origins:    w.Origins,
 		Stream:     w.Stream,
+
+		TrustedProxies: w.TrustedProxies,
+		GuestsPerAddr:  w.GuestsPerAddress,
 	}
 	site, _ := url.Parse(cfg.Site.URL)
 	if o.Site == "" && site != nil {

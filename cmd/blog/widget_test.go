@@ -37,7 +37,7 @@ func TestWidgetOptions(t *testing.T) {
 			name: "defaults",
 			edit: func(*build.Config) {},
 			want: widget.Options{Site: "localhost:4000", Strategy: "zset", Window: 5 * time.Minute, Heartbeat: time.Minute,
-				Origins: []string{"http://localhost:4000"}, Secret: []byte("s3cret")},
+				Origins: []string{"http://localhost:4000"}, Secret: []byte("s3cret"), GuestsPerAddr: 4},
 		},
 		{
 			name: "everything set",
@@ -45,16 +45,18 @@ func TestWidgetOptions(t *testing.T) {
 				c.Site.URL = "https://blog.example/"
 				c.Widget = build.WidgetConfig{Enabled: true, Path: "/_online", Redis: "redis://r:6379/0", Strategy: "sets",
 					Window: time.Minute, Heartbeat: 20 * time.Second, Guests: false, Origins: []string{"https://a.example"},
-					SecretEnv: "OTHER", Site: "ns", Stream: true, RespectGPC: false}
+					SecretEnv: "OTHER", Site: "ns", Stream: true, RespectGPC: false,
+					TrustProxy: true, TrustedProxies: []string{"10.0.0.0/8"}, GuestsPerAddress: 9}
 			},
 			want: widget.Options{Redis: "redis://r:6379/0", Site: "ns", Strategy: "sets", Window: time.Minute, Heartbeat: 20 * time.Second,
-				NoGuests: true, RecordGPC: true, Origins: []string{"https://a.example"}, Secret: []byte("other"), Stream: true},
+				NoGuests: true, RecordGPC: true, Origins: []string{"https://a.example"}, Secret: []byte("other"), Stream: true,
+				TrustProxy: true, TrustedProxies: []string{"10.0.0.0/8"}, GuestsPerAddr: 9},
 		},
 		{
 			name: "no secret in env",
 			edit: func(c *build.Config) { c.Widget.SecretEnv = "UNSET" },
 			want: widget.Options{Site: "localhost:4000", Strategy: "zset", Window: 5 * time.Minute, Heartbeat: time.Minute,
-				Origins: []string{"http://localhost:4000"}},
+				Origins: []string{"http://localhost:4000"}, GuestsPerAddr: 4},
 		},
 	}
 	for _, tc := range tests {
