@@ -198,9 +198,13 @@ func (b *builder) loadCache(out string) (reason string) {
 			os.RemoveAll(d)
 		}
 	}
-	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: map[string]*sourceState{}, Outputs: map[string]outputState{}}
+	var nsrc, nout int
 	if b.old != nil {
-		b.next.order, b.next.size = b.old.order, b.old.size
+		nsrc, nout = len(b.old.Sources), len(b.old.Outputs)
+	}
+	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: make(map[string]*sourceState, nsrc), Outputs: make(map[string]outputState, nout)}
+	if b.old != nil {
+		b.next.order, b.next.outOrder, b.next.size = b.old.order, b.old.outOrder, b.old.size
 	}
 	return reason
 }
@@ -268,7 +272,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 		if b.old != nil {
 			if prev := b.old.Sources[src.rel]; prev != nil && prev.Hash == h {
 				cp := *prev
-				cp.Size, cp.ModTime, cp.raw = src.size, src.modTime, nil
+				cp.Size, cp.ModTime, cp.raw = src.size, src.modTime, ""
 				it.src = &cp
 			}
 		}
@@ -365,7 +369,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 	}
 	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
 	it.src.Warnings = append(inexact, leftoverWarning(data, bodyLine, string(r.HTML))...)
-	it.src.raw = nil
+	it.src.raw = ""
 	return string(r.HTML), nil
 }
 

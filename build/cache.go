@@ -83,8 +83,9 @@ type state struct {
 	Sources map[string]*sourceState
 	Outputs map[string]outputState
 
-	order []string // Sources' names as read, sorted; reused when unchanged
-	size  int      // bytes of the encoding read, to size the next one
+	order    []string // Sources' names as read, sorted; reused when unchanged
+	outOrder []string // Outputs' names as read, sorted; reused when unchanged
+	size     int      // bytes of the encoding read, to size the next one
 }
 
 // sourceState is what the last build knew of one source file. A file whose
@@ -107,7 +108,7 @@ type sourceState struct {
 
 	// raw is this entry's encoding as read from the cache, nil once the
 	// entry changes: unchanged entries are written back as they were.
-	raw []byte
+	raw string
 }
 
 // outputState is one output file: the key of the inputs it was made from,
@@ -161,7 +162,7 @@ func loadState(dir string, global key, output string, loc *time.Location) (*stat
 // save writes st atomically.
 func (st *state) save(dir string) error {
 	for _, s := range st.Sources {
-		if s.raw != nil {
+		if s.raw != "" {
 			continue
 		}
 		s.ParamsYAML = nil
@@ -450,34 +451,3 @@ func (c *codeCache) close() {
 		os.Remove(c.fresh.Name())
 	}
 }
-
-// programID identifies the running program's code, so a cache written by
-// another build of blog is not trusted. It is the Go build ID, read from
-// the start of the executable, which changes with any change to the code;
-// failing that, the executable's size and time.
-var programID = sync.OnceValue(func() string {
-	exe, err := os.Executable()
-	if err != nil {
-		return "unknown"
-	}
-	f, err := os.Open(exe)
-	if err != nil {
-		return "unknown"
-	}
-	defer f.Close()
-	head := make([]byte, 64<<10)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
-	const marker = "\xff Go build ID: \""
-	if i := bytes.Index(head, []byte(marker)); i >= 0 {
-		rest := head[i+len(marker):]
-		if j := bytes.IndexByte(rest, '"'); j > 0 {
-			return string(rest[:j])
-		}
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		return "unknown"
-	}
-	return fmt.Sprintf("%s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
-})
