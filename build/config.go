@@ -77,6 +77,10 @@ type MarkdownConfig struct {
 	Typographer bool `yaml:"typographer"` // default true
 	Footnotes   bool `yaml:"footnotes"`   // default true
 	UnsafeHTML  bool `yaml:"unsafe_html"` // pass raw HTML through; default false
+	TOCMin      int  `yaml:"toc_min"`     // headings from which a post shows a table of contents; 0: only with toc: true; default 3
+	// TOCLevels are the lowest and highest heading levels the table of
+	// contents lists; default [2, 3].
+	TOCLevels []int `yaml:"toc_levels"`
 }
 
 // HighlightConfig sets how fenced code is highlighted.
@@ -143,7 +147,7 @@ func DefaultConfig() Config {
 			Permalink: "/:year/:month/:slug/",
 			Paginate:  10,
 		},
-		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true},
+		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true, TOCMin: 3, TOCLevels: []int{2, 3}},
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
 		Feeds:     FeedsConfig{Atom: true, RSS: true, Items: 20},
 		Widget: WidgetConfig{

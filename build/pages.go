@@ -49,6 +49,9 @@ func (p *planner) items(items []*item, kind, tmpl string) []*output {
 				}
 				post := *it.full
 				post.Content = templateHTML(html)
+				if render.ShowTOC(post.Params, it.toc.Headings, b.cfg.Markdown.TOCMin) {
+					post.TOC = it.toc.TOC
+				}
 				page := b.page(kind, post.Title, post.URL)
 				page.Post = &post
 				page.Description = render.PlainText(string(post.Summary))

@@ -37,11 +37,15 @@ type MarkdownOptions struct {
 	UnsafeHTML  bool // pass raw HTML through instead of omitting it
 	// Highlighter renders fenced code; nil writes plain escaped blocks.
 	Highlighter CodeHighlighter
+	// TOCLevels are the lowest and highest heading levels the table of
+	// contents lists; zero means h2–h3.
+	TOCLevels [2]int
 }
 
 // Markdown converts post bodies to HTML. It is safe for concurrent use.
 type Markdown struct {
-	md goldmark.Markdown
+	md        goldmark.Markdown
+	tocLevels [2]int
 }
 
 // Rendered is a post body converted to HTML.
@@ -50,6 +54,10 @@ type Rendered struct {
 	Summary template.HTML // the part before <!--more-->, else the first paragraph
 	HasMore bool          // the body has a <!--more--> mark
 	Words   int
+	// TOC is the table of contents (a nav of nested links to the
+	// headings), empty when the body has no headings in TOCLevels.
+	TOC      template.HTML
+	Headings int // entries in TOC
 }
 
 // moreMark separates the summary from the rest in the rendered HTML. It is
@@ -82,7 +90,11 @@ func NewMarkdown(opts MarkdownOptions) *Markdown {
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
-	return &Markdown{md: md}
+	levels := opts.TOCLevels
+	if levels == [2]int{} {
+		levels = [2]int{2, 3}
+	}
+	return &Markdown{md: md, tocLevels: levels}
 }
 
 // Render converts src, the body of file starting at line bodyLine, to
@@ -102,6 +114,8 @@ func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, erro
 	}
 	out := buf.Bytes()
 	r := Rendered{HTML: template.HTML(out), Words: countWords(src)}
+	toc := tocEntries(doc, src, m.tocLevels)
+	r.TOC, r.Headings = tocHTML(toc), len(toc)
 	if i := bytes.Index(out, []byte(moreMark)); i >= 0 {
 		r.HasMore = true
 		r.Summary = template.HTML(bytes.TrimSpace(out[:i]))

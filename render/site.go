@@ -55,6 +55,7 @@ type Post struct {
 	Categories  []*Term
 	Summary     template.HTML
 	Content     template.HTML
+	TOC         template.HTML // table of contents; empty when not shown
 	HasMore     bool
 	Words       int
 	ReadingTime int // minutes, at least 1
