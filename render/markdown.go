@@ -57,7 +57,8 @@ type Rendered struct {
 	// TOC is the table of contents (a nav of nested links to the
 	// headings), empty when the body has no headings in TOCLevels.
 	TOC      template.HTML
-	Headings int // entries in TOC
+	Headings int  // entries in TOC
+	HasCode  bool // the body has a code block
 }
 
 // moreMark separates the summary from the rest in the rendered HTML. It is
@@ -115,7 +116,7 @@ func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, erro
 	out := buf.Bytes()
 	r := Rendered{HTML: template.HTML(out), Words: countWords(src)}
 	toc := tocEntries(doc, src, m.tocLevels)
-	r.TOC, r.Headings = tocHTML(toc), len(toc)
+	r.TOC, r.Headings, r.HasCode = tocHTML(toc), len(toc), hasCode(doc)
 	if i := bytes.Index(out, []byte(moreMark)); i >= 0 {
 		r.HasMore = true
 		r.Summary = template.HTML(bytes.TrimSpace(out[:i]))
@@ -185,11 +186,13 @@ func (r *codeRenderer) render(w util.BufWriter, src []byte, n ast.Node, entering
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	var lang string
+	var lang, title string
 	var hl [][2]int
 	offset := -1
 	if f, ok := n.(*ast.FencedCodeBlock); ok && f.Info != nil {
-		lang, hl = parseInfo(string(f.Info.Value(src)))
+		info := string(f.Info.Value(src))
+		lang, hl = parseInfo(info)
+		title = fenceTitle(info)
 		offset = f.Info.Segment.Start // errors point at the fence line
 	}
 	var code strings.Builder
@@ -200,6 +203,9 @@ func (r *codeRenderer) render(w util.BufWriter, src []byte, n ast.Node, entering
 			offset = seg.Start
 		}
 		code.Write(seg.Value(src))
+	}
+	if writeCodeHeader(w, lang, title) {
+		defer closeCodeBlock(w)
 	}
 	if r.h == nil {
 		fmt.Fprintf(w, `<pre class="chroma"><code>%s</code></pre>`+"\n", template.HTMLEscapeString(code.String()))

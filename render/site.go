@@ -56,6 +56,7 @@ type Post struct {
 	Summary     template.HTML
 	Content     template.HTML
 	TOC         template.HTML // table of contents; empty when not shown
+	HasCode     bool          // Content has a code block
 	HasMore     bool
 	Words       int
 	ReadingTime int // minutes, at least 1
