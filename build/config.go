@@ -45,14 +45,14 @@ type BuildConfig struct {
 	Ignore    []string `yaml:"ignore"`    // extra glob patterns of source files to skip
 	// Disable lists kinds of pages not to generate: tags (every tag
 	// page and feed), tag_index (/tags/), tag_feeds, categories, archive,
-	// sitemap, 404. Default: none.
+	// sitemap, robots, 404. Default: none.
 	Disable []string    `yaml:"disable"`
 	Hooks   HooksConfig `yaml:"hooks"`
 	Strict  bool        `yaml:"strict"` // warnings (such as leftover markup of another tool) fail the build; default false
 }
 
 // pageKinds are the values build.disable accepts.
-var pageKinds = []string{"tags", "tag_index", "tag_feeds", "categories", "archive", "sitemap", "404"}
+var pageKinds = []string{"tags", "tag_index", "tag_feeds", "categories", "archive", "sitemap", "robots", "404"}
 
 // Enabled reports whether pages of kind (one of build.disable's values)
 // are generated.

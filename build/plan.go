@@ -47,6 +47,7 @@ var kinds = []kind{
 	sitemap{},
 	stylesheet{},
 	staticFiles{},
+	robots{},
 }
 
 // planner is what the kinds share while one build is planned.
