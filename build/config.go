@@ -95,6 +95,7 @@ type HighlightConfig struct {
 type FeedsConfig struct {
 	Atom  bool `yaml:"atom"`  // default true
 	RSS   bool `yaml:"rss"`   // default true
+	JSON  bool `yaml:"json"`  // JSON Feed 1.1 at feed.json; default true
 	Items int  `yaml:"items"` // newest posts in a feed; default 20
 }
 
@@ -149,7 +150,7 @@ func DefaultConfig() Config {
 		},
 		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true, TOCMin: 3, TOCLevels: []int{2, 3}},
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
-		Feeds:     FeedsConfig{Atom: true, RSS: true, Items: 20},
+		Feeds:     FeedsConfig{Atom: true, RSS: true, JSON: true, Items: 20},
 		Widget: WidgetConfig{
 			Enabled:    true,
 			Path:       "/_online",

@@ -106,6 +106,7 @@ func (k termPages) plan(p *planner) ([]*output, error) {
 			pg.Description = fmt.Sprintf("Posts %s %s on %s", verb, t.Name, site.Title)
 			if feeds {
 				pg.FeedAtom, pg.FeedRSS = p.b.feedURLs(t.URL)
+				pg.FeedJSON = p.b.jsonFeedURL(t.URL)
 			}
 		})...)
 	}

@@ -179,5 +179,6 @@ func (b *builder) page(kind, title, url string) *render.Page {
 		Permalink:   b.absURL(url),
 	}
 	p.FeedAtom, p.FeedRSS = b.feedURLs(b.site.BasePath)
+	p.FeedJSON = b.jsonFeedURL(b.site.BasePath)
 	return p
 }

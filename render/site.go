@@ -106,4 +106,5 @@ type Page struct {
 	Year        *Year   // for year
 	FeedAtom    string  // feed URLs to advertise in <head>; empty when none
 	FeedRSS     string
+	FeedJSON    string
 }
