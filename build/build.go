@@ -343,7 +343,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 		summary = b.md.RenderInline(it.fm.Summary)
 	}
 	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
-	it.toc = render.Rendered{TOC: r.TOC, Headings: r.Headings, HasCode: r.HasCode}
+	it.toc = render.Rendered{TOC: r.TOC, Headings: r.Headings, HasCode: r.HasCode, Image: r.Image}
 	it.src.Warnings = leftoverWarning(data, bodyLine, string(r.HTML))
 	it.src.raw = nil
 	return string(r.HTML), nil

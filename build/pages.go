@@ -50,6 +50,7 @@ func (p *planner) items(items []*item, kind, tmpl string) []*output {
 				post := *it.full
 				post.Content = templateHTML(html)
 				post.HasCode = it.toc.HasCode
+				post.Image = render.ShareImage(post.Permalink, post.Params, it.toc.Image)
 				if render.ShowTOC(post.Params, it.toc.Headings, b.cfg.Markdown.TOCMin) {
 					post.TOC = it.toc.TOC
 				}

@@ -57,8 +57,9 @@ type Rendered struct {
 	// TOC is the table of contents (a nav of nested links to the
 	// headings), empty when the body has no headings in TOCLevels.
 	TOC      template.HTML
-	Headings int  // entries in TOC
-	HasCode  bool // the body has a code block
+	Headings int    // entries in TOC
+	HasCode  bool   // the body has a code block
+	Image    string // the first image's destination, as written
 }
 
 // moreMark separates the summary from the rest in the rendered HTML. It is
@@ -116,7 +117,7 @@ func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, erro
 	out := buf.Bytes()
 	r := Rendered{HTML: template.HTML(out), Words: countWords(src)}
 	toc := tocEntries(doc, src, m.tocLevels)
-	r.TOC, r.Headings, r.HasCode = tocHTML(toc), len(toc), hasCode(doc)
+	r.TOC, r.Headings, r.HasCode, r.Image = tocHTML(toc), len(toc), hasCode(doc), firstImage(doc)
 	if i := bytes.Index(out, []byte(moreMark)); i >= 0 {
 		r.HasMore = true
 		r.Summary = template.HTML(bytes.TrimSpace(out[:i]))

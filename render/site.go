@@ -57,6 +57,7 @@ type Post struct {
 	Content     template.HTML
 	TOC         template.HTML // table of contents; empty when not shown
 	HasCode     bool          // Content has a code block
+	Image       string        // absolute URL of the image that shares it (og:image); "" when none
 	HasMore     bool
 	Words       int
 	ReadingTime int // minutes, at least 1
