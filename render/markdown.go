@@ -123,13 +123,11 @@ func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, erro
 		r.Summary = template.HTML(bytes.TrimSpace(out[:i]))
 		return r, nil
 	}
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if n.Kind() == ast.KindParagraph {
-			var p bytes.Buffer
-			if err := m.md.Renderer().Render(&p, src, n); err == nil {
-				r.Summary = template.HTML(bytes.TrimSpace(p.Bytes()))
-			}
-			break
+	if n := summaryParagraph(doc, src); n != nil {
+		dropFootnoteRefs(n)
+		var p bytes.Buffer
+		if err := m.md.Renderer().Render(&p, src, n); err == nil {
+			r.Summary = template.HTML(bytes.TrimSpace(p.Bytes()))
 		}
 	}
 	return r, nil
