@@ -335,12 +335,7 @@ func (c *Config) validate(positions keyPositions) error {
 	if msg := c.outputProblem(); msg != "" {
 		bad("build.output", "%s", msg)
 	}
-	if l := c.Markdown.TOCLevels; len(l) != 2 || l[0] < 1 || l[0] > l[1] || l[1] > 6 {
-		bad("markdown.toc_levels", "want [lowest, highest] heading levels between 1 and 6, such as [2, 3], not %v", l)
-	}
-	if c.Markdown.TOCMin < 0 {
-		bad("markdown.toc_min", "want a number of headings of 0 or more, not %d", c.Markdown.TOCMin)
-	}
+	c.checkTOC(bad)
 	if c.Build.Paginate < 1 {
 		bad("build.paginate", "want a number of posts per page of 1 or more, not %d", c.Build.Paginate)
 	}
