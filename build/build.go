@@ -103,9 +103,10 @@ type item struct {
 	isPage bool
 	src    *sourceState // what is known of the source; shared with the next state
 	fm     render.FrontMatter
-	out    string       // output file, slash path relative to the output root
-	meta   *render.Post // the view in site-wide lists: no body-derived fields
-	full   *render.Post // the view on its own page and in list pages
+	out    string          // output file, slash path relative to the output root
+	meta   *render.Post    // the view in site-wide lists: no body-derived fields
+	full   *render.Post    // the view on its own page and in list pages
+	toc    render.Rendered // the table of contents of the last render (TOC, Headings)
 }
 
 func (b *builder) run(ctx context.Context) (Result, error) {
@@ -167,6 +168,7 @@ func (b *builder) setup() error {
 		Typographer: cfg.Markdown.Typographer,
 		Footnotes:   cfg.Markdown.Footnotes,
 		UnsafeHTML:  cfg.Markdown.UnsafeHTML,
+		TOCLevels:   tocLevels(cfg.Markdown.TOCLevels),
 		Highlighter: inexactCode{h: code, seen: &b.inexact},
 		BasePath:    basePath(cfg.Site.URL),
 	}
@@ -368,6 +370,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 		summary = b.md.RenderInline(it.fm.Summary)
 	}
 	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
+	it.toc = render.Rendered{TOC: r.TOC, Headings: r.Headings, HasCode: r.HasCode, Image: r.Image}
 	it.src.Warnings = append(inexact, leftoverWarning(data, bodyLine, string(r.HTML))...)
 	it.src.raw = ""
 	return string(r.HTML), nil

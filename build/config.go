@@ -45,7 +45,7 @@ type BuildConfig struct {
 	Ignore    []string `yaml:"ignore"`    // extra glob patterns of source files to skip
 	// Disable lists kinds of pages not to generate: tags (every tag
 	// page and feed), tag_index (/tags/), tag_feeds, categories, archive,
-	// sitemap, 404. Default: none.
+	// sitemap, robots, 404. Default: none.
 	Disable []string    `yaml:"disable"`
 	Hooks   HooksConfig `yaml:"hooks"`
 	Strict  bool        `yaml:"strict"` // warnings (such as leftover markup of another tool) fail the build; default false
@@ -57,7 +57,7 @@ type BuildConfig struct {
 }
 
 // pageKinds are the values build.disable accepts.
-var pageKinds = []string{"tags", "tag_index", "tag_feeds", "categories", "archive", "sitemap", "404"}
+var pageKinds = []string{"tags", "tag_index", "tag_feeds", "categories", "archive", "sitemap", "robots", "404"}
 
 // Enabled reports whether pages of kind (one of build.disable's values)
 // are generated.
@@ -85,6 +85,10 @@ type MarkdownConfig struct {
 	Typographer bool `yaml:"typographer"` // default true
 	Footnotes   bool `yaml:"footnotes"`   // default true
 	UnsafeHTML  bool `yaml:"unsafe_html"` // pass raw HTML through; default false
+	TOCMin      int  `yaml:"toc_min"`     // headings from which a post shows a table of contents; 0: only with toc: true; default 3
+	// TOCLevels are the lowest and highest heading levels the table of
+	// contents lists; default [2, 3].
+	TOCLevels []int `yaml:"toc_levels"`
 }
 
 // HighlightConfig sets how fenced code is highlighted.
@@ -99,6 +103,7 @@ type HighlightConfig struct {
 type FeedsConfig struct {
 	Atom  bool `yaml:"atom"`  // default true
 	RSS   bool `yaml:"rss"`   // default true
+	JSON  bool `yaml:"json"`  // JSON Feed 1.1 at feed.json; default true
 	Items int  `yaml:"items"` // newest posts in a feed; default 20
 }
 
@@ -162,9 +167,9 @@ func DefaultConfig() Config {
 			Hooks:       HooksConfig{Timeout: 60 * time.Second},
 			MaxPostSize: 10 * MB,
 		},
-		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true},
+		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true, TOCMin: 3, TOCLevels: []int{2, 3}},
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
-		Feeds:     FeedsConfig{Atom: true, RSS: true, Items: 20},
+		Feeds:     FeedsConfig{Atom: true, RSS: true, JSON: true, Items: 20},
 		Widget: WidgetConfig{
 			Enabled:          true,
 			Path:             "/_online",

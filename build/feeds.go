@@ -32,15 +32,12 @@ func (feeds) plan(p *planner) ([]*output, error) {
 		for _, post := range posts {
 			p.inFeed[p.byMeta[post]] = true
 		}
-		for _, kind := range []string{"atom", "rss"} {
-			if kind == "atom" && !b.cfg.Feeds.Atom || kind == "rss" && !b.cfg.Feeds.RSS {
+		for _, kind := range []string{"atom", "rss", "json"} {
+			if kind == "atom" && !b.cfg.Feeds.Atom || kind == "rss" && !b.cfg.Feeds.RSS || kind == "json" && !b.cfg.Feeds.JSON {
 				continue
 			}
-			out := f.dir + kind + ".xml"
-			name := "the RSS feed" + f.what
-			if kind == "atom" {
-				name = "the Atom feed" + f.what
-			}
+			out := f.dir + feedFile(kind)
+			name := map[string]string{"atom": "the Atom feed", "rss": "the RSS feed", "json": "the JSON feed"}[kind] + f.what
 			outs = append(outs, &output{path: out, dep: p.listKey(out, posts, true), from: origin{what: name}, render: func() ([]byte, error) {
 				return b.renderFeed(kind, f.title, f.url, posts, p.byMeta)
 			}})
@@ -54,7 +51,7 @@ func (b *builder) renderFeed(kind, title, pageURL string, posts []*render.Post, 
 		Title:    title,
 		Subtitle: b.site.Description,
 		SiteURL:  b.absURL(pageURL),
-		FeedURL:  b.absURL(pageURL + kind + ".xml"),
+		FeedURL:  b.absURL(pageURL + feedFile(kind)),
 		Author:   b.site.Author,
 
 		SiteTitle: b.site.Title,
@@ -72,8 +69,11 @@ func (b *builder) renderFeed(kind, title, pageURL string, posts []*render.Post, 
 	}
 	var buf bytes.Buffer
 	write := render.WriteAtom
-	if kind == "rss" {
+	switch kind {
+	case "rss":
 		write = render.WriteRSS
+	case "json":
+		write = render.WriteJSONFeed
 	}
 	if err := write(&buf, info); err != nil {
 		return nil, fmt.Errorf("feeds: %w", err)
@@ -120,4 +120,20 @@ func (b *builder) renderSitemap(pagesHTML []string) ([]byte, error) {
 		return nil, fmt.Errorf("sitemap: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// feedFile is the file name of a feed of kind (atom, rss or json).
+func feedFile(kind string) string {
+	if kind == "json" {
+		return "feed.json"
+	}
+	return kind + ".xml"
+}
+
+// jsonFeedURL is the JSON feed's URL for the page at pageURL, "" when off.
+func (b *builder) jsonFeedURL(pageURL string) string {
+	if !b.cfg.Feeds.JSON {
+		return ""
+	}
+	return pageURL + feedFile("json")
 }

@@ -49,6 +49,11 @@ func (p *planner) items(items []*item, kind, tmpl string) []*output {
 				}
 				post := *it.full
 				post.Content = templateHTML(html)
+				post.HasCode = it.toc.HasCode
+				post.Image = render.ShareImage(post.Permalink, post.Params, it.toc.Image)
+				if render.ShowTOC(post.Params, it.toc.Headings, b.cfg.Markdown.TOCMin) {
+					post.TOC = it.toc.TOC
+				}
 				page := b.page(kind, post.Title, post.URL)
 				page.Post = &post
 				page.Description = render.PlainText(string(post.Summary))
@@ -102,6 +107,7 @@ func (k termPages) plan(p *planner) ([]*output, error) {
 			pg.Description = fmt.Sprintf("Posts %s %s on %s", verb, t.Name, site.Title)
 			if feeds {
 				pg.FeedAtom, pg.FeedRSS = p.b.feedURLs(t.URL)
+				pg.FeedJSON = p.b.jsonFeedURL(t.URL)
 			}
 		})...)
 	}

@@ -48,6 +48,7 @@ var kinds = []kind{
 	staticFiles{},
 	aliasPages{},
 	redirectsFile{}, // after staticFiles: folds a static _redirects into its own
+	robots{},
 }
 
 // planner is what the kinds share while one build is planned.
@@ -177,5 +178,6 @@ func (b *builder) page(kind, title, url string) *render.Page {
 		Permalink:   b.absURL(url),
 	}
 	p.FeedAtom, p.FeedRSS = b.feedURLs(b.site.BasePath)
+	p.FeedJSON = b.jsonFeedURL(b.site.BasePath)
 	return p
 }

@@ -50,6 +50,7 @@ func (c *Config) validate(positions keyPositions) error {
 	ck := &checker{positions: positions}
 	c.validateSite(ck)
 	c.validateBuild(ck)
+	c.checkTOC(ck.badf)
 	c.validateHooks(ck)
 	c.validateHighlight(ck)
 	if c.Feeds.Items < 1 {

@@ -41,11 +41,15 @@ type MarkdownOptions struct {
 	// https://example.com/blog/). Root-relative links and images in posts
 	// (/img/x.png) are put under it; "" or "/" leaves them alone.
 	BasePath string
+	// TOCLevels are the lowest and highest heading levels the table of
+	// contents lists; zero means h2–h3.
+	TOCLevels [2]int
 }
 
 // Markdown converts post bodies to HTML. It is safe for concurrent use.
 type Markdown struct {
-	md goldmark.Markdown
+	md        goldmark.Markdown
+	tocLevels [2]int
 }
 
 // Rendered is a post body converted to HTML.
@@ -54,6 +58,12 @@ type Rendered struct {
 	Summary template.HTML // the part before <!--more-->, else the first paragraph
 	HasMore bool          // the body has a <!--more--> mark
 	Words   int
+	// TOC is the table of contents (a nav of nested links to the
+	// headings), empty when the body has no headings in TOCLevels.
+	TOC      template.HTML
+	Headings int    // entries in TOC
+	HasCode  bool   // the body has a code block
+	Image    string // the first image's destination, as written
 }
 
 // moreMark separates the summary from the rest in the rendered HTML. It is
@@ -93,7 +103,11 @@ func NewMarkdown(opts MarkdownOptions) *Markdown {
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
-	return &Markdown{md: md}
+	levels := opts.TOCLevels
+	if levels == [2]int{} {
+		levels = [2]int{2, 3}
+	}
+	return &Markdown{md: md, tocLevels: levels}
 }
 
 // Render converts src, the body of file starting at line bodyLine, to
@@ -113,18 +127,18 @@ func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, erro
 	}
 	out := buf.Bytes()
 	r := Rendered{HTML: template.HTML(out), Words: countWords(src)}
+	toc := tocEntries(doc, src, m.tocLevels)
+	r.TOC, r.Headings, r.HasCode, r.Image = tocHTML(toc), len(toc), hasCode(doc), firstImage(doc)
 	if i := bytes.Index(out, []byte(moreMark)); i >= 0 {
 		r.HasMore = true
 		r.Summary = template.HTML(bytes.TrimSpace(out[:i]))
 		return r, nil
 	}
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if n.Kind() == ast.KindParagraph {
-			var p bytes.Buffer
-			if err := m.md.Renderer().Render(&p, src, n); err == nil {
-				r.Summary = template.HTML(bytes.TrimSpace(p.Bytes()))
-			}
-			break
+	if n := summaryParagraph(doc, src); n != nil {
+		dropFootnoteRefs(n)
+		var p bytes.Buffer
+		if err := m.md.Renderer().Render(&p, src, n); err == nil {
+			r.Summary = template.HTML(bytes.TrimSpace(p.Bytes()))
 		}
 	}
 	return r, nil
@@ -182,11 +196,13 @@ func (r *codeRenderer) render(w util.BufWriter, src []byte, n ast.Node, entering
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	var lang string
+	var lang, title string
 	var hl [][2]int
 	offset := -1
 	if f, ok := n.(*ast.FencedCodeBlock); ok && f.Info != nil {
-		lang, hl = parseInfo(string(f.Info.Value(src)))
+		info := string(f.Info.Value(src))
+		lang, hl = parseInfo(info)
+		title = fenceTitle(info)
 		offset = f.Info.Segment.Start // errors point at the fence line
 	}
 	var code strings.Builder
@@ -197,6 +213,9 @@ func (r *codeRenderer) render(w util.BufWriter, src []byte, n ast.Node, entering
 			offset = seg.Start
 		}
 		code.Write(seg.Value(src))
+	}
+	if writeCodeHeader(w, lang, title) {
+		defer closeCodeBlock(w)
 	}
 	if r.h == nil {
 		fmt.Fprintf(w, `<pre class="chroma"><code>%s</code></pre>`+"\n", template.HTMLEscapeString(code.String()))

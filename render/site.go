@@ -55,6 +55,9 @@ type Post struct {
 	Categories  []*Term
 	Summary     template.HTML
 	Content     template.HTML
+	TOC         template.HTML // table of contents; empty when not shown
+	HasCode     bool          // Content has a code block
+	Image       string        // absolute URL of the image that shares it (og:image); "" when none
 	HasMore     bool
 	Words       int
 	ReadingTime int // minutes, at least 1
@@ -104,4 +107,5 @@ type Page struct {
 	Year        *Year   // for year
 	FeedAtom    string  // feed URLs to advertise in <head>; empty when none
 	FeedRSS     string
+	FeedJSON    string
 }

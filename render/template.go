@@ -245,7 +245,7 @@ var funcs = template.FuncMap{
 
 // bodyFields are the Post fields derived from a post's body rather than its
 // front matter.
-var bodyFields = map[string]bool{"Summary": true, "Content": true, "Words": true, "ReadingTime": true, "HasMore": true}
+var bodyFields = map[string]bool{"Summary": true, "Content": true, "Words": true, "ReadingTime": true, "HasMore": true, "TOC": true, "HasCode": true, "Image": true}
 
 // UsesBody reports whether the page template name may show anything derived
 // from a post's body (.Summary, .Content, .Words, .ReadingTime, .HasMore),
