@@ -297,33 +297,14 @@ func (w *wordpress) doc(it *wxrItem) (*doc, error) {
 	default:
 		d.draft = true
 	}
-	// post_date is the blog's local time; post_date_gmt its UTC (zero for drafts).
-	if t, err := time.Parse("2006-01-02 15:04:05", it.DateGMT); err == nil && !t.IsZero() && it.DateGMT != "0000-00-00 00:00:00" {
-		local, lerr := time.Parse("2006-01-02 15:04:05", it.Date)
-		if lerr == nil {
-			off := local.Sub(t)
-			d.date, d.zoned = t.In(time.FixedZone("", int(off.Seconds()))), true
-		} else {
-			d.date, d.zoned = t, true
-		}
-	} else if wpLocal.MatchString(it.Date) {
-		d.date, _ = time.Parse("2006-01-02 15:04:05", it.Date)
-	} else {
+	var ok bool
+	if d.date, d.zoned, ok = wpDate(it); !ok {
 		return nil, diag.Errorf(pos, "%q has no date: skipped", d.title)
 	}
 	if t, err := time.Parse("2006-01-02 15:04:05", it.Modified); err == nil && t.After(d.date.Add(time.Hour)) {
 		d.updated = t
 	}
-	for _, c := range it.Categories {
-		switch c.Domain {
-		case "category":
-			if c.Nicename != "uncategorized" {
-				d.cats = append(d.cats, strings.TrimSpace(c.Name))
-			}
-		case "post_tag":
-			d.tags = append(d.tags, strings.TrimSpace(c.Name))
-		}
-	}
+	d.cats, d.tags = wpTerms(it.Categories)
 	d.slug = it.Name
 	name := cmpOr(it.Name, render.Slugify(d.title), "post-"+it.ID)
 	if decoded, err := url.PathUnescape(name); err == nil {
@@ -424,4 +405,37 @@ func (w *wordpress) listUploads() {
 	w.s.warn(diag.Pos{File: w.file}, "%d files are linked on the old host (%s, …): fetch them into static/ with: wget -x -nH -P static -i uploads.txt, then replace the host in the posts",
 		len(urls), urls[0])
 	w.s.extra["uploads.txt"] = []byte(strings.Join(urls, "\n") + "\n")
+}
+
+// wpDate is an item's date: post_date is the blog's local time and
+// post_date_gmt its UTC (zero for drafts), so together they give the
+// offset. zoned reports whether the offset is known.
+func wpDate(it *wxrItem) (t time.Time, zoned, ok bool) {
+	if gmt, err := time.Parse("2006-01-02 15:04:05", it.DateGMT); err == nil && !gmt.IsZero() && it.DateGMT != "0000-00-00 00:00:00" {
+		if local, err := time.Parse("2006-01-02 15:04:05", it.Date); err == nil {
+			return gmt.In(time.FixedZone("", int(local.Sub(gmt).Seconds()))), true, true
+		}
+		return gmt, true, true
+	}
+	if wpLocal.MatchString(it.Date) {
+		t, _ := time.Parse("2006-01-02 15:04:05", it.Date)
+		return t, false, true
+	}
+	return time.Time{}, false, false
+}
+
+// wpTerms splits an item's terms into categories (without WordPress's
+// "Uncategorized") and tags.
+func wpTerms(terms []wxrCategory) (cats, tags []string) {
+	for _, c := range terms {
+		switch c.Domain {
+		case "category":
+			if c.Nicename != "uncategorized" {
+				cats = append(cats, strings.TrimSpace(c.Name))
+			}
+		case "post_tag":
+			tags = append(tags, strings.TrimSpace(c.Name))
+		}
+	}
+	return cats, tags
 }
