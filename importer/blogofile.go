@@ -126,12 +126,12 @@ func (b *blogofile) post(rel string) error {
 	case ".markdown", ".md", ".mkd":
 		newExt = ".md"
 	case ".html", ".htm":
-		newExt = ".html"
+		newExt = ".md" // HTML passes through: the import sets markdown.unsafe_html
 	case ".rst":
 		newExt = ".rst"
 	case ".textile":
-		b.s.warn(diag.Pos{File: rel}, "Textile is not a format blog reads: imported as plain text in an HTML post; convert it by hand")
-		newExt = ".html"
+		b.s.warn(diag.Pos{File: rel}, "Textile is not a format blog reads: imported as preformatted text; convert it by hand")
+		newExt = ".md"
 	default:
 		return nil
 	}

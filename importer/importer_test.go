@@ -195,5 +195,23 @@ func TestBlogofile(t *testing.T) {
 
 func TestWordPress(t *testing.T) {
 	t.Parallel()
-	runFixture(t, "wordpress", WordPress)
+	dir, _ := runFixture(t, "wordpress", WordPress)
+	site := buildImported(t, dir)
+	for _, u := range []string{"/2011/04/17/hello-world/", "/about/"} {
+		if !hasPage(site, u) {
+			t.Errorf("URL %s is not in the built site", u)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(site, "2011/04/17/hello-world/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<figure><img", "<figcaption>A cat</figcaption>", `<ul class="gallery">`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the imported post's page has no %s", want)
+		}
+	}
+	if strings.Contains(string(page), "[caption") || strings.Contains(string(page), "[gallery") {
+		t.Error("WordPress shortcodes left in the built page")
+	}
 }

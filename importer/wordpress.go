@@ -207,6 +207,7 @@ func (w *wordpress) xmlError(cr *countingReader, dec *xml.Decoder, err error) er
 // attachment's URL is known.
 func (w *wordpress) finish() error {
 	c := &w.s.cfg
+	c.UnsafeHTML = true // the posts are HTML
 	c.URL = w.baseURL + "/"
 	if w.baseURL == "" {
 		c.URL = ""
@@ -283,7 +284,10 @@ var wpLocal = regexp.MustCompile(`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`)
 
 func (w *wordpress) doc(it *wxrItem) (*doc, error) {
 	pos := diag.Pos{File: w.file, Line: it.line}
-	d := &doc{src: w.file, line: it.line, page: it.Type == "page", ext: ".html"}
+	// The body stays HTML, in a Markdown file: with markdown.unsafe_html
+	// (which the import sets) goldmark passes HTML blocks through as they
+	// are, and every build reads .md.
+	d := &doc{src: w.file, line: it.line, page: it.Type == "page", ext: ".md"}
 	d.title = strings.TrimSpace(it.Title)
 	d.author = it.Creator
 	switch it.Status {
