@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"path/filepath"
 	"strings"
@@ -27,7 +28,9 @@ func slowComment(t *testing.T, d time.Duration) string {
 	fastest := time.Duration(math.MaxInt64)
 	for range 5 { // the first run also compiles the lexer
 		start := time.Now()
-		if err := h.Highlight(&bytes.Buffer{}, "go", comment(probe), nil); err != nil {
+		// On a loaded machine the probe itself may be slow enough to be in
+		// doubt: its time is what is wanted, not its exactness.
+		if err := h.Highlight(&bytes.Buffer{}, "go", comment(probe), nil); err != nil && !errors.Is(err, highlight.ErrInexact) {
 			t.Fatal(err)
 		}
 		fastest = min(fastest, time.Since(start))
