@@ -80,15 +80,7 @@ func (b *blogofile) config() error {
 	if p := strings.TrimPrefix(b.pattern, ":blog_path"); !strings.ContainsAny(strings.NewReplacer(":year", "", ":month", "", ":day", "", ":title", "").Replace(p), ":") {
 		c.Permalink = strings.TrimSuffix(strings.ReplaceAll(p, ":title", ":slug"), "/") + "/"
 	}
-	b.loc = time.UTC
-	if c.Timezone != "" {
-		if loc, err := time.LoadLocation(c.Timezone); err == nil {
-			b.loc = loc
-		} else {
-			b.s.warn(diag.Pos{File: "_config.py"}, "timezone %q: %v: dates read as UTC", c.Timezone, err)
-			c.Timezone = ""
-		}
-	}
+	b.loc = b.s.zone("_config.py")
 	return nil
 }
 

@@ -122,14 +122,7 @@ func (h *hugo) config() error {
 			}
 		}
 	}
-	h.loc = time.UTC
-	if c.Timezone != "" {
-		if loc, err := time.LoadLocation(c.Timezone); err == nil {
-			h.loc = loc
-		} else {
-			c.Timezone = ""
-		}
-	}
+	h.loc = h.s.zone(cmpOr(name, "config.toml"))
 	return nil
 }
 

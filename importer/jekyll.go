@@ -101,15 +101,7 @@ func (j *jekyll) config() error {
 	} else {
 		c.Disqus = get("disqus_shortname")
 	}
-	j.loc = time.UTC
-	if c.Timezone != "" {
-		if loc, err := time.LoadLocation(c.Timezone); err == nil {
-			j.loc = loc
-		} else {
-			j.s.warn(diag.Pos{File: "_config.yml"}, "timezone %q: %v: dates read as UTC", c.Timezone, err)
-			c.Timezone = ""
-		}
-	}
+	j.loc = j.s.zone("_config.yml")
 	j.pattern = cmpOr(get("permalink"), "date")
 	if p, ok := jekyllStyles[j.pattern]; ok {
 		j.pattern = p

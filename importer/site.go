@@ -317,3 +317,18 @@ func (d *doc) pageVars() map[string]any {
 	}
 	return m
 }
+
+// zone is the old site's time zone, in which its dates without an offset
+// are read; an unknown one is a warning (naming the config file) and UTC.
+func (s *site) zone(file string) *time.Location {
+	if s.cfg.Timezone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(s.cfg.Timezone)
+	if err != nil {
+		s.warn(diag.Pos{File: file}, "timezone %q: %v: dates read as UTC", s.cfg.Timezone, err)
+		s.cfg.Timezone = ""
+		return time.UTC
+	}
+	return loc
+}
