@@ -129,13 +129,14 @@ type WidgetConfig struct {
 	RespectGPC bool          `yaml:"respect_gpc"` // do not record readers sending Sec-GPC: 1 or DNT: 1; default true
 	TrustProxy bool          `yaml:"trust_proxy"` // take the reader's address from X-Forwarded-For (behind a reverse proxy); default false
 	// TrustedProxies lists the addresses (IPs or CIDR prefixes such as
-	// 10.0.0.0/8) of the reverse proxies in front of the endpoint. When
-	// it is not empty, X-Forwarded-For is trusted, and only from these
-	// peers. Default: none.
+	// 10.0.0.0/8) of the reverse proxies in front of the endpoint, the
+	// only peers whose X-Forwarded-For is believed; setting it implies
+	// TrustProxy. Default: none listed, which the endpoint takes as the
+	// loopback, private and link-local networks.
 	TrustedProxies []string `yaml:"trusted_proxies"`
 	// GuestsPerAddress is the most distinct guests one address can add
-	// per window (a NAT or a script rotating user agents counts as this
-	// many at most). Default 4.
+	// per window, on each instance (a NAT or a script rotating user agents
+	// counts as this many at most); -1 for no cap. Default 4.
 	GuestsPerAddress int `yaml:"guests_per_address"`
 }
 

@@ -163,7 +163,8 @@ func TestConfigValueErrors(t *testing.T) {
 		{"origin without a scheme", "widget:\n  origins:\n    - a.example\n", `_config.yaml:3:7: widget.origins.0: want an origin such as https://example.com (scheme, host and port only) or *, not "a.example"`},
 		{"trusted proxy", "widget:\n  trusted_proxies: [10.0.0.0/8, 10.0.0.0/33]\n", `_config.yaml:2:33: widget.trusted_proxies.1: want an IP address or a CIDR prefix such as 10.0.0.0/8, not "10.0.0.0/33"`},
 		{"trusted proxy name", "widget:\n  trusted_proxies: [proxy.local]\n", `_config.yaml:2:21: widget.trusted_proxies.0: want an IP address or a CIDR prefix such as 10.0.0.0/8, not "proxy.local"`},
-		{"guests per address", "widget: {guests_per_address: 0}\n", `_config.yaml:1:30: widget.guests_per_address: want 1 or more, not 0`},
+		{"guests per address", "widget: {guests_per_address: 0}\n", `_config.yaml:1:30: widget.guests_per_address: want 1 or more, or -1 for no cap, not 0`},
+		{"guests per address negative", "widget: {guests_per_address: -2}\n", `_config.yaml:1:30: widget.guests_per_address: want 1 or more, or -1 for no cap, not -2`},
 		{"secret env", "widget: {secret_env: \"MY SECRET\"}\n", `_config.yaml:1:22: widget.secret_env: want the name of an environment variable (letters, digits and _), not "MY SECRET"`},
 		{"endpoint", "widget: {endpoint: online.example.com}\n", `_config.yaml:1:20: widget.endpoint: want an absolute http or https URL such as https://online.example.com/_online, not "online.example.com"`},
 		{"max post size zero", "build: {max_post_size: 0}\n", `_config.yaml:1:24: build.max_post_size: want a size of 1 byte or more, such as 10MB, not 0`},
@@ -187,6 +188,16 @@ func TestConfigValueErrors(t *testing.T) {
 				t.Errorf("Parse(%q) error:\n got %s\nwant %s", tc.src, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestConfigGuestsNoCap: guests_per_address -1 is the widget's "no cap"
+// (as the README says), not an error.
+func TestConfigGuestsNoCap(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseConfig(t, "widget: {guests_per_address: -1}\n")
+	if err != nil || cfg.Widget.GuestsPerAddress != -1 {
+		t.Errorf("Parse(guests_per_address: -1) = %d, %v; want -1, nil", cfg.Widget.GuestsPerAddress, err)
 	}
 }
 

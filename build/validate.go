@@ -212,8 +212,8 @@ func (c *Config) validateWidget(ck *checker) {
 			ck.bad(err, fmt.Sprintf("widget.trusted_proxies.%d", i), "widget.trusted_proxies")
 		}
 	}
-	if w.GuestsPerAddress < 1 {
-		ck.badf("widget.guests_per_address", "want 1 or more, not %d", w.GuestsPerAddress)
+	if w.GuestsPerAddress < 1 && w.GuestsPerAddress != -1 {
+		ck.badf("widget.guests_per_address", "want 1 or more, or -1 for no cap, not %d", w.GuestsPerAddress)
 	}
 }
 

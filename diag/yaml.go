@@ -121,12 +121,6 @@ func tokenPos(file string, lineOffset int, tk *token.Token) Pos {
 	return Pos{File: file, Line: tk.Position.Line + lineOffset, Col: tk.Position.Column}
 }
 
-// tooDeep returns the token at which the nesting of tokens passes
-// MaxYAMLDepth, or nil. Flow collections count their brackets; block
-// collections count the columns of the sequence entries and keys that
-// open them (an entry at a column left of the innermost one closes it).
-// It never counts more levels than the parsed document has, so the exact
-// check on the tree stays the one that speaks for ordinary input.
 // standardTags are the YAML tags decoding understands; goccy/go-yaml
 // v1.19.2 panics on some others (a local tag on a list field).
 var standardTags = map[string]bool{
@@ -144,6 +138,12 @@ func localTag(tokens token.Tokens) *token.Token {
 	return nil
 }
 
+// tooDeep returns the token at which the nesting of tokens passes
+// MaxYAMLDepth, or nil. Flow collections count their brackets; block
+// collections count the columns of the sequence entries and keys that
+// open them (an entry at a column left of the innermost one closes it).
+// It never counts more levels than the parsed document has, so the exact
+// check on the tree stays the one that speaks for ordinary input.
 func tooDeep(tokens token.Tokens) *token.Token {
 	flow := 0
 	var cols []int

@@ -53,7 +53,7 @@ func TestConfigAcceptedEverywhere(t *testing.T) {
 			"trusted_proxies: [10.0.0.0/8]", "trusted_proxies: [10.0.0.1]", "trusted_proxies: [\"::1\", \"fd00::/8\"]",
 			"trusted_proxies: [10.0.0.0/33]", "trusted_proxies: [proxy]", "trusted_proxies: [\"\"]",
 		},
-		"guests per address": {"guests_per_address: 1", "guests_per_address: 0", "guests_per_address: -1", "guests_per_address: 1000"},
+		"guests per address": {"guests_per_address: 1", "guests_per_address: 0", "guests_per_address: -1", "guests_per_address: -2", "guests_per_address: 1000"},
 		"secret env":         {"secret_env: S", "secret_env: \"\"", "secret_env: \"A B\"", "secret_env: _X1"},
 	}
 	root := t.TempDir()
