@@ -33,6 +33,20 @@
 // toned down first, and a style without a background or text colour gets
 // one, so the page's colours never decide readability.
 //
+// # Busy machines
+//
+// chroma gives up on a lexer rule whose match takes 250ms of wall time and
+// lexes on as if the rule had not matched, without saying so: on a loaded
+// machine a keyword can come out as a plain name. [Highlighter.Highlight]
+// lexes with copies of chroma's lexers whose own rules have a 10s timeout
+// instead, and highlights at most GOMAXPROCS blocks at once. The lexers a
+// lexer delegates to (the scripts in HTML, the raw strings in Go) keep
+// chroma's, so Highlight also times every step of the lexer: it lexes a
+// block again when a step was slow enough for chroma to have given up,
+// and, when three tries cannot rule that out, writes the block all the
+// same and returns an error wrapping [ErrInexact], so that a cache does
+// not keep it.
+//
 // # Example
 //
 //	h, err := highlight.New(highlight.Options{Style: "github", DarkStyle: "monokai"})

@@ -73,8 +73,9 @@ type Highlighter struct {
 	// slots holds one token per block being highlighted; see Highlight.
 	slots chan struct{}
 
-	doubtAfter time.Duration // see tokenise; tests lower it
+	doubtAfter time.Duration // see tokenise; tests change these
 	tries      int
+	lexBudget  time.Duration
 	now        func() time.Time // the clock lexer steps are timed with
 }
 
@@ -88,7 +89,7 @@ const maxCachedLexers = 256
 func New(opts Options) (*Highlighter, error) {
 	opts = opts.withDefaults()
 	h := &Highlighter{opts: opts, lexers: map[string]chroma.Lexer{}, slots: make(chan struct{}, runtime.GOMAXPROCS(0)),
-		doubtAfter: doubtAfter, tries: tries, now: time.Now}
+		doubtAfter: doubtAfter, tries: tries, lexBudget: lexBudget, now: time.Now}
 	var err error
 	if h.style, err = lookupStyle("style", opts.Style); err != nil {
 		return nil, err
@@ -144,10 +145,12 @@ func (h *Highlighter) Key() string { return h.key }
 //
 // chroma gives up on a match that takes 250ms of wall time and lexes on
 // as if the rule had not matched, so on a busy machine its output changes.
-// Highlight times every step of the lexer and lexes a block again when a
-// step took long enough for chroma to have given up. When three tries
-// cannot rule that out, it writes the last and returns an error wrapping
-// [ErrInexact].
+// Highlight lexes with a copy of the lexer whose rules have a 10s timeout,
+// and bounds the lexing of a block to 10s, after which the rest is plain.
+// The lexers chroma delegates to keep 250ms, so Highlight also times every
+// step and lexes a block again when a step took long enough for chroma to
+// have given up. When three tries cannot rule that out, or the 10s run
+// out, it writes the block and returns an error wrapping [ErrInexact].
 //
 // At most GOMAXPROCS blocks (as it was when New ran) are highlighted at
 // once, and further calls wait for a turn: more highlighters than cores
@@ -227,7 +230,9 @@ func (h *Highlighter) lexer(lang string) chroma.Lexer {
 	if ok {
 		return l
 	}
-	l = lexers.Get(lang)
+	if l = lexers.Get(lang); l != nil {
+		l = raised(l)
+	}
 	h.mu.Lock()
 	if len(h.lexers) < maxCachedLexers {
 		h.lexers[lang] = l

@@ -71,6 +71,8 @@ func TestHighlightGolden(t *testing.T) {
 		// is the stylesheet's tab-size, checked in TestWriteCSSTabWidth.
 		{name: "tab-width", opts: Options{TabWidth: 8}, lang: "make", code: "all:\n\tgo build ./...\n"},
 		{name: "crlf", lang: "yaml", code: "a: 1\r\nb: [x, y]\r\n"},
+		// HTML lexes its style and script through chroma's registry.
+		{name: "html-nested", lang: "html", code: "<style>p { color: red; }</style>\n<p class=\"x\">Hi</p>\n<script>let n = `${1 + 2}`;</script>\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,9 +3,11 @@ package highlight
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
 )
 
 // ErrInexact is wrapped by the error [Highlighter.Highlight] returns for a
@@ -18,14 +20,22 @@ var ErrInexact = errors.New("code may be highlighted wrongly")
 // a timed-out match for no match (chroma v2.27 regexp.go: maybeCompile
 // sets MatchTimeout after regexp2.Compile, and matchRules drops the
 // error), so a goroutine that loses its core in the middle of a match
-// lexes a keyword as a name, and nothing says so. The timeout cannot be
-// raised: no option, no environment variable, and the compiled rules are
-// out of reach of chroma's API. What we can see is time: a match happens
-// inside one step of the token iterator, so a block none of whose steps
-// took long enough for chroma to give up was lexed exactly.
+// lexes a keyword as a name, and nothing says so. chroma has no option for
+// the timeout, but a LexerMutator sees the compiled rules: raised gives
+// the lexer a block names a copy with a timeout no load reaches. The
+// lexers chroma wires in by themselves (Go's raw strings, Using, the
+// lexers that are not RegexLexers) keep 250ms, so Highlight also watches
+// the time: a match happens inside one step of the token iterator, and a
+// block none of whose steps took long enough for chroma to give up was
+// lexed exactly.
 const (
 	// chromaMatchTimeout is the timeout chroma gives every rule.
 	chromaMatchTimeout = 250 * time.Millisecond
+	// raisedMatchTimeout is the timeout raised gives the rules of the
+	// lexer a block names. It still stops a match that backtracks without
+	// end, but it is 40 times what makes chroma's fire: on two cores at a
+	// load of 20, a match of half a second took over five.
+	raisedMatchTimeout = 10 * time.Second
 	// doubtAfter is the step time past which a block is lexed again. It is
 	// well under chromaMatchTimeout because regexp2 measures the timeout
 	// with a clock that a goroutine updates every 100ms, and that goroutine
@@ -34,22 +44,81 @@ const (
 	// tries is how many times a block is lexed before Highlight gives up
 	// on lexing it exactly.
 	tries = 3
+	// lexBudget bounds the lexing of one block, all tries together: a
+	// pattern that backtracks badly can be slow at every position, and
+	// each match may take raisedMatchTimeout. What is left when the budget
+	// runs out is written plain.
+	lexBudget = 10 * time.Second
 )
 
+// raisedLexers memoizes raised: copies are compiled on first use, once
+// per process.
+var raisedLexers sync.Map // chroma.Lexer → chroma.Lexer
+
+// raised returns a lexer that lexes as l does but whose own rules have
+// raisedMatchTimeout, or l itself if l is not a RegexLexer. The copy
+// looks up the lexers it delegates to (Using) in chroma's registry, as l
+// does.
+func raised(l chroma.Lexer) chroma.Lexer {
+	rl, ok := l.(*chroma.RegexLexer)
+	if !ok {
+		return l
+	}
+	if c, ok := raisedLexers.Load(l); ok {
+		return c.(chroma.Lexer)
+	}
+	// Rules compiles rl too: chroma has no way to read rules uncompiled.
+	rules, err := rl.Rules()
+	if err != nil {
+		return l // Tokenise reports it
+	}
+	c := chroma.MustNewLexer(rl.Config(), func() chroma.Rules {
+		rules := rules.Clone()
+		rules[raiseState] = []chroma.Rule{{Mutator: raiseTimeout{}}}
+		return rules
+	})
+	c.SetRegistry(lexers.GlobalLexerRegistry)
+	v, _ := raisedLexers.LoadOrStore(l, chroma.Lexer(c))
+	return v.(chroma.Lexer)
+}
+
+// raiseState is the state raiseTimeout is put in; it removes it.
+const raiseState = "highlight: raise match timeout"
+
+// raiseTimeout is a LexerMutator: when chroma compiles a lexer, it gives
+// every compiled rule raisedMatchTimeout, then removes its own state.
+type raiseTimeout struct{}
+
+func (raiseTimeout) Mutate(*chroma.LexerState) error { return nil }
+
+func (raiseTimeout) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
+	for _, rs := range rules {
+		for _, r := range rs {
+			r.Regexp.MatchTimeout = raisedMatchTimeout
+		}
+	}
+	delete(rules, state)
+	return nil
+}
+
 // tokenise lexes code with lexer, again while a step of the lexer took
-// h.doubtAfter or more, up to h.tries times. It returns the tokens of the
-// last try and, when no try was known to be exact, an error wrapping
-// ErrInexact. Tries but the last stop at the first slow step: their tokens
-// are not used.
+// h.doubtAfter or more, up to h.tries times and within h.lexBudget. It
+// returns the tokens of the last try and, when no try was known to be
+// exact, an error wrapping ErrInexact. Tries but the last stop at the
+// first slow step: their tokens are not used.
 func (h *Highlighter) tokenise(lexer chroma.Lexer, lang, code string) ([]chroma.Token, error) {
+	deadline := h.now().Add(h.lexBudget)
 	var slowest []time.Duration
 	for try := 1; ; try++ {
-		timed := &timedLexer{Lexer: lexer, now: h.now, doubtAfter: h.doubtAfter, giveUp: try < h.tries}
+		timed := &timedLexer{Lexer: lexer, now: h.now, doubtAfter: h.doubtAfter, giveUp: try < h.tries, deadline: deadline}
 		it, err := chroma.Coalesce(timed).Tokenise(tokeniseOptions, code)
 		if err != nil {
 			return nil, fmt.Errorf("highlight %s: %w", lang, err)
 		}
 		tokens := it.Tokens()
+		if timed.cut {
+			return tokens, fmt.Errorf("highlight %s: %w: lexing took over %v; the rest is plain", lang, ErrInexact, h.lexBudget)
+		}
 		if timed.slowest < h.doubtAfter {
 			return tokens, nil
 		}
@@ -68,9 +137,11 @@ type timedLexer struct {
 	chroma.Lexer
 	now        func() time.Time
 	doubtAfter time.Duration
-	giveUp     bool // end the token stream at the first slow step
+	giveUp     bool      // end the token stream at the first slow step
+	deadline   time.Time // past it, the rest of the text is one Text token
 
 	slowest time.Duration // the longest step so far
+	cut     bool          // the deadline passed
 }
 
 func (l *timedLexer) Tokenise(o *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
@@ -79,14 +150,28 @@ func (l *timedLexer) Tokenise(o *chroma.TokeniseOptions, text string) (chroma.It
 		return nil, err
 	}
 	last := l.now()
+	done := 0       // bytes of text lexed
+	var rest string // the text not lexed when the deadline passed
 	return func() chroma.Token {
-		if l.giveUp && l.slowest >= l.doubtAfter {
+		if rest != "" {
+			t := chroma.Token{Type: chroma.Text, Value: rest}
+			rest = ""
+			return t
+		}
+		if l.cut || l.giveUp && l.slowest >= l.doubtAfter {
 			return chroma.EOF
 		}
 		t := it()
 		now := l.now()
 		l.slowest = max(l.slowest, now.Sub(last))
 		last = now
+		done += len(t.Value)
+		if t != chroma.EOF && !now.Before(l.deadline) {
+			l.cut = true
+			// Tokens concatenate to the text (one newline more, for a
+			// lexer that ensures the last line ends in one).
+			rest = text[min(done, len(text)):]
+		}
 		return t
 	}, nil
 }

@@ -148,6 +148,7 @@ func TestHighlightInexact(t *testing.T) {
 	best.lexers["timed-out-sql"] = timedOutSQL(t)
 	want := mustHighlight(t, best, "timed-out-sql", sqlSample) // the best chroma can do
 	h := mustNew(t, Options{})
+	h.lexBudget = time.Hour
 	busy := newBusy(h, []chroma.Lexer{timedOutSQL(t)}, []time.Duration{300 * time.Millisecond})
 	h.lexers["busy-sql"] = busy
 	var b strings.Builder
@@ -172,11 +173,76 @@ func TestHighlightInexact(t *testing.T) {
 func TestHighlightSlowStepsOnly(t *testing.T) {
 	h := mustNew(t, Options{})
 	code := strings.Repeat(sqlSample, 20) // ~1,500 steps of 50ms: over a minute in all
+	h.lexBudget = time.Hour
 	busy := newBusy(h, []chroma.Lexer{lexers.Get("sql")}, []time.Duration{50 * time.Millisecond})
 	h.lexers["busy-sql"] = busy
 	mustHighlight(t, h, "busy-sql", code)
 	if got := busy.calls.Load(); got != 1 {
 		t.Errorf("Highlight lexed a block of quick steps %d times, want 1", got)
+	}
+}
+
+// TestHighlightLexBudget: a block whose lexing runs past the budget is
+// written with the rest plain, and said to be inexact.
+func TestHighlightLexBudget(t *testing.T) {
+	h := mustNew(t, Options{})
+	h.doubtAfter = time.Hour // every step is quick enough: only the budget counts
+	busy := newBusy(h, []chroma.Lexer{lexers.Get("sql")}, []time.Duration{time.Second})
+	h.lexers["busy-sql"] = busy
+	var b strings.Builder
+	err := h.Highlight(&b, "busy-sql", sqlSample, nil)
+	const wantMsg = "highlight busy-sql: code may be highlighted wrongly: lexing took over 10s; the rest is plain"
+	if !errors.Is(err, ErrInexact) || err.Error() != wantMsg {
+		t.Fatalf("Highlight past the budget = %v, want %q", err, wantMsg)
+	}
+	got := b.String()
+	// Ten steps of a second: SELECT p.title, COUNT lexed, the rest plain.
+	for _, want := range []string{`<span class="k">SELECT</span>`, `<span class="n">title</span>`, "WHERE p.draft = FALSE GROUP BY p.title ORDER BY tags DESC;"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Highlight past the budget wrote\n%s\nwant it to contain %q", got, want)
+		}
+	}
+	if got := busy.calls.Load(); got != 1 {
+		t.Errorf("Highlight lexed the block %d times past the budget, want 1", got)
+	}
+}
+
+// longComment returns a Go block of one multi-line comment that takes d
+// or more to lex: chroma's comment rule costs a couple of microseconds a
+// character. Load only makes lexing slower, so the length comes from the
+// fastest of a few runs.
+func longComment(t *testing.T, d time.Duration) string {
+	t.Helper()
+	h := exactHighlighter(t, Options{}, "go")
+	comment := func(n int) string { return "/*" + strings.Repeat("x", n) + "*/\n" }
+	const probe = 1 << 14
+	fastest := time.Duration(math.MaxInt64)
+	for range 5 { // the first run also compiles the lexer
+		start := time.Now()
+		mustHighlight(t, h, "go", comment(probe))
+		fastest = min(fastest, time.Since(start))
+	}
+	return comment(int(float64(probe) * float64(d) / float64(fastest)))
+}
+
+// TestHighlightRaisedTimeout: a comment that takes 500ms to match is past
+// chroma's timeout, which would leave "/*" to the operator rule, but not
+// past the one Highlight gives the rules of the lexer a block names. The
+// step is slow, so Highlight cannot vouch for the block; it is exact all
+// the same.
+func TestHighlightRaisedTimeout(t *testing.T) {
+	t.Parallel()
+	code := longComment(t, 500*time.Millisecond)
+	want := mustHighlight(t, exactHighlighter(t, Options{}, "go"), "go", code)
+	h := mustNew(t, Options{})
+	h.tries = 1 // the slow step would only be lexed again
+	h.lexBudget = time.Hour
+	var b strings.Builder
+	if err := h.Highlight(&b, "go", code, nil); !errors.Is(err, ErrInexact) {
+		t.Errorf("Highlight(500ms comment) = %v, want an error wrapping ErrInexact", err)
+	}
+	if got := b.String(); got != want {
+		t.Errorf("Highlight(500ms comment) wrote %.300q…, want %.300q…", got, want)
 	}
 }
 
