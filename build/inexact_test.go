@@ -1,3 +1,5 @@
+//go:build linux
+
 package build_test
 
 import (
@@ -5,7 +7,9 @@ import (
 	"errors"
 	"math"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -14,9 +18,10 @@ import (
 )
 
 // slowComment returns a Go block of one multi-line comment so long that
-// lexing it is one step of d or more: chroma's comment rule costs a couple
-// of microseconds a character. Load only makes a step longer, so the
-// length comes from the fastest of a few runs.
+// lexing it is one step of d or more: chroma's comment rule costs tens of
+// nanoseconds a character. The length comes from the CPU time a shorter
+// comment takes, which, unlike the wall time, load does not stretch; a
+// busy machine only makes the step longer.
 func slowComment(t *testing.T, d time.Duration) string {
 	t.Helper()
 	h, err := highlight.New(highlight.Options{})
@@ -24,30 +29,52 @@ func slowComment(t *testing.T, d time.Duration) string {
 		t.Fatal(err)
 	}
 	comment := func(n int) string { return "/*" + strings.Repeat("x", n) + "*/\n" }
-	const probe = 1 << 14
-	fastest := time.Duration(math.MaxInt64)
-	for range 5 { // the first run also compiles the lexer
-		start := time.Now()
-		// On a loaded machine the probe itself may be slow enough to be in
-		// doubt: its time is what is wanted, not its exactness.
-		if err := h.Highlight(&bytes.Buffer{}, "go", comment(probe), nil); err != nil && !errors.Is(err, highlight.ErrInexact) {
-			t.Fatal(err)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	// A probe the highlighter doubts is lexed three times: halve it until
+	// it is lexed once.
+	for probe := 1 << 16; probe > 1<<8; probe /= 2 {
+		fastest, doubted := time.Duration(math.MaxInt64), false
+		for range 5 { // the first run also compiles the lexer
+			start := threadCPU(t)
+			err := h.Highlight(&bytes.Buffer{}, "go", comment(probe), nil)
+			if err != nil && !errors.Is(err, highlight.ErrInexact) {
+				t.Fatal(err)
+			}
+			doubted = doubted || err != nil
+			fastest = min(fastest, threadCPU(t)-start)
 		}
-		fastest = min(fastest, time.Since(start))
+		if !doubted {
+			return comment(int(float64(probe) * float64(d) / float64(max(fastest, time.Microsecond))))
+		}
 	}
-	return comment(int(float64(probe) * float64(d) / float64(fastest)))
+	t.Fatal("the highlighter doubts even a short comment")
+	return ""
+}
+
+// threadCPU returns the CPU time the calling thread has used; the caller
+// locks its goroutine to the thread. The process's would count the
+// garbage collector's other threads, which is not lexing.
+func threadCPU(t *testing.T) time.Duration {
+	t.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_THREAD, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestInexactCodeBlock builds a post with a block whose lexing takes
-// a second (well past, so a quieter moment cannot bring it under), past the step time after which the highlighter cannot rule out
-// chroma's 250ms match timeout: each build warns, naming the block, writes
-// the page, and leaves nothing that would let the next build skip the
-// block.
+// 200ms or more, past the step time after which the highlighter cannot
+// rule out chroma's 250ms match timeout: each build warns, naming the
+// block, writes the page, and leaves nothing that would let the next build
+// skip the block.
 func TestInexactCodeBlock(t *testing.T) {
+	block := slowComment(t, 200*time.Millisecond) // before the parallel tests run
 	t.Parallel()
 	root := site(t, map[string]string{
-		"_config.yaml":             okConfig + "build: {max_post_size: 1GB}\n", // a second of lexing is megabytes without -race
-		"posts/2026-01-01-slow.md": "---\ntitle: Slow\n---\nText.\n\n```go\n" + slowComment(t, time.Second) + "```\n",
+		"_config.yaml":             okConfig + "build: {max_post_size: 1GB}\n", // 200ms of lexing is megabytes without -race
+		"posts/2026-01-01-slow.md": "---\ntitle: Slow\n---\nText.\n\n```go\n" + block + "```\n",
 	})
 	cfg, err := build.Load(root)
 	if err != nil {

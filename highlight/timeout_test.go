@@ -207,45 +207,6 @@ func TestHighlightLexBudget(t *testing.T) {
 	}
 }
 
-// longComment returns a Go block of one multi-line comment that takes d
-// or more to lex: chroma's comment rule costs a couple of microseconds a
-// character. Load only makes lexing slower, so the length comes from the
-// fastest of a few runs.
-func longComment(t *testing.T, d time.Duration) string {
-	t.Helper()
-	h := exactHighlighter(t, Options{}, "go")
-	comment := func(n int) string { return "/*" + strings.Repeat("x", n) + "*/\n" }
-	const probe = 1 << 14
-	fastest := time.Duration(math.MaxInt64)
-	for range 5 { // the first run also compiles the lexer
-		start := time.Now()
-		mustHighlight(t, h, "go", comment(probe))
-		fastest = min(fastest, time.Since(start))
-	}
-	return comment(int(float64(probe) * float64(d) / float64(fastest)))
-}
-
-// TestHighlightRaisedTimeout: a comment that takes 500ms to match is past
-// chroma's timeout, which would leave "/*" to the operator rule, but not
-// past the one Highlight gives the rules of the lexer a block names. The
-// step is slow, so Highlight cannot vouch for the block; it is exact all
-// the same.
-func TestHighlightRaisedTimeout(t *testing.T) {
-	t.Parallel()
-	code := longComment(t, 500*time.Millisecond)
-	want := mustHighlight(t, exactHighlighter(t, Options{}, "go"), "go", code)
-	h := mustNew(t, Options{})
-	h.tries = 1 // the slow step would only be lexed again
-	h.lexBudget = time.Hour
-	var b strings.Builder
-	if err := h.Highlight(&b, "go", code, nil); !errors.Is(err, ErrInexact) {
-		t.Errorf("Highlight(500ms comment) = %v, want an error wrapping ErrInexact", err)
-	}
-	if got := b.String(); got != want {
-		t.Errorf("Highlight(500ms comment) wrote %.300q…, want %.300q…", got, want)
-	}
-}
-
 func mustHighlight(tb testing.TB, h *Highlighter, lang, code string) string {
 	tb.Helper()
 	var b strings.Builder
