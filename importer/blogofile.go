@@ -22,18 +22,11 @@ import (
 // become fenced code.
 func Blogofile(ctx context.Context, src, dst string, opts Options) (*Report, error) {
 	s := newSite()
-	b := &blogofile{s: s, root: src}
-	if err := b.config(); err != nil {
-		return nil, err
-	}
-	if err := b.walk(ctx); err != nil {
-		return nil, err
-	}
-	if err := s.write(dst, opts); err != nil {
-		return nil, err
-	}
-	return &s.report, nil
+	return s.importFrom(ctx, &blogofile{s: s, root: src}, dst, opts)
 }
+
+// Blogofile's markup ($$code) is converted as each post is read.
+func (b *blogofile) convert() {}
 
 type blogofile struct {
 	s        *site

@@ -24,18 +24,7 @@ import (
 // hugo.*; content/; static/) as a new blog in dst.
 func Hugo(ctx context.Context, src, dst string, opts Options) (*Report, error) {
 	s := newSite()
-	h := &hugo{s: s, root: src, refs: map[string]*doc{}, resources: map[string][]string{}}
-	if err := h.config(); err != nil {
-		return nil, err
-	}
-	if err := h.walk(ctx); err != nil {
-		return nil, err
-	}
-	h.convert()
-	if err := s.write(dst, opts); err != nil {
-		return nil, err
-	}
-	return &s.report, nil
+	return s.importFrom(ctx, &hugo{s: s, root: src, refs: map[string]*doc{}, resources: map[string][]string{}}, dst, opts)
 }
 
 type hugo struct {

@@ -25,18 +25,7 @@ var jekyllName = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})-(.+)\.(md|markdown
 // _drafts/, Markdown pages and media files) as a new blog in dst.
 func Jekyll(ctx context.Context, src, dst string, opts Options) (*Report, error) {
 	s := newSite()
-	j := &jekyll{s: s, root: src, posts: map[string]*doc{}}
-	if err := j.config(); err != nil {
-		return nil, err
-	}
-	if err := j.walk(ctx); err != nil {
-		return nil, err
-	}
-	j.convert()
-	if err := s.write(dst, opts); err != nil {
-		return nil, err
-	}
-	return &s.report, nil
+	return s.importFrom(ctx, &jekyll{s: s, root: src, posts: map[string]*doc{}}, dst, opts)
 }
 
 type jekyll struct {

@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -331,4 +332,27 @@ func (s *site) zone(file string) *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// origin is an old site being read: its settings, then its files, then
+// the conversion of their markup once every new URL is known.
+type origin interface {
+	config() error
+	walk(ctx context.Context) error
+	convert()
+}
+
+// importFrom reads o into s and writes the new blog into dst.
+func (s *site) importFrom(ctx context.Context, o origin, dst string, opts Options) (*Report, error) {
+	if err := o.config(); err != nil {
+		return nil, err
+	}
+	if err := o.walk(ctx); err != nil {
+		return nil, err
+	}
+	o.convert()
+	if err := s.write(dst, opts); err != nil {
+		return nil, err
+	}
+	return &s.report, nil
 }
