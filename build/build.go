@@ -281,11 +281,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			}
 		}
 		if it.src == nil {
-			fmSrc, _, _, err := render.SplitFrontMatter(src.rel, data)
-			if err != nil {
-				return nil, err
-			}
-			fm, err := render.ParseFrontMatter(src.rel, fmSrc, b.loc)
+			fm, _, _, err := b.formatOf(src.rel).readFrontMatter(src.rel, data, b.loc)
 			if err == nil {
 				err = b.checkURLs(src.rel, &fm)
 			}
@@ -346,13 +342,13 @@ func (b *builder) renderBody(it *item) (string, error) {
 	if hashBytes(data) != it.src.Hash {
 		return "", fmt.Errorf("%s changed during the build: build again", it.rel)
 	}
-	_, body, bodyLine, err := render.SplitFrontMatter(it.rel, data)
-	if err != nil {
-		return "", err
-	}
 	f := b.formatOf(it.rel)
 	if f == nil {
 		return "", fmt.Errorf("%s: not a post in any format this site reads", it.rel)
+	}
+	body, bodyLine, err := f.cutBody(it.rel, data)
+	if err != nil {
+		return "", err
 	}
 	r, warns, err := f.render(it.rel, body, bodyLine)
 	if err != nil {

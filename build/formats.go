@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/highlight"
@@ -24,6 +25,11 @@ type bodyFormat struct {
 	// and what the page shows of it (TOC, words). Warnings are the
 	// format's own, such as a code block highlighted inexactly.
 	render func(file string, body []byte, bodyLine int) (render.Rendered, []warning, error)
+	// frontMatter cuts the front matter from src and parses it; nil means
+	// [render.ReadFrontMatter] (YAML, TOML or JSON, told by the first
+	// line). A format with front matter of its own (a reST field list)
+	// sets it.
+	frontMatter func(file string, src []byte, loc *time.Location) (fm render.FrontMatter, body []byte, bodyLine int, err error)
 }
 
 // bodyFormats returns the formats this build reads in posts/ and pages/,
@@ -46,6 +52,26 @@ func (b *builder) formatOf(name string) *bodyFormat {
 		}
 	}
 	return nil
+}
+
+// readFrontMatter parses the front matter of the source file of format f
+// and returns it with the body after it.
+func (f *bodyFormat) readFrontMatter(file string, src []byte, loc *time.Location) (render.FrontMatter, []byte, int, error) {
+	if f.frontMatter != nil {
+		return f.frontMatter(file, src, loc)
+	}
+	return render.ReadFrontMatter(file, src, loc)
+}
+
+// cutBody returns the body of the source file of format f, after its
+// front matter, and the line it starts on.
+func (f *bodyFormat) cutBody(file string, src []byte) ([]byte, int, error) {
+	if f.frontMatter != nil {
+		_, body, line, err := f.frontMatter(file, src, time.UTC)
+		return body, line, err
+	}
+	_, _, body, line, err := render.CutFrontMatter(file, src)
+	return body, line, err
 }
 
 // isPost reports whether the file name is a post or page in one of the
