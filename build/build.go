@@ -70,16 +70,17 @@ type builder struct {
 
 	cacheDir string
 
-	md      *render.Markdown
-	mdBest  *render.Markdown // md, but it keeps code highlighted inexactly; see renderMarkdown
-	formats []bodyFormat     // the post formats this build reads; see bodyFormats
-	tmpl    *render.Templates
-	hl      *highlight.Highlighter
-	codes   *codeCache
-	global  key
-	meta    key // the site-wide facts every page may show
-	old     *state
-	next    *state
+	md       *render.Markdown
+	mdBest   *render.Markdown // md, but it keeps code highlighted inexactly; see renderMarkdown
+	formats  []bodyFormat     // the post formats this build reads; see bodyFormats
+	htmlBody *render.HTMLBody
+	tmpl     *render.Templates
+	hl       *highlight.Highlighter
+	codes    *codeCache
+	global   key
+	meta     key // the site-wide facts every page may show
+	old      *state
+	next     *state
 
 	site  *render.Site
 	base  string            // the site URL's path, with a trailing slash
@@ -176,6 +177,7 @@ func (b *builder) setup() error {
 	b.md = render.NewMarkdown(mdOpts)
 	mdOpts.Highlighter = inexactCode{h: code, seen: &b.inexact, keep: true}
 	b.mdBest = render.NewMarkdown(mdOpts)
+	b.htmlBody = render.NewHTMLBody(mdOpts)
 	b.formats = b.bodyFormats()
 	themeFS, err := b.overlay(cfg.Build.Templates, "templates")
 	if err != nil {

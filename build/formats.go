@@ -37,6 +37,7 @@ type bodyFormat struct {
 func (b *builder) bodyFormats() []bodyFormat {
 	return []bodyFormat{
 		{name: "markdown", exts: []string{".md", ".markdown"}, render: b.renderMarkdown},
+		{name: "html", exts: []string{".html", ".htm"}, render: b.renderHTML},
 	}
 }
 
@@ -95,4 +96,10 @@ func (b *builder) renderMarkdown(file string, body []byte, bodyLine int) (render
 	w := []warning{{Line: line, Msg: "code block may be highlighted wrongly (chroma's lexer timed out on a busy machine): the next build highlights it again"}}
 	r, err = b.mdBest.Render(file, body, bodyLine)
 	return r, w, err
+}
+
+// renderHTML passes an HTML body through (see [render.HTMLBody]).
+func (b *builder) renderHTML(file string, body []byte, bodyLine int) (render.Rendered, []warning, error) {
+	r, err := b.htmlBody.Render(file, body, bodyLine)
+	return r, nil, err
 }
