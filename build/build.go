@@ -91,8 +91,11 @@ type builder struct {
 	reads   atomic.Int64 // sources read because their size or time changed
 	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit
 
-	srcPosts, srcPages, srcStatic []source  // what discover found
-	nextDue                       time.Time // the earliest future post's date; zero if none
+	srcPosts, srcPages, srcStatic []source            // what discover found
+	srcStrays                     []source            // the other files under posts/ and pages/: bundle assets and not-posts
+	assets                        map[string][]source // page bundle assets, by their index's path
+	strayWarnings                 []error             // a warning per file under posts/ and pages/ that is not a post
+	nextDue                       time.Time           // the earliest future post's date; zero if none
 
 	feedMu      sync.Mutex
 	feedContent map[string]*feedBody // rendered bodies feeds need, by source
@@ -103,6 +106,7 @@ type item struct {
 	rel    string // slash path relative to the site root
 	abs    string
 	isPage bool
+	bundle bool         // the index of a page bundle; see name
 	src    *sourceState // what is known of the source; shared with the next state
 	fm     render.FrontMatter
 	out    string          // output file, slash path relative to the output root
@@ -262,7 +266,7 @@ func (b *builder) scan(ctx context.Context) error {
 }
 
 func (b *builder) scanOne(src source, isPage bool) (*item, error) {
-	it := &item{rel: src.rel, abs: src.abs, isPage: isPage}
+	it := &item{rel: src.rel, abs: src.abs, isPage: isPage, bundle: src.bundle}
 	if err := checkSourceSize(src, b.cfg.Build.MaxPostSize); err != nil {
 		return nil, err
 	}
@@ -306,7 +310,7 @@ var jekyllName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)$`)
 // of Jekyll-style names, a title from the slug.
 func (b *builder) derive(it *item) error {
 	fm := it.src.FM
-	base := strings.TrimSuffix(path.Base(it.rel), path.Ext(it.rel))
+	base := strings.TrimSuffix(path.Base(it.name()), path.Ext(it.rel))
 	slug := base
 	if m := jekyllName.FindStringSubmatch(base); m != nil {
 		slug = m[2]
