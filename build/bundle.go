@@ -52,6 +52,9 @@ func (b *builder) classify(dir string, files []source) (posts []source, assets m
 		case bundle != "" && indexes[bundle] == f.rel:
 			f.bundle = true
 			posts = append(posts, f)
+		case bundle != "" && isTranslation(f.rel) && b.isPost(f.rel):
+			strays = append(strays, f)
+			warns = append(warns, &diag.Error{Pos: diag.Pos{File: f.rel}, Err: fmt.Errorf("a translation of %s (Hugo's index.LANG files): blog build reads one language and skips it", indexes[bundle])})
 		case bundle != "":
 			if assets == nil {
 				assets = map[string][]source{}
@@ -67,6 +70,14 @@ func (b *builder) classify(dir string, files []source) (posts []source, assets m
 		}
 	}
 	return posts, assets, strays, warns
+}
+
+// isTranslation reports whether rel is named as Hugo names a translation
+// of a bundle's index: index.en.md.
+func isTranslation(rel string) bool {
+	stem := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	lang, ok := strings.CutPrefix(stem, "index.")
+	return ok && len(lang) >= 2 && len(lang) <= 8 && !strings.ContainsAny(lang, ". ")
 }
 
 // notAPost says why the file rel is skipped and what to do about it.
