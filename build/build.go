@@ -364,7 +364,10 @@ func (b *builder) renderBody(it *item) (string, error) {
 	if it.fm.Summary != "" {
 		summary = b.md.RenderInline(it.fm.Summary)
 	}
-	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
+	// The summary is shown on other pages: its relative links (a bundle's
+	// photo.jpg) are made to point where they do on the post's own page.
+	it.src.Summary = render.ResolveRelative(string(summary), it.meta.URL)
+	it.src.Words, it.src.HasMore, it.src.Rendered = r.Words, r.HasMore, true
 	it.toc = render.Rendered{TOC: r.TOC, Headings: r.Headings, HasCode: r.HasCode, Image: r.Image}
 	it.src.Warnings = append(warns, leftoverWarning(data, bodyLine, string(r.HTML))...)
 	it.src.raw = ""
