@@ -151,8 +151,14 @@ func (s *equivSite) newPost() {
 	if s.rng.IntN(3) == 0 { // a moved post: its redirect pages show its title and URL
 		post = strings.Replace(post, delimOf(post), delimOf(post)+fmLine(isTOML(post), "aliases", "/old/"+postStem(name)+"/"), 1)
 	}
-	if kind == 5 {
-		post += "\n![a photo](photo.jpg)\n"
+	if kind == 5 { // the photo in the summary (shown on the index) or below it
+		if s.rng.IntN(2) == 0 {
+			d := delimOf(post)
+			body := len(d) + strings.Index(post[len(d):], d) + len(d)
+			post = post[:body] + "![a photo](photo.jpg) " + post[body:]
+		} else {
+			post += "\n![a photo](photo.jpg)\n"
+		}
 		s.write("posts/"+path.Dir(name)+"/photo.jpg", s.sentence(3))
 	}
 	s.write("posts/"+name, post)
