@@ -168,10 +168,24 @@ func (m *FrontMatter) set(key string, v fmValue, loc *time.Location, errs *diag.
 			errs.Add(err)
 			return
 		}
-		if m.Params == nil {
-			m.Params = make(map[string]any)
+		m.addParam(key, val)
+	}
+}
+
+// addParam keeps the value of an unknown key for templates. A params
+// mapping (Hugo's [params] table) also gives its keys as params of their
+// own, under the post's own keys of the same names.
+func (m *FrontMatter) addParam(key string, val any) {
+	if m.Params == nil {
+		m.Params = make(map[string]any)
+	}
+	m.Params[key] = val
+	if sub, ok := val.(map[string]any); ok && strings.EqualFold(key, "params") {
+		for k, x := range sub {
+			if _, set := m.Params[k]; !set {
+				m.Params[k] = x
+			}
 		}
-		m.Params[key] = val
 	}
 }
 

@@ -152,6 +152,21 @@ func TestFrontMatterSyntaxErrors(t *testing.T) {
 	}
 }
 
+// TestFrontMatterParamsTable: Hugo's [params] table gives its keys as
+// params, under the post's own keys.
+func TestFrontMatterParamsTable(t *testing.T) {
+	t.Parallel()
+	src := "+++\ncolor = \"blue\"\n[params]\ncolor = \"red\"\nsize = 3\n+++\n"
+	got, _, _, err := ReadFrontMatter("posts/a.md", []byte(src), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"color": "blue", "size": int64(3), "params": map[string]any{"color": "red", "size": int64(3)}}
+	if d := cmp.Diff(want, got.Params); d != "" {
+		t.Errorf("Params mismatch (-want +got):\n%s", d)
+	}
+}
+
 func TestCutFrontMatter(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
