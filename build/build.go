@@ -70,15 +70,16 @@ type builder struct {
 
 	cacheDir string
 
-	md     *render.Markdown
-	mdBest *render.Markdown // md, but it keeps code highlighted inexactly; see renderBody
-	tmpl   *render.Templates
-	hl     *highlight.Highlighter
-	codes  *codeCache
-	global key
-	meta   key // the site-wide facts every page may show
-	old    *state
-	next   *state
+	md      *render.Markdown
+	mdBest  *render.Markdown // md, but it keeps code highlighted inexactly; see renderMarkdown
+	formats []bodyFormat     // the post formats this build reads; see bodyFormats
+	tmpl    *render.Templates
+	hl      *highlight.Highlighter
+	codes   *codeCache
+	global  key
+	meta    key // the site-wide facts every page may show
+	old     *state
+	next    *state
 
 	site  *render.Site
 	base  string            // the site URL's path, with a trailing slash
@@ -175,6 +176,7 @@ func (b *builder) setup() error {
 	b.md = render.NewMarkdown(mdOpts)
 	mdOpts.Highlighter = inexactCode{h: code, seen: &b.inexact, keep: true}
 	b.mdBest = render.NewMarkdown(mdOpts)
+	b.formats = b.bodyFormats()
 	themeFS, err := b.overlay(cfg.Build.Templates, "templates")
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
@@ -334,7 +336,7 @@ func (b *builder) derive(it *item) error {
 	return nil
 }
 
-// renderBody renders the Markdown body of it and records what lists need
+// renderBody renders the body of it, in its format, and records what lists need
 // (summary, word count) in its source state.
 func (b *builder) renderBody(it *item) (string, error) {
 	data, err := readSource(it.rel, it.abs, b.cfg.Build.MaxPostSize)
@@ -348,20 +350,11 @@ func (b *builder) renderBody(it *item) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	r, err := b.md.Render(it.rel, body, bodyLine)
-	var inexact []warning
-	if errors.Is(err, highlight.ErrInexact) {
-		// err names the block. The page keeps chroma's best try, the build
-		// warns, and commit makes the next build a full one, which tries
-		// again.
-		line := bodyLine
-		var de *diag.Error
-		if errors.As(err, &de) && de.Pos.Line > 0 {
-			line = de.Pos.Line
-		}
-		inexact = append(inexact, warning{Line: line, Msg: "code block may be highlighted wrongly (chroma's lexer timed out on a busy machine): the next build highlights it again"})
-		r, err = b.mdBest.Render(it.rel, body, bodyLine)
+	f := b.formatOf(it.rel)
+	if f == nil {
+		return "", fmt.Errorf("%s: not a post in any format this site reads", it.rel)
 	}
+	r, warns, err := f.render(it.rel, body, bodyLine)
 	if err != nil {
 		return "", err
 	}
@@ -371,7 +364,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 	}
 	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
 	it.toc = render.Rendered{TOC: r.TOC, Headings: r.Headings, HasCode: r.HasCode, Image: r.Image}
-	it.src.Warnings = append(inexact, leftoverWarning(data, bodyLine, string(r.HTML))...)
+	it.src.Warnings = append(warns, leftoverWarning(data, bodyLine, string(r.HTML))...)
 	it.src.raw = ""
 	return string(r.HTML), nil
 }

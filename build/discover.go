@@ -43,10 +43,10 @@ type source struct {
 // discoverAll lists the posts, pages and static files.
 func (b *builder) discoverAll() error {
 	var err error
-	if b.srcPosts, err = b.discover(b.cfg.Build.Posts, isMarkdown); err != nil {
+	if b.srcPosts, err = b.discover(b.cfg.Build.Posts, b.isPost); err != nil {
 		return err
 	}
-	if b.srcPages, err = b.discover(b.cfg.Build.Pages, isMarkdown); err != nil {
+	if b.srcPages, err = b.discover(b.cfg.Build.Pages, b.isPost); err != nil {
 		return err
 	}
 	b.srcStatic, err = b.discover(b.cfg.Build.Static, func(string) bool { return true })
@@ -124,11 +124,6 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 	out = slices.DeleteFunc(out, func(s source) bool { return s.abs == "" })
 	slices.SortFunc(out, func(a, b source) int { return strings.Compare(a.rel, b.rel) })
 	return out, nil
-}
-
-func isMarkdown(name string) bool {
-	ext := path.Ext(name)
-	return ext == ".md" || ext == ".markdown"
 }
 
 func (b *builder) ignoredByConfig(rel string) bool {
