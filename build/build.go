@@ -50,6 +50,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	if b.codes != nil {
 		b.codes.close()
 	}
+	b.stopRST()
 	if err != nil {
 		return Result{}, err
 	}
@@ -73,6 +74,7 @@ type builder struct {
 	md      *render.Markdown
 	mdBest  *render.Markdown // md, but it keeps code highlighted inexactly; see renderMarkdown
 	formats []bodyFormat     // the post formats this build reads; see bodyFormats
+	rst     *rstState        // nil when rst.enabled is false
 	tmpl    *render.Templates
 	hl      *highlight.Highlighter
 	codes   *codeCache
@@ -135,6 +137,9 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		}
 	}
 	reason := b.loadCache(out)
+	if err := b.startRST(ctx); err != nil {
+		return Result{}, err
+	}
 	if err := b.scan(ctx); err != nil {
 		return Result{}, err
 	}
@@ -281,11 +286,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			}
 		}
 		if it.src == nil {
-			fmSrc, _, _, err := render.SplitFrontMatter(src.rel, data)
-			if err != nil {
-				return nil, err
-			}
-			fm, err := render.ParseFrontMatter(src.rel, fmSrc, b.loc)
+			fm, _, _, err := b.parseSource(b.formatOf(src.rel), src.rel, data, true)
 			if err == nil {
 				err = b.checkURLs(src.rel, &fm)
 			}
@@ -346,13 +347,13 @@ func (b *builder) renderBody(it *item) (string, error) {
 	if hashBytes(data) != it.src.Hash {
 		return "", fmt.Errorf("%s changed during the build: build again", it.rel)
 	}
-	_, body, bodyLine, err := render.SplitFrontMatter(it.rel, data)
-	if err != nil {
-		return "", err
-	}
 	f := b.formatOf(it.rel)
 	if f == nil {
 		return "", fmt.Errorf("%s: not a post in any format this site reads", it.rel)
+	}
+	_, body, bodyLine, err := b.parseSource(f, it.rel, data, false)
+	if err != nil {
+		return "", err
 	}
 	r, warns, err := f.render(it.rel, body, bodyLine)
 	if err != nil {

@@ -24,14 +24,32 @@ type bodyFormat struct {
 	// and what the page shows of it (TOC, words). Warnings are the
 	// format's own, such as a code block highlighted inexactly.
 	render func(file string, body []byte, bodyLine int) (render.Rendered, []warning, error)
+	// frontMatter, when set, reads the front matter of the whole file src
+	// and finds the body, for a format with a front matter of its own
+	// (reST's field lists); nil is the front matter every format shares.
+	frontMatter func(file string, src []byte) (fm render.FrontMatter, body []byte, bodyLine int, err error)
 }
 
 // bodyFormats returns the formats this build reads in posts/ and pages/,
 // made from the configuration once in setup.
 func (b *builder) bodyFormats() []bodyFormat {
-	return []bodyFormat{
+	return append([]bodyFormat{
 		{name: "markdown", exts: []string{".md", ".markdown"}, render: b.renderMarkdown},
+	}, b.rstFormats()...)
+}
+
+// parseSource reads the front matter (when wantFM) and finds the body of
+// data, the source file of format f.
+func (b *builder) parseSource(f *bodyFormat, file string, data []byte, wantFM bool) (render.FrontMatter, []byte, int, error) {
+	if f != nil && f.frontMatter != nil {
+		return f.frontMatter(file, data)
 	}
+	fmSrc, body, bodyLine, err := render.SplitFrontMatter(file, data)
+	if err != nil || !wantFM {
+		return render.FrontMatter{}, body, bodyLine, err
+	}
+	fm, err := render.ParseFrontMatter(file, fmSrc, b.loc)
+	return fm, body, bodyLine, err
 }
 
 // formatOf returns the format of the file name, or nil when it is not a
@@ -61,12 +79,18 @@ func (b *builder) renderMarkdown(file string, body []byte, bodyLine int) (render
 	if !errors.Is(err, highlight.ErrInexact) {
 		return r, nil, err
 	}
+	w := []warning{inexactWarning(err, bodyLine)}
+	r, err = b.mdBest.Render(file, body, bodyLine)
+	return r, w, err
+}
+
+// inexactWarning is the warning for err, a highlighter's ErrInexact for a
+// code block of a body starting at line bodyLine.
+func inexactWarning(err error, bodyLine int) warning {
 	line := bodyLine
 	var de *diag.Error
 	if errors.As(err, &de) && de.Pos.Line > 0 {
 		line = de.Pos.Line
 	}
-	w := []warning{{Line: line, Msg: "code block may be highlighted wrongly (chroma's lexer timed out on a busy machine): the next build highlights it again"}}
-	r, err = b.mdBest.Render(file, body, bodyLine)
-	return r, w, err
+	return warning{Line: line, Msg: "code block may be highlighted wrongly (chroma's lexer timed out on a busy machine): the next build highlights it again"}
 }

@@ -33,8 +33,7 @@ import (
 // body is src with the title and the fields blanked, so that its lines
 // are the file's, and bodyLine is 1. Errors are located in the file.
 func ParseRST(file string, src []byte, loc *time.Location) (fm FrontMatter, body []byte, bodyLine int, err error) {
-	if first, _, _ := cutLine(src); strings.TrimRight(string(first), " \t\r") == "---" {
-		yml, body, bodyLine, err := SplitFrontMatter(file, src)
+	if yml, body, bodyLine, err := SplitFrontMatter(file, src); err != nil || bodyLine != 1 {
 		if err != nil {
 			return fm, nil, 0, err
 		}
