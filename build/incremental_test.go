@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/internal/testenv"
 )
 
 // equivSite is a generated site for the randomized equivalence test.
@@ -23,6 +24,8 @@ type equivSite struct {
 	posts []string // file names under posts/
 	clock time.Time
 	next  int
+	rst   bool   // some posts are reStructuredText
+	rstPy string // rst.python: the interpreter itself, not a wrapper's start-up per build
 }
 
 var words = strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon")
@@ -79,14 +82,53 @@ func (s *equivSite) write(name, data string) {
 	}
 }
 
+// rstPost is a reStructuredText post, its front matter YAML or a field
+// list, with a code directive and a literal block.
+func (s *equivSite) rstPost() string {
+	var b strings.Builder
+	fields := s.rng.IntN(2) == 0
+	if !fields {
+		b.WriteString("---\n")
+	}
+	field := func(key, format string, args ...any) {
+		if fields {
+			b.WriteByte(':')
+		}
+		fmt.Fprintf(&b, key+": "+format+"\n", args...)
+	}
+	field("title", "%s", s.sentence(3))
+	field("date", "2026-%02d-%02d %02d:00", s.rng.IntN(6)+1, s.rng.IntN(28)+1, s.rng.IntN(24))
+	field("tags", "%s", strings.Trim(s.tags(), "[]"))
+	if s.rng.IntN(4) == 0 {
+		field("summary", "%s", s.sentence(5))
+	}
+	if !fields {
+		b.WriteString("---\n")
+	}
+	fmt.Fprintf(&b, "\n%s.\n\n", s.sentence(12))
+	if s.rng.IntN(2) == 0 {
+		b.WriteString(".. more\n\n")
+	}
+	fmt.Fprintf(&b, ".. code-block:: go\n   :linenos:\n   :emphasize-lines: 1\n\n   func %s() int { return %d }\n\n", words[s.rng.IntN(len(words))], s.rng.IntN(100))
+	fmt.Fprintf(&b, "%s::\n\n   x = %d\n", s.sentence(6), s.rng.IntN(100))
+	return b.String()
+}
+
 func (s *equivSite) newPost() {
-	name := fmt.Sprintf("p%03d.md", s.next)
+	ext := ".md"
+	if s.rst && s.rng.IntN(2) == 0 {
+		ext = ".rst"
+	}
+	name := fmt.Sprintf("p%03d%s", s.next, ext)
 	if s.rng.IntN(3) == 0 {
-		name = fmt.Sprintf("2026-0%d-1%d-jekyll-%d.md", s.rng.IntN(6)+1, s.rng.IntN(9), s.next)
+		name = fmt.Sprintf("2026-0%d-1%d-jekyll-%d%s", s.rng.IntN(6)+1, s.rng.IntN(9), s.next, ext)
 	}
 	s.next++
 	s.posts = append(s.posts, name)
 	post := s.post()
+	if ext == ".rst" {
+		post = s.rstPost()
+	}
 	if s.rng.IntN(3) == 0 { // a moved post: its redirect pages show its title and URL
 		post = strings.Replace(post, "---\n", fmt.Sprintf("---\naliases: /old/%s/\n", strings.TrimSuffix(name, ".md")), 1)
 	}
@@ -103,6 +145,8 @@ func (s *equivSite) edit() string {
 		for l := range strings.Lines(read(name)) {
 			if strings.HasPrefix(l, prefix) {
 				l = line + "\n"
+			} else if strings.HasPrefix(l, ":"+prefix) { // a reST field
+				l = ":" + line + "\n"
 			}
 			out = append(out, l)
 		}
@@ -128,7 +172,13 @@ func (s *equivSite) edit() string {
 	case 5:
 		name := "posts/" + s.pick()
 		c := read(name)
-		if strings.Contains(c, "draft: true\n") {
+		if strings.HasPrefix(c, ":") { // reST fields
+			if s, ok := strings.CutPrefix(c, ":status: draft\n"); ok {
+				c = s
+			} else {
+				c = ":status: draft\n" + c
+			}
+		} else if strings.Contains(c, "draft: true\n") {
 			c = strings.Replace(c, "draft: true\n", "", 1)
 		} else {
 			c = strings.Replace(c, "---\n", "---\ndraft: true\n", 1)
@@ -152,7 +202,7 @@ func (s *equivSite) edit() string {
 	case 8:
 		i := s.rng.IntN(len(s.posts))
 		old := s.posts[i]
-		s.posts[i] = fmt.Sprintf("renamed%03d.md", s.next)
+		s.posts[i] = fmt.Sprintf("renamed%03d%s", s.next, filepath.Ext(old))
 		s.next++
 		if err := os.Rename(filepath.Join(s.root, "posts", old), filepath.Join(s.root, "posts", s.posts[i])); err != nil {
 			s.t.Fatal(err)
@@ -162,7 +212,7 @@ func (s *equivSite) edit() string {
 		s.write("templates/post.html", fmt.Sprintf("{{define \"main\"}}<h1>{{.Post.Title}}</h1><p>v%d</p>{{.Post.Content}}{{end}}{{template \"base\" .}}", s.rng.IntN(1000)))
 		return "template"
 	case 10:
-		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d}\nfeeds: {items: %d}\n", s.rng.IntN(3), s.rng.IntN(4)+2, s.rng.IntN(5)+3))
+		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d}\nfeeds: {items: %d}\nrst: {literal_language: %q, python: %q}\n", s.rng.IntN(3), s.rng.IntN(4)+2, s.rng.IntN(5)+3, []string{"", "python"}[s.rng.IntN(2)], s.rstPy))
 		return "config"
 	case 12, 13:
 		return s.editAliases()
@@ -175,16 +225,29 @@ func (s *equivSite) edit() string {
 // TestIncrementalEquivalence makes random edits to a generated site and
 // after each compares an incremental build with a clean full build, byte
 // for byte. BLOG_EQUIV_SEEDS raises the number of seeds.
-func TestIncrementalEquivalence(t *testing.T) {
-	seeds := 3
+func TestIncrementalEquivalence(t *testing.T) { testEquivalence(t, 3, "") }
+
+// TestIncrementalEquivalenceRST is TestIncrementalEquivalence with half
+// the posts in reStructuredText, converted by docutils: one seed, as
+// every step's full build starts Python again.
+func TestIncrementalEquivalenceRST(t *testing.T) {
+	testEquivalence(t, 1, testenv.Docutils(t))
+}
+
+// testEquivalence runs the equivalence test with seeds seeds, with
+// reStructuredText posts run by python when it is not "".
+func testEquivalence(t *testing.T, seeds int, python string) {
 	if n, err := strconv.Atoi(os.Getenv("BLOG_EQUIV_SEEDS")); err == nil {
 		seeds = n
 	}
 	for seed := range seeds {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			t.Parallel()
-			s := &equivSite{t: t, root: t.TempDir(), rng: rand.New(rand.NewPCG(uint64(seed), 7)), clock: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}
-			s.write("_config.yaml", "site: {title: Site, url: \"https://example.com/\"}\nbuild:\n  paginate: 3\n  hooks:\n    pre_build: [\"sh -c 'echo \\\"---\\ntitle: Hooked\\ndate: 2026-01-01\\n---\\nfrom $BLOG_MODE\\\" > posts/hook.md'\"]\n")
+			s := &equivSite{t: t, root: t.TempDir(), rng: rand.New(rand.NewPCG(uint64(seed), 7)), clock: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), rst: python != "", rstPy: python}
+			if python == "" {
+				s.rstPy = "python3"
+			}
+			s.write("_config.yaml", "site: {title: Site, url: \"https://example.com/\"}\nbuild:\n  paginate: 3\n  hooks:\n    pre_build: [\"sh -c 'echo \\\"---\\ntitle: Hooked\\ndate: 2026-01-01\\n---\\nfrom $BLOG_MODE\\\" > posts/hook.md'\"]\nrst: {python: "+strconv.Quote(s.rstPy)+"}\n")
 			for range 12 {
 				s.newPost()
 			}

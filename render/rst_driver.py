@@ -10,6 +10,7 @@
 # blocks) is not highlighted here: each block becomes the placeholder
 # <!--NONCE:N--> in the body, and codes[N] carries its text and options,
 # for the Go side to highlight as it does Markdown fences.
+import copy
 import io
 import json
 import sys
@@ -156,35 +157,60 @@ def note(msg):
     current.msgs.append({"line": msg.get("line") or 0, "level": level, "msg": text})
 
 
+# settings holds docutils' settings by the options that vary, made once:
+# building them is most of the cost of a small document.
+settings = {}
+
+
+def settings_for(req):
+    key = (bool(req.get("raw", False)), bool(req.get("smart_quotes", False)), max(1, int(req.get("tab_width") or 8)))
+    base = settings.get(key)
+    if base is None:
+        try:
+            from docutils.frontend import get_default_settings
+
+            base = get_default_settings(ObservedParser, Writer)
+        except ImportError:  # docutils before 0.18
+            from docutils.frontend import OptionParser
+
+            base = OptionParser(components=(ObservedParser, Writer)).get_default_values()
+        overrides = {
+            "_disable_config": True,
+            "input_encoding": "unicode",
+            "output_encoding": "unicode",
+            "doctitle_xform": False,
+            "docinfo_xform": False,
+            "sectsubtitle_xform": False,
+            "initial_header_level": 2,
+            "file_insertion_enabled": False,
+            "raw_enabled": key[0],
+            "smart_quotes": key[1],
+            "tab_width": key[2],
+            "report_level": 5,
+            "halt_level": 5,
+            "syntax_highlight": "none",
+            "math_output": "HTML",
+            "embed_stylesheet": False,
+            "stylesheet_path": "",
+            "traceback": True,
+        }
+        for k, v in overrides.items():
+            setattr(base, k, v)
+        settings[key] = base
+    s = copy.copy(base)
+    s.warning_stream = io.StringIO()
+    return s
+
+
 def convert(req):
     global current
     current = Request(req)
-    overrides = {
-        "_disable_config": True,
-        "input_encoding": "unicode",
-        "doctitle_xform": False,
-        "docinfo_xform": False,
-        "sectsubtitle_xform": False,
-        "initial_header_level": 2,
-        "file_insertion_enabled": False,
-        "raw_enabled": bool(req.get("raw", False)),
-        "smart_quotes": bool(req.get("smart_quotes", False)),
-        "tab_width": max(1, int(req.get("tab_width") or 8)),
-        "report_level": 5,
-        "halt_level": 5,
-        "warning_stream": io.StringIO(),
-        "syntax_highlight": "none",
-        "math_output": "HTML",
-        "embed_stylesheet": False,
-        "stylesheet_path": "",
-        "traceback": True,
-    }
     parts = publish_parts(
         source=req.get("src", ""),
         source_path=req.get("file", "<post>"),
         parser=ObservedParser(),
         writer=Writer(),
-        settings_overrides=overrides,
+        settings=settings_for(req),
     )
     return {"body": parts["body"], "codes": current.codes, "msgs": current.msgs}
 
