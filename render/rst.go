@@ -249,6 +249,8 @@ func startRSTProc(python string) (*rstProc, string, error) {
 	// first on the module path, where a docutils/ of the site's would
 	// shadow the real one.
 	cmd.Dir = os.TempDir()
+	// A killed driver's children, if it had any, must not hold up Wait.
+	cmd.WaitDelay = time.Second
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, "", err

@@ -1,11 +1,13 @@
 package render
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -202,7 +204,50 @@ func TestRSTPool(t *testing.T) {
 	}
 }
 
-// TestRSTCancel: cancelling the context stops a conversion.
+// hangingDriver is a "python" that greets as the driver does and then
+// never answers.
+func hangingDriver(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("sleep"); err != nil {
+		t.Skip("no sleep program")
+	}
+	p := filepath.Join(t.TempDir(), "python3")
+	script := "#!/bin/sh\necho '{\"docutils\": \"0\", \"python\": \"0\"}'\nexec sleep 600\n"
+	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestRSTCancel: cancelling the context stops a conversion and kills its
+// process; a document over the time bound does the same.
+func TestRSTCancel(t *testing.T) {
+	r := NewRST(RSTOptions{Python: hangingDriver(t)})
+	defer r.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	_, err := r.Key(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.idle[0]
+	// the conversion cannot end before the cancel: the driver never answers
+	time.AfterFunc(10*time.Millisecond, cancel)
+	if _, err := r.Convert(ctx, "posts/a.rst", []byte("x\n"), 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("Convert error = %v, want context.Canceled", err)
+	}
+	if p.cmd.ProcessState == nil {
+		t.Errorf("the driver was not stopped")
+	}
+
+	r2 := NewRST(RSTOptions{Python: hangingDriver(t), Timeout: 50 * time.Millisecond})
+	defer r2.Close()
+	_, err = r2.Convert(t.Context(), "posts/a.rst", []byte("x\n"), 1)
+	if want := "posts/a.rst:1:1: docutils took longer than 50ms: stopped"; err == nil || err.Error() != want {
+		t.Errorf("Convert error = %v, want %s", err, want)
+	}
+}
+
+// TestRSTClose: Close stops the processes; the converter then refuses.
 func TestRSTClose(t *testing.T) {
 	r := newTestRST(t, RSTOptions{})
 	if _, err := r.Key(t.Context()); err != nil {
