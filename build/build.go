@@ -71,17 +71,18 @@ type builder struct {
 
 	cacheDir string
 
-	md      *render.Markdown
-	mdBest  *render.Markdown // md, but it keeps code highlighted inexactly; see renderMarkdown
-	formats []bodyFormat     // the post formats this build reads; see bodyFormats
-	rst     *rstState        // nil when rst.enabled is false
-	tmpl    *render.Templates
-	hl      *highlight.Highlighter
-	codes   *codeCache
-	global  key
-	meta    key // the site-wide facts every page may show
-	old     *state
-	next    *state
+	md       *render.Markdown
+	mdBest   *render.Markdown // md, but it keeps code highlighted inexactly; see renderMarkdown
+	formats  []bodyFormat     // the post formats this build reads; see bodyFormats
+	htmlBody *render.HTMLBody
+	rst      *rstState // nil when rst.enabled is false
+	tmpl     *render.Templates
+	hl       *highlight.Highlighter
+	codes    *codeCache
+	global   key
+	meta     key // the site-wide facts every page may show
+	old      *state
+	next     *state
 
 	site  *render.Site
 	base  string            // the site URL's path, with a trailing slash
@@ -92,8 +93,11 @@ type builder struct {
 	reads   atomic.Int64 // sources read because their size or time changed
 	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit
 
-	srcPosts, srcPages, srcStatic []source  // what discover found
-	nextDue                       time.Time // the earliest future post's date; zero if none
+	srcPosts, srcPages, srcStatic []source            // what discover found
+	srcStrays                     []source            // the other files under posts/ and pages/: bundle assets and not-posts
+	assets                        map[string][]source // page bundle assets, by their index's path
+	strayWarnings                 []error             // a warning per file under posts/ and pages/ that is not a post
+	nextDue                       time.Time           // the earliest future post's date; zero if none
 
 	feedMu      sync.Mutex
 	feedContent map[string]*feedBody // rendered bodies feeds need, by source
@@ -104,6 +108,7 @@ type item struct {
 	rel    string // slash path relative to the site root
 	abs    string
 	isPage bool
+	bundle bool         // the index of a page bundle; see name
 	src    *sourceState // what is known of the source; shared with the next state
 	fm     render.FrontMatter
 	out    string          // output file, slash path relative to the output root
@@ -181,6 +186,7 @@ func (b *builder) setup() error {
 	b.md = render.NewMarkdown(mdOpts)
 	mdOpts.Highlighter = inexactCode{h: code, seen: &b.inexact, keep: true}
 	b.mdBest = render.NewMarkdown(mdOpts)
+	b.htmlBody = render.NewHTMLBody(mdOpts)
 	b.formats = b.bodyFormats()
 	themeFS, err := b.overlay(cfg.Build.Templates, "templates")
 	if err != nil {
@@ -265,7 +271,7 @@ func (b *builder) scan(ctx context.Context) error {
 }
 
 func (b *builder) scanOne(src source, isPage bool) (*item, error) {
-	it := &item{rel: src.rel, abs: src.abs, isPage: isPage}
+	it := &item{rel: src.rel, abs: src.abs, isPage: isPage, bundle: src.bundle}
 	if err := checkSourceSize(src, b.cfg.Build.MaxPostSize); err != nil {
 		return nil, err
 	}
@@ -286,7 +292,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			}
 		}
 		if it.src == nil {
-			fm, _, _, err := b.parseSource(b.formatOf(src.rel), src.rel, data, true)
+			fm, _, _, err := b.formatOf(src.rel).readFrontMatter(src.rel, data, b.loc)
 			if err == nil {
 				err = b.checkURLs(src.rel, &fm)
 			}
@@ -309,7 +315,7 @@ var jekyllName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)$`)
 // of Jekyll-style names, a title from the slug.
 func (b *builder) derive(it *item) error {
 	fm := it.src.FM
-	base := strings.TrimSuffix(path.Base(it.rel), path.Ext(it.rel))
+	base := strings.TrimSuffix(path.Base(it.name()), path.Ext(it.rel))
 	slug := base
 	if m := jekyllName.FindStringSubmatch(base); m != nil {
 		slug = m[2]
@@ -351,7 +357,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 	if f == nil {
 		return "", fmt.Errorf("%s: not a post in any format this site reads", it.rel)
 	}
-	_, body, bodyLine, err := b.parseSource(f, it.rel, data, false)
+	body, bodyLine, err := f.cutBody(it.rel, data)
 	if err != nil {
 		return "", err
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/highlight"
@@ -24,10 +25,11 @@ type bodyFormat struct {
 	// and what the page shows of it (TOC, words). Warnings are the
 	// format's own, such as a code block highlighted inexactly.
 	render func(file string, body []byte, bodyLine int) (render.Rendered, []warning, error)
-	// frontMatter, when set, reads the front matter of the whole file src
-	// and finds the body, for a format with a front matter of its own
-	// (reST's field lists); nil is the front matter every format shares.
-	frontMatter func(file string, src []byte) (fm render.FrontMatter, body []byte, bodyLine int, err error)
+	// frontMatter cuts the front matter from src and parses it; nil means
+	// [render.ReadFrontMatter] (YAML, TOML or JSON, told by the first
+	// line). A format with front matter of its own (a reST field list)
+	// sets it.
+	frontMatter func(file string, src []byte, loc *time.Location) (fm render.FrontMatter, body []byte, bodyLine int, err error)
 }
 
 // bodyFormats returns the formats this build reads in posts/ and pages/,
@@ -35,21 +37,8 @@ type bodyFormat struct {
 func (b *builder) bodyFormats() []bodyFormat {
 	return append([]bodyFormat{
 		{name: "markdown", exts: []string{".md", ".markdown"}, render: b.renderMarkdown},
+		{name: "html", exts: []string{".html", ".htm"}, render: b.renderHTML},
 	}, b.rstFormats()...)
-}
-
-// parseSource reads the front matter (when wantFM) and finds the body of
-// data, the source file of format f.
-func (b *builder) parseSource(f *bodyFormat, file string, data []byte, wantFM bool) (render.FrontMatter, []byte, int, error) {
-	if f != nil && f.frontMatter != nil {
-		return f.frontMatter(file, data)
-	}
-	fmSrc, body, bodyLine, err := render.SplitFrontMatter(file, data)
-	if err != nil || !wantFM {
-		return render.FrontMatter{}, body, bodyLine, err
-	}
-	fm, err := render.ParseFrontMatter(file, fmSrc, b.loc)
-	return fm, body, bodyLine, err
 }
 
 // formatOf returns the format of the file name, or nil when it is not a
@@ -64,6 +53,26 @@ func (b *builder) formatOf(name string) *bodyFormat {
 		}
 	}
 	return nil
+}
+
+// readFrontMatter parses the front matter of the source file of format f
+// and returns it with the body after it.
+func (f *bodyFormat) readFrontMatter(file string, src []byte, loc *time.Location) (render.FrontMatter, []byte, int, error) {
+	if f.frontMatter != nil {
+		return f.frontMatter(file, src, loc)
+	}
+	return render.ReadFrontMatter(file, src, loc)
+}
+
+// cutBody returns the body of the source file of format f, after its
+// front matter, and the line it starts on.
+func (f *bodyFormat) cutBody(file string, src []byte) ([]byte, int, error) {
+	if f.frontMatter != nil {
+		_, body, line, err := f.frontMatter(file, src, time.UTC)
+		return body, line, err
+	}
+	_, _, body, line, err := render.CutFrontMatter(file, src)
+	return body, line, err
 }
 
 // isPost reports whether the file name is a post or page in one of the
@@ -93,4 +102,10 @@ func inexactWarning(err error, bodyLine int) warning {
 		line = de.Pos.Line
 	}
 	return warning{Line: line, Msg: "code block may be highlighted wrongly (chroma's lexer timed out on a busy machine): the next build highlights it again"}
+}
+
+// renderHTML passes an HTML body through (see [render.HTMLBody]).
+func (b *builder) renderHTML(file string, body []byte, bodyLine int) (render.Rendered, []warning, error) {
+	r, err := b.htmlBody.Render(file, body, bodyLine)
+	return r, nil, err
 }

@@ -10,6 +10,8 @@ func TestFormatOf(t *testing.T) {
 		{"a.markdown", "markdown"},
 		{"A.MD", "markdown"},
 		{"2026-01-02-a.md", "markdown"},
+		{"a.html", "html"},
+		{"a.htm", "html"},
 		{"a.xml", ""},
 		{"a.jpg", ""},
 		{"md", ""},

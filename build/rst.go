@@ -60,11 +60,7 @@ func (b *builder) rstFormats() []bodyFormat {
 		inexactCode{h: code, seen: &b.inexact},
 		inexactCode{h: code, seen: &b.inexact, keep: true},
 	}}
-	return []bodyFormat{{name: "reStructuredText", exts: exts, render: b.renderRST, frontMatter: b.rstFrontMatter}}
-}
-
-func (b *builder) rstFrontMatter(file string, src []byte) (render.FrontMatter, []byte, int, error) {
-	return render.ParseRST(file, src, b.loc)
+	return []bodyFormat{{name: "reStructuredText", exts: exts, render: b.renderRST, frontMatter: render.ParseRST}}
 }
 
 // startRST checks, when the site has reStructuredText posts, that

@@ -16,8 +16,8 @@ import (
 // ParseRST reads the front matter of src, a reStructuredText post, and
 // returns it with the body docutils converts and the body's first line.
 //
-// Front matter is either YAML between --- lines, as in any post
-// (Blogofile's way), or Pelican's: a title (a line underlined, and maybe
+// Front matter is either that of any post (YAML between --- lines,
+// Blogofile's way, or TOML or JSON; see [CutFrontMatter]), or Pelican's: a title (a line underlined, and maybe
 // overlined, with punctuation) and a field list at the top,
 //
 //	My first post
@@ -33,12 +33,8 @@ import (
 // body is src with the title and the fields blanked, so that its lines
 // are the file's, and bodyLine is 1. Errors are located in the file.
 func ParseRST(file string, src []byte, loc *time.Location) (fm FrontMatter, body []byte, bodyLine int, err error) {
-	if yml, body, bodyLine, err := SplitFrontMatter(file, src); err != nil || bodyLine != 1 {
-		if err != nil {
-			return fm, nil, 0, err
-		}
-		fm, err = ParseFrontMatter(file, yml, loc)
-		return fm, body, bodyLine, err
+	if syntax, _, _, _, _ := CutFrontMatter(file, src); syntax != NoFrontMatter {
+		return ReadFrontMatter(file, src, loc)
 	}
 	f := splitRSTFields(src)
 	if f.yaml == nil && f.title == "" {
