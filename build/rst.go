@@ -115,7 +115,7 @@ func (b *builder) formatKey(rel string) string {
 // renderRST renders a reStructuredText body: docutils' errors fail the
 // post, its warnings are the post's warnings. A code block chroma could
 // not lex in time is kept as chroma wrote it, with a warning, as in
-// Markdown.
+// Markdown. The HTML is then read as an HTML post's body is.
 func (b *builder) renderRST(file string, body []byte, bodyLine int) (render.Rendered, []warning, error) {
 	doc, err := b.rst.conv.Convert(context.Background(), file, body, bodyLine)
 	if err != nil {
@@ -130,6 +130,15 @@ func (b *builder) renderRST(file string, body []byte, bodyLine int) (render.Rend
 		warns = append(warns, inexactWarning(err, bodyLine))
 		r, err = doc.Render(b.rst.code[1])
 	}
+	if err != nil {
+		return render.Rendered{}, warns, err
+	}
+	// From here docutils' output is an HTML body like an .html post's:
+	// links under the base path, heading ids and the table of contents,
+	// and the summary chosen as in every format.
+	hasCode := r.HasCode
+	r, err = b.htmlBody.Render(file, []byte(r.HTML), bodyLine)
+	r.HasCode = r.HasCode || hasCode
 	return r, warns, err
 }
 

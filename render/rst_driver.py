@@ -127,6 +127,19 @@ class Translator(html5_polyglot.HTMLTranslator):
         current.codes.append(opts)
         raise nodes.SkipNode
 
+    def visit_section(self, node):
+        # The ids go on the heading, not the section: the table of
+        # contents links to headings, and one id may be on one element.
+        ids = node["ids"]
+        node["ids"] = []
+        super().visit_section(node)
+        node["ids"] = ids
+
+    def visit_title(self, node):
+        if isinstance(node.parent, nodes.section) and not node["ids"]:
+            node["ids"] = list(node.parent["ids"])
+        super().visit_title(node)
+
     def visit_comment(self, node):
         # ".. more" marks the end of the summary, as <!--more--> does in
         # Markdown; other comments stay out of the page.

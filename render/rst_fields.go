@@ -29,7 +29,8 @@ import (
 //	:summary: Short version for the index and feeds
 //
 // whose fields are the front matter keys (modified is updated, category
-// categories, authors author, status: draft is draft: true). Then the
+// categories, authors author, status: draft is draft: true; true and
+// false are booleans, every other value a string). Then the
 // body is src with the title and the fields blanked, so that its lines
 // are the file's, and bodyLine is 1. Errors are located in the file.
 func ParseRST(file string, src []byte, loc *time.Location) (fm FrontMatter, body []byte, bodyLine int, err error) {
@@ -159,9 +160,12 @@ func writeYAMLField(w *strings.Builder, name, value string, valueCol int) {
 		name = k
 	}
 	var v string
-	if name == "status" && strings.EqualFold(value, "draft") {
+	switch lv := strings.ToLower(value); {
+	case name == "status" && lv == "draft":
 		name, v = "draft", "true"
-	} else {
+	case lv == "true" || lv == "false": // draft, toc and the like are booleans
+		v = lv
+	default:
 		v = jsonString(value)
 	}
 	key := name

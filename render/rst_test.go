@@ -279,6 +279,7 @@ func TestSplitRSTFields(t *testing.T) {
 		{"title and fields", "Title\n=====\n\n:date: 2026-01-02\n\nBody\n", "Title", "\n\n\ndate:  \"2026-01-02\"\n", "\n\n\n\n\nBody\n"},
 		{"overlined title", "=======\n Title\n=======\nBody\n", "Title", "", "\n\n\nBody\n"},
 		{"continued field", ":summary: one\n   two\n:status: draft\n", "", "summary:  \"one two\"\n\ndraft:   true\n", "\n\n\n"},
+		{"booleans", ":draft: True\n:toc: false\n", "", "draft:  true\ntoc:  false\n", "\n\n"},
 		{"odd key", ":Read Time: 5\n", "", "\"read time\": \"5\"\n", "\n"},
 		{"authors", ":authors: A, B\n", "", "author:   \"A, B\"\n", "\n"},
 		{"short underline is text", "A long title\n==\n", "", "", "A long title\n==\n"},
