@@ -332,3 +332,45 @@ func FuzzParseRST(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRSTConvert: one post through a warm docutils process (as a
+// build converts its posts), and with a process started for it (as one
+// Python start-up per post would), code highlighted by lineHighlighter.
+func BenchmarkRSTConvert(b *testing.B) {
+	src, err := os.ReadFile("testdata/rst/directives.rst")
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, body, line, err := ParseRST("directives.rst", src, time.UTC)
+	if err != nil {
+		b.Fatal(err)
+	}
+	python := testenv.Docutils(b)
+	convert := func(b *testing.B, r *RST) {
+		doc, err := r.Convert(b.Context(), "directives.rst", body, line)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := doc.Render(lineHighlighter{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("warm", func(b *testing.B) {
+		r := NewRST(RSTOptions{Python: python, LiteralLanguage: "python"})
+		defer r.Close()
+		convert(b, r)
+		b.ReportAllocs()
+		for b.Loop() {
+			convert(b, r)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "posts/s")
+	})
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			r := NewRST(RSTOptions{Python: python, LiteralLanguage: "python"})
+			convert(b, r)
+			r.Close()
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "posts/s")
+	})
+}
