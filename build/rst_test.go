@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blog-gen/blog/build"
 	"github.com/blog-gen/blog/highlight"
@@ -39,8 +40,19 @@ func TestRSTNoDocutils(t *testing.T) {
 	}
 
 	writeFile(t, filepath.Join(root, "_config.yaml"), []byte(okConfig+"rst:\n  enabled: false\n"))
-	if err := buildSite(t, root); err != nil {
+	cfg, err := build.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := build.Run(t.Context(), cfg, build.Options{Now: func() time.Time { return testNow }})
+	if err != nil {
 		t.Errorf("with rst.enabled: false: %v", err)
+	}
+	warned := strings.Join(strings.Fields(string(warningLines(res.Warnings))), " ")
+	for _, name := range []string{"posts/a.rst", "posts/b.rst"} {
+		if !strings.Contains(warned, name+": warning: not a post") {
+			t.Errorf("with rst.enabled: false, no warning that %s is not a post, in:\n%s", name, warned)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(root, "_site/2026/01/a/index.html")); err == nil {
 		t.Errorf("with rst.enabled: false, a .rst post was built")
