@@ -55,6 +55,23 @@ def line_ranges(spec):
     return out
 
 
+def linenos_option(arg):
+    """Pelican's :linenos: takes table, inline or none; docutils' none."""
+    arg = (arg or "").strip().lower()
+    if arg not in ("", "table", "inline", "none"):
+        raise ValueError('want no value, "table", "inline" or "none"')
+    return arg != "none"
+
+
+# Pelican's sourcecode options that only shape Pygments' HTML: accepted,
+# and without effect on ours.
+PYGMENTS_ONLY = (
+    "anchorlinenos", "classprefix", "cssclass", "cssstyles", "lineanchors",
+    "linenospecial", "linenostep", "lineseparator", "linespans", "nobackground",
+    "noclasses", "nowrap", "prestyles", "tagsfile", "tagurlformat",
+)
+
+
 def optional_int(arg):
     if arg is None or not arg.strip():
         return None
@@ -68,7 +85,10 @@ class CodeBlock(Directive):
     final_argument_whitespace = True
     has_content = True
     option_spec = {
-        "linenos": directives.flag,
+        "linenos": linenos_option,
+        "linenostart": directives.nonnegative_int,
+        "hl_lines": directives.unchanged_required,
+        "filename": directives.unchanged,
         "number-lines": optional_int,
         "lineno-start": directives.nonnegative_int,
         "emphasize-lines": directives.unchanged_required,
@@ -78,21 +98,25 @@ class CodeBlock(Directive):
         "force": directives.flag,
         "dedent": optional_int,
     }
+    option_spec.update((name, directives.unchanged) for name in PYGMENTS_ONLY)
 
     def run(self):
         self.assert_has_content()
         lang = self.arguments[0].split()[0].lower() if self.arguments else current.lang
         hl = []
-        if "emphasize-lines" in self.options:
+        for name in ("emphasize-lines", "hl_lines"):
+            if name not in self.options:
+                continue
             try:
-                hl = line_ranges(self.options["emphasize-lines"])
+                hl += line_ranges(self.options[name])
             except ValueError:
                 raise self.error(
-                    'invalid option value: (option: "emphasize-lines"; value: %r)'
-                    " want line numbers and ranges such as 1,3-5" % self.options["emphasize-lines"]
+                    'invalid option value: (option: "%s"; value: %r)'
+                    " want line numbers and ranges such as 1,3-5" % (name, self.options[name])
                 )
-        start = self.options.get("lineno-start") or self.options.get("number-lines") or 1
-        linenos = "linenos" in self.options or "number-lines" in self.options or "lineno-start" in self.options
+        o = self.options
+        start = o.get("lineno-start") or o.get("number-lines") or o.get("linenostart") or 1
+        linenos = o.get("linenos", False) or "number-lines" in o or "lineno-start" in o
         code = "\n".join(self.content)
         node = nodes.literal_block(code, code)
         node["blog_code"] = {
@@ -100,7 +124,7 @@ class CodeBlock(Directive):
             "hl": hl,
             "linenos": linenos,
             "start": start,
-            "caption": self.options.get("caption", ""),
+            "caption": self.options.get("caption") or self.options.get("filename", ""),
         }
         node.line = self.lineno
         self.add_name(node)
