@@ -123,7 +123,11 @@ func (b *builder) renderRST(file string, body []byte, bodyLine int) (render.Rend
 	}
 	var warns []warning
 	for _, w := range doc.Warnings {
-		warns = append(warns, warning{Line: w.Pos.Line, Msg: w.Err.Error()})
+		msg := w.Err.Error()
+		if msg == `"raw" directive disabled` {
+			msg += ": its HTML is left out; markdown.unsafe_html: true passes raw HTML through"
+		}
+		warns = append(warns, warning{Line: w.Pos.Line, Msg: msg})
 	}
 	r, err := doc.Render(b.rst.code[0])
 	if errors.Is(err, highlight.ErrInexact) {

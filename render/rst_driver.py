@@ -230,6 +230,9 @@ def settings_for(req):
             "embed_stylesheet": False,
             "stylesheet_path": "",
             "traceback": True,
+            # posts are bounded by build.max_post_size; a long line (an
+            # embedded image, a table) is the writer's to have
+            "line_length_limit": 1 << 30,
         }
         for k, v in overrides.items():
             setattr(base, k, v)

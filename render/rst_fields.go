@@ -165,6 +165,8 @@ func writeYAMLField(w *strings.Builder, name, value string, valueCol int) {
 		name, v = "draft", "true"
 	case lv == "true" || lv == "false": // draft, toc and the like are booleans
 		v = lv
+	case name == "date" || name == "modified" || name == "updated":
+		v = jsonString(pelicanDate(value))
 	default:
 		v = jsonString(value)
 	}
@@ -177,6 +179,25 @@ func writeYAMLField(w *strings.Builder, name, value string, valueCol int) {
 	w.WriteString(strings.Repeat(" ", max(1, valueCol-len(key)-2)))
 	w.WriteString(v)
 	w.WriteByte('\n')
+}
+
+// pelicanDates are date forms Pelican posts use (it reads dates with
+// dateutil) that [ParseDate] does not take: months and days without
+// their zero.
+var pelicanDates = []string{"2006-1-2 15:04:05", "2006-1-2 15:04", "2006-1-2", "2006/1/2 15:04:05", "2006/1/2 15:04", "2006/1/2"}
+
+// pelicanDate writes a date in one of pelicanDates as ParseDate reads it,
+// in the same zone (none); any other value is returned as it is.
+func pelicanDate(v string) string {
+	if _, err := ParseDate(v, time.UTC); err == nil {
+		return v
+	}
+	for _, layout := range pelicanDates {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.Format("2006-01-02 15:04:05")
+		}
+	}
+	return v
 }
 
 var plainKey = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)

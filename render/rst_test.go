@@ -280,6 +280,7 @@ func TestSplitRSTFields(t *testing.T) {
 		{"overlined title", "=======\n Title\n=======\nBody\n", "Title", "", "\n\n\nBody\n"},
 		{"continued field", ":summary: one\n   two\n:status: draft\n", "", "summary:  \"one two\"\n\ndraft:   true\n", "\n\n\n"},
 		{"booleans", ":draft: True\n:toc: false\n", "", "draft:  true\ntoc:  false\n", "\n\n"},
+		{"pelican dates", ":date: 2016-1-7 23:15\n:modified: 2015/9/7\n", "", "date:  \"2016-01-07 23:15:00\"\nmodified:  \"2015-09-07 00:00:00\"\n", "\n\n"},
 		{"odd key", ":Read Time: 5\n", "", "\"read time\": \"5\"\n", "\n"},
 		{"authors", ":authors: A, B\n", "", "author:   \"A, B\"\n", "\n"},
 		{"short underline is text", "A long title\n==\n", "", "", "A long title\n==\n"},
