@@ -50,6 +50,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	if b.codes != nil {
 		b.codes.close()
 	}
+	b.stopRST()
 	if err != nil {
 		return Result{}, err
 	}
@@ -74,6 +75,7 @@ type builder struct {
 	mdBest   *render.Markdown // md, but it keeps code highlighted inexactly; see renderMarkdown
 	formats  []bodyFormat     // the post formats this build reads; see bodyFormats
 	htmlBody *render.HTMLBody
+	rst      *rstState // nil when rst.enabled is false
 	tmpl     *render.Templates
 	hl       *highlight.Highlighter
 	codes    *codeCache
@@ -140,6 +142,9 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		}
 	}
 	reason := b.loadCache(out)
+	if err := b.startRST(ctx); err != nil {
+		return Result{}, err
+	}
 	if err := b.scan(ctx); err != nil {
 		return Result{}, err
 	}

@@ -35,10 +35,10 @@ type bodyFormat struct {
 // bodyFormats returns the formats this build reads in posts/ and pages/,
 // made from the configuration once in setup.
 func (b *builder) bodyFormats() []bodyFormat {
-	return []bodyFormat{
+	return append([]bodyFormat{
 		{name: "markdown", exts: []string{".md", ".markdown"}, render: b.renderMarkdown},
 		{name: "html", exts: []string{".html", ".htm"}, render: b.renderHTML},
-	}
+	}, b.rstFormats()...)
 }
 
 // formatOf returns the format of the file name, or nil when it is not a
@@ -88,14 +88,20 @@ func (b *builder) renderMarkdown(file string, body []byte, bodyLine int) (render
 	if !errors.Is(err, highlight.ErrInexact) {
 		return r, nil, err
 	}
+	w := []warning{inexactWarning(err, bodyLine)}
+	r, err = b.mdBest.Render(file, body, bodyLine)
+	return r, w, err
+}
+
+// inexactWarning is the warning for err, a highlighter's ErrInexact for a
+// code block of a body starting at line bodyLine.
+func inexactWarning(err error, bodyLine int) warning {
 	line := bodyLine
 	var de *diag.Error
 	if errors.As(err, &de) && de.Pos.Line > 0 {
 		line = de.Pos.Line
 	}
-	w := []warning{{Line: line, Msg: "code block may be highlighted wrongly (chroma's lexer timed out on a busy machine): the next build highlights it again"}}
-	r, err = b.mdBest.Render(file, body, bodyLine)
-	return r, w, err
+	return warning{Line: line, Msg: "code block may be highlighted wrongly (chroma's lexer timed out on a busy machine): the next build highlights it again"}
 }
 
 // renderHTML passes an HTML body through (see [render.HTMLBody]).

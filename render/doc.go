@@ -21,4 +21,21 @@
 //
 //	meta, body, line, err := render.ReadFrontMatter("posts/a.md", src, time.UTC)
 //	out, err := render.NewMarkdown(render.MarkdownOptions{}).Render("posts/a.md", body, line)
+//
+// # reStructuredText
+//
+// [RST] converts reStructuredText with docutils, an external program: a
+// few long-lived Python processes run an embedded driver, so a build
+// starts Python once, not once per post. [ParseRST] reads the front
+// matter (YAML, or Pelican's title and field list); [RST.Convert] runs
+// docutils and locates its errors and warnings in the file;
+// [RSTDoc.Render] highlights the code blocks (the code, code-block and
+// sourcecode directives and :: literal blocks) with the same
+// [CodeHighlighter] and markup as Markdown fences.
+//
+//	fm, body, line, err := render.ParseRST("posts/a.rst", src, time.UTC)
+//	rst := render.NewRST(render.RSTOptions{LiteralLanguage: "python"})
+//	defer rst.Close()
+//	doc, err := rst.Convert(ctx, "posts/a.rst", body, line)
+//	out, err := doc.Render(highlighter)
 package render
