@@ -25,8 +25,9 @@ func Blogofile(ctx context.Context, src, dst string, opts Options) (*Report, err
 	return s.importFrom(ctx, &blogofile{s: s, root: src}, dst, opts)
 }
 
-// Blogofile's markup ($$code) is converted as each post is read.
-func (b *blogofile) convert() {}
+// Blogofile's markup ($$code) is converted as each post is read; what
+// is left is redirecting its feeds and category pages.
+func (b *blogofile) convert() { b.redirects() }
 
 type blogofile struct {
 	s        *site
@@ -165,9 +166,6 @@ func (b *blogofile) post(rel string) error {
 	}
 	d.body = text
 	b.s.report.Warnings = append(b.s.report.Warnings, toErrors(c.warns)...)
-	if d.oldURL != d.newURL(b.s.cfg.Permalink) {
-		d.aliases = append(d.aliases, d.oldURL)
-	}
 	b.s.docs = append(b.s.docs, d)
 	return nil
 }

@@ -354,10 +354,10 @@ func (h *hugo) defaultURL(d *doc, section, base string) string {
 func (h *hugo) convert() {
 	e := &env{site: h.params, basePath: h.basePath, url: func(ref string) (string, bool) {
 		if d, ok := h.refs[strings.TrimPrefix(ref, "/")]; ok {
-			return h.basePath + d.oldURL, true
+			return h.basePath + cmpOr(d.url, d.oldURL), true
 		}
 		if d, ok := h.refs[ref]; ok {
-			return h.basePath + d.oldURL, true
+			return h.basePath + cmpOr(d.url, d.oldURL), true
 		}
 		return "", false
 	}}
@@ -370,13 +370,9 @@ func (h *hugo) convert() {
 		convertShortcodes(c, params)
 		d.body = c.out.String()
 		h.s.report.Warnings = append(h.s.report.Warnings, toErrors(c.warns)...)
-		// Hugo's URLs are kept as aliases of the new ones: blog's
-		// default scheme differs from Hugo's.
-		if d.oldURL != "" && d.oldURL != d.newURL("") {
-			d.aliases = append(d.aliases, d.oldURL)
-		}
 		for _, f := range h.resources[d.bundle] {
-			h.s.copies[path.Join("posts", path.Dir(d.stem), path.Base(f))] = f
+			h.s.copies[path.Join(path.Dir(d.name), path.Base(f))] = f
 		}
 	}
+	h.redirects()
 }

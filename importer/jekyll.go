@@ -310,7 +310,7 @@ func (j *jekyll) convert() {
 		url: func(ref string) (string, bool) {
 			ref = strings.TrimPrefix(strings.TrimSpace(ref), "/")
 			if d, ok := j.posts[ref]; ok {
-				return j.basePath + d.oldURL, true
+				return j.basePath + cmpOr(d.url, d.oldURL), true
 			}
 			return "", false
 		},
@@ -328,15 +328,8 @@ func (j *jekyll) convert() {
 			d.params = append(d.params, yaml.MapItem{Key: k, Value: v})
 		}
 		j.s.report.Warnings = append(j.s.report.Warnings, toErrors(c.warns)...)
-		switch {
-		case d.page:
-			if d.oldURL != d.newURL("") && d.oldURL != "/" {
-				d.aliases = append(d.aliases, d.oldURL)
-			}
-		case j.s.cfg.Permalink == "" && d.oldURL != d.newURL(""):
-			d.aliases = append(d.aliases, d.oldURL)
-		}
 	}
+	j.redirects()
 }
 
 func toErrors(ws []*diag.Error) []error {

@@ -27,27 +27,37 @@ import (
 // opts.Markdown); pages go to pages/; drafts, pending and private posts
 // become drafts; comments are written to comments.wxr for Disqus.
 func WordPress(ctx context.Context, export, dst string, opts Options) (*Report, error) {
-	f, err := os.Open(export)
+	s := newSite()
+	w := &wordpress{s: s, export: export, file: path.Base(export), opts: opts, attachments: map[string]string{}, nicenames: map[string]string{}}
+	return s.importFrom(ctx, w, dst, opts)
+}
+
+// The export's channel holds the site's settings: they are read with
+// its items, by walk.
+func (w *wordpress) config() error { return nil }
+
+func (w *wordpress) walk(ctx context.Context) error {
+	f, err := os.Open(w.export)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
-	s := newSite()
-	w := &wordpress{s: s, file: path.Base(export), opts: opts, attachments: map[string]string{}}
 	if err := w.read(ctx, f); err != nil {
-		return nil, err
+		return err
 	}
-	if err := w.finish(); err != nil {
-		return nil, err
-	}
+	w.finish()
 	if len(w.comments) > 0 {
-		s.extra["comments.wxr"] = w.commentsWXR()
-		s.report.Notes = append(s.report.Notes, fmt.Sprintf("the comments of %d posts are in comments.wxr, which Disqus imports (Admin → Import → WordPress)", len(w.comments)))
+		w.s.extra["comments.wxr"] = w.commentsWXR()
+		w.s.report.Notes = append(w.s.report.Notes, fmt.Sprintf("the comments of %d posts are in comments.wxr, which Disqus imports (Admin → Import → WordPress)", len(w.comments)))
 	}
-	if err := s.write(dst, opts); err != nil {
-		return nil, err
-	}
-	return &s.report, nil
+	return w.uploads(ctx)
+}
+
+// WordPress's markup is converted as each item is read; what is left is
+// pointing links at the downloaded copies, under the new site's path.
+func (w *wordpress) convert() {
+	w.rewriteUploads()
+	w.redirects()
 }
 
 // wxrItem is one <item> of the export: a post, page, attachment or
@@ -84,12 +94,16 @@ type wxrComment struct {
 
 type wordpress struct {
 	s           *site
-	file        string
+	export      string // the export's path
+	file        string // its name, for positions
 	opts        Options
 	baseURL     string
 	items       []*wxrItem
 	attachments map[string]string // post_id → URL
 	comments    []*wxrItem        // the posts that have comments
+	local       map[string]string // downloaded upload URL → its path under static/
+	nicenames   map[string]string // "tag\x00Name" or "category\x00Name" → the term's old slug
+	pretty      bool              // some post had a path URL, not ?p=N
 }
 
 // maxItem bounds one item of the export (a post with its comments).
@@ -205,7 +219,7 @@ func (w *wordpress) xmlError(cr *countingReader, dec *xml.Decoder, err error) er
 
 // finish turns the items into posts and pages, now that every
 // attachment's URL is known.
-func (w *wordpress) finish() error {
+func (w *wordpress) finish() {
 	c := &w.s.cfg
 	c.UnsafeHTML = true // the posts are HTML
 	c.URL = w.baseURL + "/"
@@ -243,13 +257,6 @@ func (w *wordpress) finish() error {
 			c.Permalink = p
 		}
 	}
-	w.listUploads()
-	for _, d := range w.s.docs {
-		if d.oldURL != "" && d.oldURL != d.newURL(c.Permalink) {
-			d.aliases = append(d.aliases, d.oldURL)
-		}
-	}
-	return nil
 }
 
 // permalinkPattern finds the structure of a post's URL: its date and
@@ -309,6 +316,12 @@ func (w *wordpress) doc(it *wxrItem) (*doc, error) {
 		d.updated = t
 	}
 	d.cats, d.tags = wpTerms(it.Categories)
+	for _, c := range it.Categories {
+		kind := map[string]string{"category": "category", "post_tag": "tag"}[c.Domain]
+		if nice, err := url.PathUnescape(c.Nicename); err == nil && kind != "" && nice != "" {
+			w.nicenames[kind+"\x00"+strings.TrimSpace(c.Name)] = nice
+		}
+	}
 	d.slug = it.Name
 	name := cmpOr(it.Name, render.Slugify(d.title), "post-"+it.ID)
 	if decoded, err := url.PathUnescape(name); err == nil {
@@ -322,11 +335,13 @@ func (w *wordpress) doc(it *wxrItem) (*doc, error) {
 	if !d.page {
 		d.stem = d.date.Format("2006-01-02") + "-" + name
 	}
-	if u, err := url.Parse(it.Link); err == nil && it.Link != "" {
+	// A draft was never published: its link (?p=N) is nobody's bookmark.
+	if u, err := url.Parse(it.Link); err == nil && it.Link != "" && !d.draft {
 		p := u.EscapedPath()
 		if u.RawQuery != "" || p == "" {
-			w.s.warn(pos, "%q was at %s: a query URL cannot be redirected by a static site", d.title, it.Link)
+			w.s.warn(pos, "%q was at %s: a query URL cannot be redirected by a static site (on Netlify, add a _redirects rule with a query parameter)", d.title, it.Link)
 		} else {
+			w.pretty = true
 			p, _ = url.PathUnescape(p)
 			d.oldURL = strings.TrimPrefix(p, urlPath(w.baseURL))
 			if !strings.HasPrefix(d.oldURL, "/") {
@@ -385,30 +400,6 @@ func (w *wordpress) commentsWXR() []byte {
 	}
 	b.WriteString("</channel>\n</rss>\n")
 	return []byte(b.String())
-}
-
-var uploadURL = regexp.MustCompile(`https?://[^\s"'<>()]+/wp-content/uploads/[^\s"'<>()]+`)
-
-// listUploads warns once about the files posts link to on the old host:
-// they stop working when it goes, so the report says how to fetch them.
-func (w *wordpress) listUploads() {
-	seen := map[string]bool{}
-	var urls []string
-	for _, d := range w.s.docs {
-		for _, u := range uploadURL.FindAllString(d.body, -1) {
-			if !seen[u] {
-				seen[u] = true
-				urls = append(urls, u)
-			}
-		}
-	}
-	if len(urls) == 0 {
-		return
-	}
-	slices.Sort(urls)
-	w.s.warn(diag.Pos{File: w.file}, "%d files are linked on the old host (%s, …): fetch them into static/ with: wget -x -nH -P static -i uploads.txt, then replace the host in the posts",
-		len(urls), urls[0])
-	w.s.extra["uploads.txt"] = []byte(strings.Join(urls, "\n") + "\n")
 }
 
 // wpDate is an item's date: post_date is the blog's local time and
