@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"flag"
 	"html"
 	"io/fs"
@@ -357,6 +358,23 @@ func TestWordPress(t *testing.T) {
 		},
 		drafts: []string{"posts/2011-05-01-half-done.md"},
 	})
+	// The comments' thread is the post's, as the theme names it: its URL.
+	var wxr struct {
+		Items []struct {
+			ID       string   `xml:"http://www.disqus.com/ thread_identifier"`
+			Comments []string `xml:"http://wordpress.org/export/1.0/ comment>comment_id"`
+		} `xml:"channel>item"`
+	}
+	data, err := os.ReadFile(filepath.Join(site, "..", "comments.wxr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xml.Unmarshal(data, &wxr); err != nil {
+		t.Fatalf("comments.wxr: %v", err)
+	}
+	if len(wxr.Items) != 1 || !hasPage(site, wxr.Items[0].ID) || !slices.Equal(wxr.Items[0].Comments, []string{"1"}) {
+		t.Errorf("comments.wxr: threads %+v, want one, at a post's URL, with comment 1 only (not the spam, not the pingback)", wxr.Items)
+	}
 	page, _ := readPage(site, "/2011/04/17/hello-world/")
 	for _, want := range []string{"<figure><img", "<figcaption>A cat</figcaption>", `<ul class="gallery">`} {
 		if !strings.Contains(page, want) {

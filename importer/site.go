@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -109,6 +110,7 @@ type site struct {
 	static map[string][]byte // path under static/ → content
 	extra  map[string][]byte // other files, by path in the new blog
 	copies map[string]string // path in the new blog → source file to copy
+	moved  map[string]string // path in the new blog → a file of the import's own to copy
 	build  build.Config      // the new blog's configuration (see place)
 	dst    string            // the new blog's directory
 	into   bool              // dst is an existing blog
@@ -118,7 +120,7 @@ type site struct {
 }
 
 func newSite() *site {
-	return &site{static: map[string][]byte{}, extra: map[string][]byte{}, copies: map[string]string{}}
+	return &site{static: map[string][]byte{}, extra: map[string][]byte{}, copies: map[string]string{}, moved: map[string]string{}}
 }
 
 func (s *site) warn(pos diag.Pos, format string, args ...any) {
@@ -226,17 +228,16 @@ func (s *site) write(dst string, opts Options) error {
 		}
 		s.report.Files = append(s.report.Files, name)
 	}
-	for _, p := range slices.Sorted(maps.Keys(s.copies)) {
-		data, err := os.ReadFile(s.copies[p])
-		if err != nil {
-			return err
+	for _, m := range []map[string]string{s.copies, s.moved} {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
+			if err := copyNew(filepath.Join(dst, filepath.FromSlash(name)), m[name]); err != nil {
+				return err
+			}
+			s.report.Files = append(s.report.Files, name)
+			if m[name] == s.copies[name] {
+				s.report.Attachments++
+			}
 		}
-		name := p
-		if err := writeNew(filepath.Join(dst, filepath.FromSlash(name)), data); err != nil {
-			return err
-		}
-		s.report.Files = append(s.report.Files, name)
-		s.report.Attachments++
 	}
 	return nil
 }
@@ -277,6 +278,26 @@ func (s *site) addDocs(files map[string][]byte) error {
 
 // writeNew creates name with data, refusing to replace a file.
 func writeNew(name string, data []byte) error {
+	return createNew(name, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// copyNew creates name with the content of the file src, streamed.
+func copyNew(name, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return createNew(name, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
+		return err
+	})
+}
+
+func createNew(name string, fill func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
@@ -287,7 +308,7 @@ func writeNew(name string, data []byte) error {
 		}
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
+	if err := fill(f); err != nil {
 		f.Close()
 		return err
 	}

@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -29,6 +31,7 @@ import (
 func WordPress(ctx context.Context, export, dst string, opts Options) (*Report, error) {
 	s := newSite()
 	w := &wordpress{s: s, export: export, file: path.Base(export), opts: opts, attachments: map[string]string{}, nicenames: map[string]string{}}
+	defer w.close()
 	return s.importFrom(ctx, w, dst, opts)
 }
 
@@ -46,10 +49,6 @@ func (w *wordpress) walk(ctx context.Context) error {
 		return err
 	}
 	w.finish()
-	if len(w.comments) > 0 {
-		w.s.extra["comments.wxr"] = w.commentsWXR()
-		w.s.report.Notes = append(w.s.report.Notes, fmt.Sprintf("the comments of %d posts are in comments.wxr, which Disqus imports (Admin → Import → WordPress)", len(w.comments)))
-	}
 	return w.uploads(ctx)
 }
 
@@ -58,6 +57,9 @@ func (w *wordpress) walk(ctx context.Context) error {
 func (w *wordpress) convert() {
 	w.rewriteUploads()
 	w.redirects()
+	if err := w.writeComments(); err != nil {
+		w.s.warn(diag.Pos{File: w.file}, "the comments for Disqus: %v: not written", err)
+	}
 }
 
 // wxrItem is one <item> of the export: a post, page, attachment or
@@ -79,6 +81,7 @@ type wxrItem struct {
 	Categories []wxrCategory `xml:"category"`
 	Comments   []wxrComment  `xml:"comment"`
 	line       int
+	comments   spooled // the approved comments, once kept
 }
 
 type wxrCategory struct {
@@ -89,7 +92,9 @@ type wxrCategory struct {
 
 // wxrComment is kept as it came, for the Disqus file.
 type wxrComment struct {
-	Inner string `xml:",innerxml"`
+	Approved string `xml:"comment_approved"`
+	Type     string `xml:"comment_type"`
+	Inner    string `xml:",innerxml"`
 }
 
 type wordpress struct {
@@ -100,7 +105,10 @@ type wordpress struct {
 	baseURL     string
 	items       []*wxrItem
 	attachments map[string]string // post_id → URL
-	comments    []*wxrItem        // the posts that have comments
+	spool       *os.File          // the approved comments of every post, as read
+	spoolSize   int64
+	threads     []thread          // the posts that have comments
+	temps       []string          // temporary files to remove
 	local       map[string]string // downloaded upload URL → its path under static/
 	nicenames   map[string]string // "tag\x00Name" or "category\x00Name" → the term's old slug
 	pretty      bool              // some post had a path URL, not ?p=N
@@ -110,11 +118,11 @@ type wordpress struct {
 const maxItem = 32 << 20
 
 func (w *wordpress) read(ctx context.Context, r io.Reader) error {
-	cr := &countingReader{r: r}
+	cr := &countingReader{r: bufio.NewReaderSize(r, 64<<10)}
 	dec := xml.NewDecoder(cr)
 	dec.Strict = false
 	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
-	sawChannel := false
+	sawChannel, sawItem := false, false
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -140,7 +148,7 @@ func (w *wordpress) read(ctx context.Context, r io.Reader) error {
 			}
 			w.baseURL = strings.TrimSuffix(strings.TrimSpace(v), "/")
 		case "title", "description", "language":
-			if len(w.items) > 0 {
+			if sawItem {
 				continue // the channel's own come before its items
 			}
 			var v string
@@ -160,7 +168,10 @@ func (w *wordpress) read(ctx context.Context, r io.Reader) error {
 				continue
 			}
 			it.line = line
-			w.items = append(w.items, &it)
+			sawItem = true
+			if err := w.keep(&it); err != nil {
+				return err
+			}
 		}
 	}
 	if !sawChannel {
@@ -181,30 +192,30 @@ func (w *wordpress) channelField(name, v string) {
 	}
 }
 
-// countingReader remembers how many newlines it has read, so a decoder
-// error can name a line.
+// countingReader counts the newlines the decoder has consumed, so a
+// position can be given as a line. It is an io.ByteReader, so the decoder
+// reads from it byte by byte (through its buffer) and does no buffering
+// of its own: the count is exact at every token, and its memory constant.
 type countingReader struct {
-	r     io.Reader
-	lines []int64 // offsets of every newline read so far
-	off   int64
+	r     *bufio.Reader
+	lines int
+}
+
+func (c *countingReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if b == '\n' && err == nil {
+		c.lines++
+	}
+	return b, err
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	for i := range n {
-		if p[i] == '\n' {
-			c.lines = append(c.lines, c.off+int64(i))
-		}
-	}
-	c.off += int64(n)
+	c.lines += bytes.Count(p[:n], []byte("\n"))
 	return n, err
 }
 
-func (w *wordpress) line(cr *countingReader, dec *xml.Decoder) int {
-	off := dec.InputOffset()
-	n, _ := slices.BinarySearch(cr.lines, off)
-	return n + 1
-}
+func (w *wordpress) line(cr *countingReader, _ *xml.Decoder) int { return cr.lines + 1 }
 
 func (w *wordpress) xmlError(cr *countingReader, dec *xml.Decoder, err error) error {
 	var se *xml.SyntaxError
@@ -226,18 +237,8 @@ func (w *wordpress) finish() {
 	if w.baseURL == "" {
 		c.URL = ""
 	}
-	for _, it := range w.items {
-		if it.Type == "attachment" {
-			w.attachments[it.ID] = it.Attachment
-		}
-	}
 	var patterns []string
 	for _, it := range w.items {
-		switch it.Type {
-		case "post", "page":
-		default:
-			continue
-		}
 		d, err := w.doc(it)
 		if err != nil {
 			w.s.report.Warnings = append(w.s.report.Warnings, err)
@@ -247,9 +248,10 @@ func (w *wordpress) finish() {
 			patterns = append(patterns, permalinkPattern(d.oldURL, d.date, it.Name))
 		}
 		w.s.docs = append(w.s.docs, d)
-		if len(it.Comments) > 0 {
-			w.comments = append(w.comments, it)
+		if it.comments.n > 0 {
+			w.threads = append(w.threads, thread{it: it, d: d})
 		}
+		it.Content = "" // converted: d.body has it now
 	}
 	// One structure for every published post becomes build.permalink.
 	if len(patterns) > 0 && !slices.Contains(patterns, "") {
@@ -374,32 +376,6 @@ func atoiOr(s string) any {
 		return n
 	}
 	return s
-}
-
-// commentsWXR is a WXR file of the posts that had comments, with their
-// comments, in the form Disqus imports.
-func (w *wordpress) commentsWXR() []byte {
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dsq="http://www.disqus.com/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.0/">
-<channel>
-`)
-	esc := func(s string) string {
-		var e strings.Builder
-		xml.EscapeText(&e, []byte(s))
-		return e.String()
-	}
-	for _, it := range w.comments {
-		b.WriteString("<item>\n<title>" + esc(it.Title) + "</title>\n<link>" + esc(it.Link) + "</link>\n")
-		b.WriteString("<dsq:thread_identifier>" + esc(it.ID) + "</dsq:thread_identifier>\n")
-		b.WriteString("<wp:post_date_gmt>" + esc(it.DateGMT) + "</wp:post_date_gmt>\n<wp:comment_status>open</wp:comment_status>\n")
-		for _, c := range it.Comments {
-			b.WriteString("<wp:comment>" + c.Inner + "</wp:comment>\n")
-		}
-		b.WriteString("</item>\n")
-	}
-	b.WriteString("</channel>\n</rss>\n")
-	return []byte(b.String())
 }
 
 // wpDate is an item's date: post_date is the blog's local time and
