@@ -38,6 +38,7 @@ type hugo struct {
 	refs       map[string]*doc // content paths and file names → doc
 	docs       []*doc
 	resources  map[string][]string // a bundle's directory under content/ → its files
+	rss        string              // the file name of Hugo's RSS feeds
 }
 
 // hugoConfigs are the names Hugo reads its configuration from, in order.
@@ -103,6 +104,12 @@ func (h *hugo) config() error {
 			}
 		}
 	}
+	h.rss = "index.xml"
+	if of, ok := lowerKeys(lower["outputformats"])["rss"]; ok {
+		if name := str(lowerKeys(of)["basename"]); name != "" && safeSegment(name) {
+			h.rss = name + ".xml" // outputFormats.RSS.baseName renames every feed
+		}
+	}
 	h.permalinks = map[string]string{}
 	if p, ok := lower["permalinks"].(map[string]any); ok {
 		for k, v := range p {
@@ -113,6 +120,20 @@ func (h *hugo) config() error {
 	}
 	h.loc = h.s.zone(cmpOr(name, "config.toml"))
 	return nil
+}
+
+// lowerKeys is the map v with its keys in lower case (Hugo's are not
+// case-sensitive), or nil when v is not a map.
+func lowerKeys(v any) map[string]any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, x := range m {
+		out[strings.ToLower(k)] = x
+	}
+	return out
 }
 
 func str(v any) string {
@@ -300,10 +321,8 @@ func (h *hugo) content(rel, ext string) error {
 	d.stem = base
 	if !d.page {
 		// Hugo sites often name files like Jekyll's: keep one date.
+		// The build slugifies the name after the date, as Jekyll's.
 		d.stem = d.date.Format("2006-01-02") + "-" + strings.TrimPrefix(base, d.date.Format("2006-01-02")+"-")
-		if d.slug == "" && render.Slugify(base) != base {
-			d.slug = render.Slugify(base)
-		}
 	}
 	if bundle {
 		d.stem = path.Join(base, "index")

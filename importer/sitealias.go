@@ -206,7 +206,7 @@ func (j *jekyll) redirects() {
 // can differ from ours.
 func (h *hugo) redirects() {
 	s := h.s
-	s.redirectFeed("/index.xml", "/", "rss")
+	s.redirectFeed("/"+h.rss, "/", "rss")
 	sections := map[string]bool{}
 	for _, d := range s.docs {
 		if _, sec, ok := strings.Cut(d.src, "content/"); ok && strings.Contains(sec, "/") && !d.page {
@@ -214,7 +214,7 @@ func (h *hugo) redirects() {
 		}
 	}
 	for sec := range sections {
-		s.redirectFeed("/"+sec+"/index.xml", "/", "rss")
+		s.redirectFeed("/"+sec+"/"+h.rss, "/", "rss")
 	}
 	s.terms(func(kind, name string) {
 		to := s.termURL(kind, name)
@@ -226,7 +226,7 @@ func (h *hugo) redirects() {
 			return
 		}
 		s.redirect(old, to, "")
-		s.redirect(old+"index.xml", s.feedURL(to, "rss"), "rss")
+		s.redirect(old+h.rss, s.feedURL(to, "rss"), "rss")
 	})
 }
 
