@@ -267,9 +267,16 @@ func (h *hugo) walk(ctx context.Context) error {
 
 func (h *hugo) content(rel, ext string) error {
 	src := "content/" + rel
-	data, err := os.ReadFile(filepath.Join(h.root, "content", filepath.FromSlash(rel)))
+	file := filepath.Join(h.root, "content", filepath.FromSlash(rel))
+	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
+	}
+	if (ext == ".html" || ext == ".htm") && isHTMLDocument(data) {
+		// A whole page of the writer's own, which Hugo published as it
+		// is: it stays one, at its old URL.
+		h.s.copies[path.Join("static", strings.TrimSuffix(rel, path.Ext(rel)), "index.html")] = file
+		return nil
 	}
 	m, body, line, err := hugoFrontMatter(src, data)
 	if err != nil {
@@ -335,6 +342,13 @@ func (h *hugo) content(rel, ext string) error {
 	h.refs[path.Base(rel)] = d
 	h.refs["/"+rel] = d
 	return nil
+}
+
+// isHTMLDocument reports whether data is a whole HTML page, not content
+// with front matter.
+func isHTMLDocument(data []byte) bool {
+	head := strings.ToLower(strings.TrimSpace(string(data[:min(len(data), 512)])))
+	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")
 }
 
 func anyList(v any) []string {

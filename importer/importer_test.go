@@ -332,6 +332,7 @@ func TestHugo(t *testing.T) {
 			"/posts/2019-02-03-dated/": "Dated file name",
 			"/posts/bundle/":           "Bundled",
 			"/about/":                  "About",
+			"/standalone/":             "Standalone",
 		},
 		drafts: []string{"posts/2020-06-02-second.md", "posts/2019-01-01-gone.md"},
 		kept:   []string{"{{< notice warning >}}", "{{< /notice >}}"},
