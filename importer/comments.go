@@ -35,6 +35,9 @@ func (w *wordpress) keep(it *wxrItem) error {
 	switch it.Type {
 	case "attachment":
 		w.attachments[it.ID] = it.Attachment
+		if it.Link != "" && it.Attachment != "" {
+			w.attachPages = append(w.attachPages, [2]string{it.Link, it.Attachment})
+		}
 		return nil
 	case "post", "page":
 	default:

@@ -25,8 +25,10 @@ import (
 )
 
 // uploadURL is a file a WordPress post links to on the old host (or its
-// CDN): anything under wp-content/uploads/.
-var uploadURL = regexp.MustCompile(`https?://[^\s"'<>()]+/wp-content/uploads/[^\s"'<>()]+`)
+// CDN): anything under wp-content/uploads/, or on a WordPress.com blog's
+// file host (NAME.files.wordpress.com/2011/04/x.jpg, which is the same
+// thing under another name).
+var uploadURL = regexp.MustCompile(`https?://(?:[^\s"'<>()]+/wp-content/uploads/|[a-z0-9-]+\.files\.wordpress\.com/)[^\s"'<>()]+`)
 
 const (
 	downloadWorkers = 4        // files fetched at a time
@@ -104,11 +106,14 @@ func uploadPath(u string) string {
 	if err != nil {
 		return ""
 	}
-	i := strings.Index(pu.Path, "/wp-content/uploads/")
-	if i < 0 {
+	var p string
+	if i := strings.Index(pu.Path, "/wp-content/uploads/"); i >= 0 {
+		p = pu.Path[i+1:]
+	} else if strings.HasSuffix(strings.ToLower(pu.Hostname()), ".files.wordpress.com") {
+		p = "wp-content/uploads" + pu.Path
+	} else {
 		return ""
 	}
-	p := pu.Path[i+1:]
 	for seg := range strings.SplitSeq(p, "/") {
 		if seg == "" || seg == "." || seg == ".." || strings.HasSuffix(seg, ".part") {
 			return ""

@@ -193,12 +193,14 @@ func TestWordPressUploadsListed(t *testing.T) {
 func TestUploadPath(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"https://x.com/wp-content/uploads/2011/04/cat.jpg":        "wp-content/uploads/2011/04/cat.jpg",
-		"https://cdn.x.com/blog/wp-content/uploads/a%20b.jpg":     "",
-		"https://x.com/wp-content/uploads/%C3%A9t%C3%A9.jpg?w=30": "wp-content/uploads/été.jpg",
-		"https://x.com/wp-content/uploads/../../etc/passwd":       "",
-		"https://x.com/wp-content/uploads/2011/x.jpg.part":        "",
-		"https://x.com/wp-content/uploads/":                       "",
+		"https://x.com/wp-content/uploads/2011/04/cat.jpg":         "wp-content/uploads/2011/04/cat.jpg",
+		"https://cdn.x.com/blog/wp-content/uploads/a%20b.jpg":      "",
+		"https://x.com/wp-content/uploads/%C3%A9t%C3%A9.jpg?w=30":  "wp-content/uploads/été.jpg",
+		"https://x.com/wp-content/uploads/../../etc/passwd":        "",
+		"https://x.com/wp-content/uploads/2011/x.jpg.part":         "",
+		"https://x.com/wp-content/uploads/":                        "",
+		"https://blogname.files.wordpress.com/2008/06/canola2.jpg": "wp-content/uploads/2008/06/canola2.jpg",
+		"https://x.com/images/canola2.jpg":                         "",
 	} {
 		if got := uploadPath(in); got != want {
 			t.Errorf("uploadPath(%q) = %q, want %q", in, got, want)

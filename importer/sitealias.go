@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"html/template"
+	"net/url"
 	"path"
 	"path/filepath"
 	"slices"
@@ -99,14 +100,18 @@ func (s *site) writeRedirects(used map[string]string) {
 			s.warn(diag.Pos{File: owner}, "old page %s (now %s) is this post's URL or alias: not redirected", r.from, r.to)
 			continue
 		}
-		fmt.Fprintf(&lines, "%s %s 301\n", base+r.from, base+r.to)
+		to := r.to
+		if !strings.Contains(to, "://") {
+			to = base + to
+		}
+		fmt.Fprintf(&lines, "%s %s 301\n", base+r.from, to)
 		s.report.Aliases++
 		if !strings.HasSuffix(r.from, "/") {
 			continue // a file name such as /feed.xml: a page there would be served as XML
 		}
 		var b bytes.Buffer
 		feedType := map[string]string{"atom": "application/atom+xml", "rss": "application/rss+xml"}[r.feed]
-		if err := pageRedirectHTML.Execute(&b, map[string]string{"URL": base + r.to, "Feed": feedType, "Lang": s.build.Site.Language}); err != nil {
+		if err := pageRedirectHTML.Execute(&b, map[string]string{"URL": to, "Feed": feedType, "Lang": s.build.Site.Language}); err != nil {
 			panic(err) // a constant template over strings
 		}
 		s.static[path.Join(strings.TrimPrefix(r.from, "/"), "index.html")] = b.Bytes()
@@ -158,6 +163,23 @@ func (w *wordpress) redirects() {
 		s.redirectFeed(f, "/", "rss")
 	}
 	s.redirectFeed("/feed/atom/", "/", "atom")
+	// An attachment's page showed its file: it leads to the file now,
+	// the downloaded copy or the file on the old host.
+	for _, ap := range w.attachPages {
+		u, err := url.Parse(ap[0])
+		if err != nil || u.RawQuery != "" || hostOf(ap[0]) != hostOf(w.baseURL) {
+			continue
+		}
+		p, err := url.PathUnescape(u.EscapedPath())
+		if err != nil || !strings.HasSuffix(p, "/") {
+			continue
+		}
+		to := ap[1]
+		if local, ok := w.local[to]; ok {
+			to = "/" + local
+		}
+		s.redirect(aliasPath(strings.TrimPrefix(p, strings.TrimSuffix(urlPath(w.baseURL+"/"), "/"))), to, "")
+	}
 	s.terms(func(kind, name string) {
 		nice := cmp.Or(w.nicenames[kind+"\x00"+name], render.Slugify(name))
 		if nice == "" || !safeSegment(nice) {

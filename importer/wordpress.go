@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -105,6 +106,7 @@ type wordpress struct {
 	baseURL     string
 	items       []*wxrItem
 	attachments map[string]string // post_id → URL
+	attachPages [][2]string       // an attachment's page → its file's URL
 	spool       *os.File          // the approved comments of every post, as read
 	spoolSize   int64
 	threads     []thread          // the posts that have comments
@@ -253,12 +255,28 @@ func (w *wordpress) finish() {
 		}
 		it.Content = "" // converted: d.body has it now
 	}
-	// One structure for every published post becomes build.permalink.
-	if len(patterns) > 0 && !slices.Contains(patterns, "") {
-		if p := patterns[0]; !slices.ContainsFunc(patterns, func(q string) bool { return q != p }) {
-			c.Permalink = p
+	c.Permalink = majority(patterns)
+}
+
+// majority is the permalink structure of more than half of the published
+// posts, which becomes build.permalink (the others get aliases), or "".
+func majority(patterns []string) string {
+	count := map[string]int{}
+	for _, p := range patterns {
+		if p != "" {
+			count[p]++
 		}
 	}
+	best := ""
+	for _, p := range slices.Sorted(maps.Keys(count)) {
+		if count[p] > count[best] {
+			best = p
+		}
+	}
+	if 2*count[best] <= len(patterns) {
+		return ""
+	}
+	return best
 }
 
 // permalinkPattern finds the structure of a post's URL: its date and
