@@ -71,7 +71,13 @@ func (b *blogofile) config() error {
 	}
 	c.UnsafeHTML = true // python-markdown passes HTML through
 	b.pattern = cmpOr(get("auto_permalink.path"), ":blog_path/:year/:month/:day/:title")
-	if p := strings.TrimPrefix(b.pattern, ":blog_path"); !strings.ContainsAny(strings.NewReplacer(":year", "", ":month", "", ":day", "", ":title", "").Replace(p), ":") {
+	// The new site's root is the old blog.path, which the pattern names
+	// as :blog_path or writes out.
+	p, under := strings.CutPrefix(b.pattern, ":blog_path")
+	if !under && b.blogPath != "" {
+		p, under = strings.CutPrefix(b.pattern, b.blogPath)
+	}
+	if (under || b.blogPath == "") && !strings.ContainsAny(strings.NewReplacer(":year", "", ":month", "", ":day", "", ":title", "").Replace(p), ":") {
 		c.Permalink = strings.TrimSuffix(strings.ReplaceAll(p, ":title", ":slug"), "/") + "/"
 	}
 	b.loc = b.s.zone("_config.py")

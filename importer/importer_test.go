@@ -383,3 +383,30 @@ func TestWordPress(t *testing.T) {
 		}
 	}
 }
+
+// TestBlogofileAutoPermalink: blog.auto_permalink.path names the blog's
+// path as :blog_path or writes it out; either way the new site's root is
+// that path, so build.permalink starts after it.
+func TestBlogofileAutoPermalink(t *testing.T) {
+	t.Parallel()
+	for pattern, want := range map[string]string{
+		":blog_path/:year/:month/:day/:title": "/:year/:month/:day/:slug/",
+		"/blog/:year/:month/:title":           "/:year/:month/:slug/",
+		"/elsewhere/:year/:title":             "",
+	} {
+		b := &blogofile{s: newSite(), root: t.TempDir()}
+		if err := os.MkdirAll(filepath.Join(b.root, "_posts"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cfg := "site.url = \"http://example.com\"\nblog.path = \"/blog\"\nblog.auto_permalink.path = \"" + pattern + "\"\n"
+		if err := os.WriteFile(filepath.Join(b.root, "_config.py"), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.config(); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.s.cfg.Permalink; got != want {
+			t.Errorf("auto_permalink.path %q: build.permalink %q, want %q", pattern, got, want)
+		}
+	}
+}
