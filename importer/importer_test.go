@@ -142,6 +142,9 @@ type expect struct {
 	drafts []string
 	// kept is markup the fixture keeps as text on purpose, with a warning.
 	kept []string
+	// warnedLinks are links the fixture leaves broken on purpose, with a
+	// warning: to a draft, to a file left on the old host.
+	warnedLinks []string
 }
 
 // checkImport imports testdata/name.txtar (see runFixture), builds the
@@ -180,6 +183,7 @@ func checkImport(t *testing.T, name string, imp importFunc, want expect) string 
 		}
 	}
 	checkNoLeftovers(t, site, want.kept)
+	checkLinks(t, site, cfg, want.warnedLinks)
 	// A second import of the same site writes the same bytes.
 	again, _ := runFixture(t, name, imp)
 	if d := diffTrees(t, dir, again); d != "" {
@@ -283,6 +287,39 @@ func checkNoLeftovers(t *testing.T, site string, kept []string) {
 	}
 }
 
+var linkAttr = regexp.MustCompile(`\s(?:href|src)="([^"#?]+)[^"]*"`)
+
+// checkLinks fails for a link of a built page to a path of the site that
+// is not in it (the who's-online widget's endpoint is served, not built).
+func checkLinks(t *testing.T, site string, cfg build.Config, warned []string) {
+	t.Helper()
+	base := strings.TrimSuffix(basePath(cfg.Site.URL), "/")
+	filepath.WalkDir(site, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range linkAttr.FindAllStringSubmatch(string(data), -1) {
+			u := html.UnescapeString(m[1])
+			u = strings.TrimPrefix(u, strings.TrimSuffix(cfg.Site.URL, "/"))
+			rel, ok := strings.CutPrefix(u, base+"/")
+			if !ok || !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") || strings.HasPrefix(u, cfg.Widget.Path+"/") || slices.Contains(warned, u) {
+				continue
+			}
+			if !hasPage(site, "/"+rel) {
+				if fi, err := os.Stat(filepath.Join(site, filepath.FromSlash(rel))); err != nil || !fi.IsDir() || !hasPage(site, "/"+rel+"/") {
+					from, _ := filepath.Rel(site, p)
+					t.Errorf("%s links to %s, which is not in the built site", from, u)
+				}
+			}
+		}
+		return nil
+	})
+}
+
 // diffTrees compares the source files of two imported blogs.
 func diffTrees(t *testing.T, a, b string) string {
 	t.Helper()
@@ -334,8 +371,9 @@ func TestHugo(t *testing.T) {
 			"/about/":                  "About",
 			"/standalone/":             "Standalone",
 		},
-		drafts: []string{"posts/2020-06-02-second.md", "posts/2019-01-01-gone.md"},
-		kept:   []string{"{{< notice warning >}}", "{{< /notice >}}"},
+		drafts:      []string{"posts/2020-06-02-second.md", "posts/2019-01-01-gone.md"},
+		kept:        []string{"{{< notice warning >}}", "{{< /notice >}}"},
+		warnedLinks: []string{"/2020/06/the-second/"},
 	})
 }
 
@@ -357,7 +395,8 @@ func TestWordPress(t *testing.T) {
 			"/2011/04/17/hello-world/": "Hello world!",
 			"/about/":                  "About",
 		},
-		drafts: []string{"posts/2011-05-01-half-done.md"},
+		drafts:      []string{"posts/2011-05-01-half-done.md"},
+		warnedLinks: []string{"/wp-content/uploads/2011/04/cat.jpg"},
 	})
 	// The comments' thread is the post's, as the theme names it: its URL.
 	var wxr struct {

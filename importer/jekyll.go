@@ -79,6 +79,14 @@ func (j *jekyll) config() error {
 	}
 	j.baseURL = strings.TrimSuffix(get("url"), "/")
 	j.basePath = strings.TrimSuffix(get("baseurl"), "/")
+	if j.baseURL == "" {
+		// A GitHub Pages site names its host in CNAME instead.
+		if cname, err := os.ReadFile(filepath.Join(j.root, "CNAME")); err == nil {
+			if host := strings.TrimSpace(string(cname)); host != "" && safeSegment(host) && !strings.Contains(host, ":") {
+				j.baseURL = "https://" + host
+			}
+		}
+	}
 	if j.baseURL != "" {
 		c.URL = j.baseURL + j.basePath + "/"
 	}

@@ -5,6 +5,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/blog-gen/blog/diag"
 )
 
 // linkTarget is the target of a Markdown link or image, or of an href or
@@ -30,18 +32,31 @@ func (s *site) fixLinks() {
 			}
 		}
 	}
+	drafts := map[string]*doc{} // a draft's new URL → the draft
+	for _, d := range s.docs {
+		if d.draft && d.url != "" {
+			drafts[base+d.url] = d
+		}
+	}
 	oldHost := hostOf(s.cfg.URL)
 	for _, d := range s.docs {
-		if d.bundle != "" {
-			continue // its relative links are to the files beside it
+		if d.bundle == "" { // a bundle's relative links are to the files beside it
+			d.body = linkTarget.ReplaceAllStringFunc(d.body, func(m string) string {
+				sm := linkTarget.FindStringSubmatch(m)
+				if to := s.newLink(sm[2], oldHost, base, old); to != "" {
+					return sm[1] + to
+				}
+				return m
+			})
 		}
-		d.body = linkTarget.ReplaceAllStringFunc(d.body, func(m string) string {
-			sm := linkTarget.FindStringSubmatch(m)
-			if to := s.newLink(sm[2], oldHost, base, old); to != "" {
-				return sm[1] + to
+		if d.draft {
+			continue
+		}
+		for _, sm := range linkTarget.FindAllStringSubmatch(d.body, -1) {
+			if to, ok := drafts[strings.SplitN(sm[2], "#", 2)[0]]; ok {
+				s.warn(diag.Pos{File: d.src}, "links to %s, a draft: the link is broken until the draft is published", to.src)
 			}
-			return m
-		})
+		}
 	}
 }
 

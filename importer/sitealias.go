@@ -30,10 +30,13 @@ type pageRedirect struct {
 
 // feedURL is our feed of kind for the list at dir ("/" or a tag page),
 // "" when the configuration turns it off.
+// A category has no feed of its own: its old feed leads to the site's.
 func (s *site) feedURL(dir, kind string) string {
 	switch {
 	case kind == "atom" && !s.build.Feeds.Atom, kind == "rss" && !s.build.Feeds.RSS:
 		return ""
+	case strings.HasPrefix(dir, "/categories/"):
+		dir = "/"
 	case dir != "/" && !s.build.Enabled("tag_feeds"):
 		return ""
 	}
