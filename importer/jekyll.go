@@ -147,6 +147,10 @@ func (j *jekyll) walk(ctx context.Context) error {
 		}
 		dir := path.Dir(rel)
 		switch {
+		case (strings.Contains("/"+dir+"/", "/_posts/") || strings.Contains("/"+dir+"/", "/_drafts/")) && !isPostFile(name):
+			// An image beside the posts: Jekyll publishes none of them.
+			j.s.warn(diag.Pos{File: rel}, "not a post (Jekyll does not publish the other files of _posts/ and _drafts/): skipped")
+			return nil
 		case strings.Contains("/"+dir+"/", "/_posts/"):
 			return j.post(rel, false)
 		case strings.Contains("/"+dir+"/", "/_drafts/"):
@@ -165,6 +169,15 @@ func (j *jekyll) walk(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// isPostFile reports whether name is in a format Jekyll converts.
+func isPostFile(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".markdown", ".mkd", ".mkdn", ".html", ".htm", ".textile":
+		return true
+	}
+	return false
 }
 
 func isReadme(rel string) bool {
