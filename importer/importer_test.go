@@ -351,6 +351,7 @@ func TestJekyll(t *testing.T) {
 			"/2010/07/21/hello.html":        "Hello, world",
 			"/notes/2011/01/02/second.html": "Second",
 			"/about/":                       "About",
+			"/contact.html":                 "Contact",
 		},
 		drafts: []string{"posts/2012-03-04-unfinished.md"},
 		kept:   []string{"{% if site.x %}", "{% endif %}"},

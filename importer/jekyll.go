@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -160,15 +161,30 @@ func (j *jekyll) walk(ctx context.Context) error {
 		case isMedia(name):
 			j.s.copies["static/"+rel] = p
 			return nil
-		case (strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")) && !isReadme(rel):
+		case (strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")) && !isReadme(rel),
+			(strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm")) && name != "404.html" && hasFrontMatter(p):
 			if strings.HasPrefix(name, "index.") && dir == "." {
-				j.s.warn(diag.Pos{File: rel}, "the old home page is not imported: blog's index lists the posts")
+				// Not a loss: the new home page lists the posts, as the old one did.
+				j.s.report.Notes = append(j.s.report.Notes, rel+": the old home page is not imported: the new one lists the posts")
 				return nil
 			}
 			return j.page(rel)
 		}
 		return nil
 	})
+}
+
+// hasFrontMatter reports whether the file starts with a front matter
+// line, which makes Jekyll convert an HTML file (its layout, its Liquid).
+func hasFrontMatter(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	return string(head[:n]) == "---\n" || string(head[:n]) == "---\r"
 }
 
 // isPostFile reports whether name is in a format Jekyll converts.

@@ -32,6 +32,11 @@ func (s *site) fixLinks() {
 			}
 		}
 	}
+	for _, r := range s.redirects {
+		if strings.HasPrefix(r.to, "/") {
+			old[r.from] = base + r.to // an old feed or tag page
+		}
+	}
 	drafts := map[string]*doc{} // a draft's new URL → the draft
 	for _, d := range s.docs {
 		if d.draft && d.url != "" {
