@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/blog-gen/blog/build"
@@ -69,7 +70,27 @@ func (s *site) place(dst string, opts Options) error {
 		}
 		d.url = u
 	}
+	s.docs = slices.DeleteFunc(s.docs, s.generated)
 	return nil
+}
+
+// generatedDirs are the list pages the build makes, which an old page of
+// the same URL (a Jekyll tags.html, an archive page) was the old tool's
+// version of.
+var generatedDirs = []string{"/", "/tags/", "/categories/", "/archive/"}
+
+// generated reports whether d is a page whose URL is one the build
+// generates: the new site has its own, so d is dropped, with a note, and
+// its old URL leads to ours.
+func (s *site) generated(d *doc) bool {
+	if !d.page || !slices.Contains(generatedDirs, d.url) {
+		return false
+	}
+	s.report.Notes = append(s.report.Notes, fmt.Sprintf("%s: not imported: the new site makes its own %s", d.src, d.url))
+	if d.oldURL != "" {
+		s.redirect(aliasPath(d.oldURL), d.url, "")
+	}
+	return true
 }
 
 func exists(name string) bool {
