@@ -97,12 +97,16 @@ func (h *hugo) config() error {
 	if n, err := strconv.Atoi(cmpOr(get("paginate"), get("pagination"))); err == nil && n > 0 {
 		c.Paginate = n
 	}
-	if m, ok := lower["markup"].(map[string]any); ok {
-		if g, ok := m["goldmark"].(map[string]any); ok {
-			if r, ok := g["renderer"].(map[string]any); ok && r["unsafe"] == true {
-				c.UnsafeHTML = true
-			}
-		}
+	h.outputs(lower)
+	h.loc = h.s.zone(cmpOr(name, "config.toml"))
+	return nil
+}
+
+// outputs reads the settings of how Hugo wrote pages: raw HTML passed
+// through, the RSS feeds' name, each section's permalink pattern.
+func (h *hugo) outputs(lower map[string]any) {
+	if lowerKeys(lowerKeys(lowerKeys(lower["markup"])["goldmark"])["renderer"])["unsafe"] == true {
+		h.s.cfg.UnsafeHTML = true
 	}
 	h.rss = "index.xml"
 	if of, ok := lowerKeys(lower["outputformats"])["rss"]; ok {
@@ -118,8 +122,6 @@ func (h *hugo) config() error {
 			}
 		}
 	}
-	h.loc = h.s.zone(cmpOr(name, "config.toml"))
-	return nil
 }
 
 // lowerKeys is the map v with its keys in lower case (Hugo's are not

@@ -146,32 +146,37 @@ func (j *jekyll) walk(ctx context.Context) error {
 			}
 			return nil
 		}
-		dir := path.Dir(rel)
-		switch {
-		case (strings.Contains("/"+dir+"/", "/_posts/") || strings.Contains("/"+dir+"/", "/_drafts/")) && !isPostFile(name):
-			// An image beside the posts: Jekyll publishes none of them.
-			j.s.warn(diag.Pos{File: rel}, "not a post (Jekyll does not publish the other files of _posts/ and _drafts/): skipped")
-			return nil
-		case strings.Contains("/"+dir+"/", "/_posts/"):
-			return j.post(rel, false)
-		case strings.Contains("/"+dir+"/", "/_drafts/"):
-			return j.post(rel, true)
-		case strings.HasPrefix(name, "_") || strings.HasPrefix(name, "."):
-			return nil
-		case isMedia(name):
-			j.s.copies["static/"+rel] = p
-			return nil
-		case (strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")) && !isReadme(rel),
-			(strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm")) && name != "404.html" && hasFrontMatter(p):
-			if strings.HasPrefix(name, "index.") && dir == "." {
-				// Not a loss: the new home page lists the posts, as the old one did.
-				j.s.report.Notes = append(j.s.report.Notes, rel+": the old home page is not imported: the new one lists the posts")
-				return nil
-			}
-			return j.page(rel)
-		}
-		return nil
+		return j.file(p, rel, name)
 	})
+}
+
+// file takes one file of the old site, at p (rel from its root).
+func (j *jekyll) file(p, rel, name string) error {
+	dir := path.Dir(rel)
+	inPosts := strings.Contains("/"+dir+"/", "/_posts/")
+	inDrafts := strings.Contains("/"+dir+"/", "/_drafts/")
+	switch {
+	case (inPosts || inDrafts) && !isPostFile(name):
+		// An image beside the posts: Jekyll publishes none of them.
+		j.s.warn(diag.Pos{File: rel}, "not a post (Jekyll does not publish the other files of _posts/ and _drafts/): skipped")
+		return nil
+	case inPosts || inDrafts:
+		return j.post(rel, inDrafts)
+	case strings.HasPrefix(name, "_") || strings.HasPrefix(name, "."):
+		return nil
+	case isMedia(name):
+		j.s.copies["static/"+rel] = p
+		return nil
+	case (strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")) && !isReadme(rel),
+		(strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm")) && name != "404.html" && hasFrontMatter(p):
+		if strings.HasPrefix(name, "index.") && dir == "." {
+			// Not a loss: the new home page lists the posts, as the old one did.
+			j.s.report.Notes = append(j.s.report.Notes, rel+": the old home page is not imported: the new one lists the posts")
+			return nil
+		}
+		return j.page(rel)
+	}
+	return nil
 }
 
 // hasFrontMatter reports whether the file starts with a front matter
