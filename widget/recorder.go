@@ -123,5 +123,7 @@ func (r *recorder) leave(now time.Time, member, path string, all bool) {
 		r.dropped.Add(1)
 		return
 	}
-	r.pending.leave(member, path, all, ms, r.o.MaxPages)
+	if !r.pending.leave(member, path, all, ms, r.o.MaxPages) {
+		r.dropped.Add(1) // too many pages pending: the window removes the reader
+	}
 }
