@@ -47,6 +47,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 		b.cacheDir = filepath.Join(cfg.Root, CacheDir)
 	}
 	res, err := b.run(ctx)
+	res.Resized = int(b.resized.Load())
 	if b.codes != nil {
 		b.codes.close()
 	}
@@ -90,7 +91,11 @@ type builder struct {
 	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit
 
 	srcPosts, srcPages, srcStatic []source  // what discover found
+	srcImages                     []source  // image files beside posts and pages
 	nextDue                       time.Time // the earliest future post's date; zero if none
+
+	images  *images      // the local images posts show; see images.go
+	resized atomic.Int64 // image copies resized, not taken from the cache
 
 	feedMu      sync.Mutex
 	feedContent map[string]*feedBody // rendered bodies feeds need, by source
@@ -140,6 +145,9 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	if err := b.model(); err != nil {
 		return Result{}, err
 	}
+	if err := b.findImages(); err != nil {
+		return Result{}, err
+	}
 	outputs, err := b.plan()
 	if err != nil {
 		return Result{}, err
@@ -151,6 +159,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 func (b *builder) setup() error {
 	cfg := &b.cfg
 	var err error
+	b.images = &images{}
 	if b.hl, err = highlight.New(highlight.Options{
 		Style:       cfg.Highlight.Style,
 		DarkStyle:   cfg.Highlight.DarkStyle,
@@ -171,6 +180,7 @@ func (b *builder) setup() error {
 		TOCLevels:   tocLevels(cfg.Markdown.TOCLevels),
 		Highlighter: inexactCode{h: code, seen: &b.inexact},
 		BasePath:    basePath(cfg.Site.URL),
+		Images:      b.images,
 	}
 	b.md = render.NewMarkdown(mdOpts)
 	mdOpts.Highlighter = inexactCode{h: code, seen: &b.inexact, keep: true}
@@ -216,7 +226,7 @@ func (b *builder) globalKey() key {
 	cfg := b.cfg
 	h := newHasher(cacheFormat, programID(), b.hl.Key())
 	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, b.opts.Drafts, b.opts.Future))
-	h.str(fmt.Sprintf("%+v|%s|%s", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts))
+	h.str(fmt.Sprintf("%+v|%s|%s|%+v|%s", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts, cfg.Images, cfg.Build.Static))
 	names := make([]string, 0, len(b.tmpl.Sources))
 	for n := range b.tmpl.Sources {
 		names = append(names, n)
@@ -279,10 +289,11 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			}
 		}
 		if it.src == nil {
-			fmSrc, _, _, err := render.SplitFrontMatter(src.rel, data)
+			fmSrc, body, bodyLine, err := render.SplitFrontMatter(src.rel, data)
 			if err != nil {
 				return nil, err
 			}
+			images := b.md.Images(body, bodyLine)
 			fm, err := render.ParseFrontMatter(src.rel, fmSrc, b.loc)
 			if err == nil {
 				err = b.checkURLs(src.rel, &fm)
@@ -290,7 +301,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			if err != nil {
 				return nil, err
 			}
-			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm)}
+			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm), Images: images}
 		}
 	}
 	if err := b.derive(it); err != nil {
@@ -371,7 +382,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 	}
 	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
 	it.toc = render.Rendered{TOC: r.TOC, Headings: r.Headings, HasCode: r.HasCode, Image: r.Image}
-	it.src.Warnings = append(inexact, leftoverWarning(data, bodyLine, string(r.HTML))...)
+	it.src.Warnings = append(append(inexact, leftoverWarning(data, bodyLine, string(r.HTML))...), altWarnings(it.src.Images)...)
 	it.src.raw = ""
 	return string(r.HTML), nil
 }

@@ -13,6 +13,7 @@ type Config struct {
 	Markdown  MarkdownConfig  `yaml:"markdown"`
 	Highlight HighlightConfig `yaml:"highlight"`
 	Feeds     FeedsConfig     `yaml:"feeds"`
+	Images    ImagesConfig    `yaml:"images"`
 	Comments  CommentsConfig  `yaml:"comments"`
 	Widget    WidgetConfig    `yaml:"widget"`
 	Deploy    DeployConfig    `yaml:"deploy"`
@@ -171,6 +172,7 @@ func DefaultConfig() Config {
 		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true, TOCMin: 3, TOCLevels: []int{2, 3}},
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
 		Feeds:     FeedsConfig{Atom: true, RSS: true, JSON: true, Items: 20},
+		Images:    defaultImages(),
 		Widget: WidgetConfig{
 			Enabled:          true,
 			Path:             "/_online",

@@ -49,8 +49,10 @@ func (b *builder) discoverAll() error {
 	if b.srcPages, err = b.discover(b.cfg.Build.Pages, isMarkdown); err != nil {
 		return err
 	}
-	b.srcStatic, err = b.discover(b.cfg.Build.Static, func(string) bool { return true })
-	return err
+	if b.srcStatic, err = b.discover(b.cfg.Build.Static, func(string) bool { return true }); err != nil {
+		return err
+	}
+	return b.discoverImages()
 }
 
 // discover lists the files under the site directory dir that pass keep,

@@ -46,6 +46,7 @@ var kinds = []kind{
 	sitemap{},
 	stylesheet{},
 	staticFiles{},
+	imageCopies{},
 	aliasPages{},
 	redirectsFile{}, // after staticFiles: folds a static _redirects into its own
 	robots{},
@@ -103,7 +104,7 @@ func (p *planner) listKey(what string, posts []*render.Post, bodies bool) key {
 	if bodies {
 		for _, post := range posts {
 			it := p.byMeta[post]
-			h.str(it.rel).key(it.src.Hash)
+			h.str(it.rel).key(it.src.Hash).key(p.b.images.keys[it.rel])
 		}
 	}
 	return h.sum()

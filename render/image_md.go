@@ -86,7 +86,8 @@ func (m *Markdown) Images(src []byte, bodyLine int) []ImageRef {
 			}
 			raw, start := rawBytes(n, src)
 			for _, t := range imgTags(raw) {
-				ref := ImageRef{Dest: t.src, Alt: strings.TrimSpace(t.attrs["alt"]) != ""}
+				_, alt := t.attrs["alt"] // alt="" marks a decorative image
+				ref := ImageRef{Dest: t.src, Alt: alt}
 				ref.Line, ref.Col = at(start + t.offset)
 				refs = append(refs, ref)
 			}

@@ -1,0 +1,135 @@
+package build
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/image/draw"
+
+	"github.com/blog-gen/blog/diag"
+	"github.com/blog-gen/blog/render"
+)
+
+// prepareImages gives each found image its copies (the configured widths
+// below its own, then the image itself, for PNG and JPEG files that are
+// wider than the narrowest width) and what pages show of it.
+func (b *builder) prepareImages() {
+	cfg := b.cfg.Images
+	for _, f := range b.images.files {
+		f.info = render.ImageInfo{Width: f.width, Height: f.height}
+		if f.format != "png" && f.format != "jpeg" {
+			continue
+		}
+		name := render.Slugify(strings.TrimSuffix(path.Base(f.rel), path.Ext(f.rel)))
+		if name == "" {
+			name = "image"
+		}
+		ext := map[string]string{"png": ".png", "jpeg": ".jpg"}[f.format]
+		fp := hex.EncodeToString(f.hash[:6])
+		for _, w := range append(cfg.Widths, f.width) {
+			if w > f.width || w == f.width && len(f.copies) == 0 {
+				break // never wider than the image; the image alone needs no srcset
+			}
+			c := imageCopy{width: w, out: fmt.Sprintf("%s/%s-%s-%dw%s", imagesDir, name, fp, w, ext)}
+			c.dep = newHasher("image copy", f.format, fmt.Sprint(w, cfg.Quality)).key(f.hash).sum()
+			f.copies = append(f.copies, c)
+			f.info.Srcset = append(f.info.Srcset, render.ImageSource{URL: b.site.BasePath + c.out, Width: w})
+		}
+		if len(f.info.Srcset) > 0 {
+			f.info.Sizes = cfg.Sizes
+		}
+	}
+}
+
+// imageCopies: the resized copies of the posts' local images, each keyed
+// to the image's bytes, its width and the quality.
+type imageCopies struct{}
+
+func (imageCopies) plan(p *planner) ([]*output, error) {
+	b := p.b
+	var outs []*output
+	for _, rel := range slices.Sorted(maps.Keys(b.images.files)) {
+		f := b.images.files[rel]
+		for _, c := range f.copies {
+			outs = append(outs, &output{path: c.out, dep: c.dep, from: origin{what: "a copy of the image " + f.rel, pos: diag.Pos{File: f.rel}, rank: byBuild}, render: func() ([]byte, error) {
+				return b.imageCopy(f, c)
+			}})
+		}
+	}
+	return outs, nil
+}
+
+// imageCopy returns the bytes of one copy: the image itself at its own
+// width, else a resized copy from the cache, else one resized now (and
+// put in the cache).
+func (b *builder) imageCopy(f *imageFile, c imageCopy) ([]byte, error) {
+	if c.width == f.width {
+		data, err := os.ReadFile(f.abs)
+		if err == nil && hashBytes(data) != f.hash {
+			err = fmt.Errorf("%s changed during the build: build again", f.rel)
+		}
+		return data, err
+	}
+	cached := filepath.Join(b.cacheDir, "images", hex.EncodeToString(c.dep[:]))
+	if !b.opts.NoCache {
+		if data, err := os.ReadFile(cached); err == nil {
+			return data, nil
+		}
+	}
+	f.decode.Do(func() { f.img, f.err = decodeImage(f.abs, f.hash) })
+	if f.err != nil {
+		return nil, &diag.Error{Pos: diag.Pos{File: f.rel}, Err: f.err}
+	}
+	data, err := resizeImage(f.img, f.format, c.width, f.height*c.width/f.width, b.cfg.Images.Quality)
+	if err != nil {
+		return nil, &diag.Error{Pos: diag.Pos{File: f.rel}, Err: err}
+	}
+	b.resized.Add(1)
+	if !b.opts.NoCache {
+		if err := os.MkdirAll(filepath.Dir(cached), 0o755); err == nil {
+			writeCacheFile(cached, data) // a copy not cached is made again next time
+		}
+	}
+	return data, nil
+}
+
+// decodeImage decodes the image file at abs, which must have the hash h.
+func decodeImage(abs string, h key) (image.Image, error) {
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, err
+	}
+	if hashBytes(data) != h {
+		return nil, fmt.Errorf("changed during the build: build again")
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("decode image: %w", err)
+	}
+	return img, nil
+}
+
+// resizeImage scales img to w×h with Catmull-Rom (sharp, without the
+// ringing of Lanczos) and encodes it as format.
+func resizeImage(img image.Image, format string, w, h, quality int) ([]byte, error) {
+	dst := image.NewNRGBA(image.Rect(0, 0, w, max(h, 1)))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
+	var buf bytes.Buffer
+	var err error
+	if format == "jpeg" {
+		err = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: quality})
+	} else {
+		err = (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(&buf, dst)
+	}
+	return buf.Bytes(), err
+}
