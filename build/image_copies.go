@@ -36,14 +36,19 @@ func (b *builder) prepareImages() {
 		}
 		ext := map[string]string{"png": ".png", "jpeg": ".jpg"}[f.format]
 		fp := hex.EncodeToString(f.hash[:6])
-		for _, w := range append(cfg.Widths, f.width) {
-			if w > f.width || w == f.width && len(f.copies) == 0 {
-				break // never wider than the image; the image alone needs no srcset
-			}
+		add := func(w int) {
 			c := imageCopy{width: w, out: fmt.Sprintf("%s/%s-%s-%dw%s", imagesDir, name, fp, w, ext)}
 			c.dep = newHasher("image copy", f.format, fmt.Sprint(w, cfg.Quality)).key(f.hash).sum()
 			f.copies = append(f.copies, c)
 			f.info.Srcset = append(f.info.Srcset, render.ImageSource{URL: b.site.BasePath + c.out, Width: w})
+		}
+		for _, w := range cfg.Widths { // sorted by validate
+			if w < f.width { // never wider than the image
+				add(w)
+			}
+		}
+		if len(f.copies) > 0 { // the image itself, for the widest screens; alone it needs no srcset
+			add(f.width)
 		}
 		if len(f.info.Srcset) > 0 {
 			f.info.Sizes = cfg.Sizes
@@ -122,7 +127,9 @@ func decodeImage(abs string, h key) (image.Image, error) {
 // resizeImage scales img to w×h with Catmull-Rom (sharp, without the
 // ringing of Lanczos) and encodes it as format.
 func resizeImage(img image.Image, format string, w, h, quality int) ([]byte, error) {
-	dst := image.NewNRGBA(image.Rect(0, 0, w, max(h, 1)))
+	// An RGBA destination takes draw's fast paths for the usual sources
+	// (RGBA, NRGBA, YCbCr, Gray); any other is many times slower.
+	dst := image.NewRGBA(image.Rect(0, 0, w, max(h, 1)))
 	draw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
 	var buf bytes.Buffer
 	var err error

@@ -263,13 +263,17 @@ func (t imageTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 }
 
 // missingAttrs drops from attrs those the tag sets itself: the writer's
-// own width or loading wins.
+// own loading wins, and so does a width or height (the file's size would
+// contradict it).
 func missingAttrs(attrs [][2]string, has map[string]string) [][2]string {
+	_, w := has["width"]
+	_, h := has["height"]
 	var out [][2]string
 	for _, a := range attrs {
-		if _, ok := has[a[0]]; !ok {
-			out = append(out, a)
+		if _, ok := has[a[0]]; ok || (w || h) && (a[0] == "width" || a[0] == "height") {
+			continue
 		}
+		out = append(out, a)
 	}
 	return out
 }
