@@ -74,6 +74,7 @@ type builder struct {
 	md     *render.Markdown
 	mdBest *render.Markdown // md, but it keeps code highlighted inexactly; see renderBody
 	tmpl   *render.Templates
+	cat    *render.Catalog // the theme's labels in the site's language
 	hl     *highlight.Highlighter
 	codes  *codeCache
 	global key
@@ -173,6 +174,9 @@ func (b *builder) setup() error {
 		b.codes = newCodeCache(b.hl, b.hl.Key(), b.cacheDir)
 		code = b.codes
 	}
+	if b.cat, err = b.loadCatalog(); err != nil {
+		return err
+	}
 	mdOpts := render.MarkdownOptions{
 		Typographer: cfg.Markdown.Typographer,
 		Footnotes:   cfg.Markdown.Footnotes,
@@ -181,6 +185,7 @@ func (b *builder) setup() error {
 		Highlighter: inexactCode{h: code, seen: &b.inexact},
 		BasePath:    basePath(cfg.Site.URL),
 		Images:      b.images,
+		TOCLabel:    b.cat.T("contents"),
 	}
 	b.md = render.NewMarkdown(mdOpts)
 	mdOpts.Highlighter = inexactCode{h: code, seen: &b.inexact, keep: true}
@@ -189,7 +194,7 @@ func (b *builder) setup() error {
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
-	b.tmpl, err = render.LoadTemplates(themeFS, cfg.Build.Templates)
+	b.tmpl, err = render.LoadTheme(themeFS, cfg.Build.Templates, b.cat)
 	return err
 }
 
@@ -227,6 +232,7 @@ func (b *builder) globalKey() key {
 	h := newHasher(cacheFormat, programID(), b.hl.Key())
 	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, b.opts.Drafts, b.opts.Future))
 	h.str(fmt.Sprintf("%+v|%s|%s|%+v|%s", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts, cfg.Images, cfg.Build.Static))
+	h.str(b.cat.Key())
 	names := make([]string, 0, len(b.tmpl.Sources))
 	for n := range b.tmpl.Sources {
 		names = append(names, n)
