@@ -9,9 +9,9 @@ import (
 	"github.com/blog-gen/blog/render"
 )
 
-// i18nDir is the directory of a site's own labels: i18n/LANG.yaml
+// I18nDir is the directory of a site's own labels: i18n/LANG.yaml
 // replaces the theme's labels for LANG.
-const i18nDir = "i18n"
+const I18nDir = "i18n"
 
 // loadCatalog reads the theme's labels for site.language, with the site's
 // own i18n/LANG.yaml over them: the file named by the language as
@@ -25,7 +25,7 @@ func (b *builder) loadCatalog() (*render.Catalog, error) {
 		return nil, err
 	}
 	for _, name := range []string{lang, probe.Name} {
-		rel := path.Join(i18nDir, name+".yaml")
+		rel := path.Join(I18nDir, name+".yaml")
 		if !fs.ValidPath(rel) {
 			continue
 		}
