@@ -22,36 +22,47 @@ import (
 
 // prepareImages gives each found image its copies (the configured widths
 // below its own, then the image itself, for PNG and JPEG files that are
-// wider than the narrowest width) and what pages show of it.
+// wider than the narrowest width) and what pages show of it. An image
+// beside a post rather than in the static directory is published as a
+// copy of its own bytes, which its pages show.
 func (b *builder) prepareImages() {
 	cfg := b.cfg.Images
+	static := path.Clean(b.cfg.Build.Static) + "/"
 	for _, f := range b.images.files {
 		f.info = render.ImageInfo{Width: f.width, Height: f.height}
-		if f.format != "png" && f.format != "jpeg" {
-			continue
-		}
 		name := render.Slugify(strings.TrimSuffix(path.Base(f.rel), path.Ext(f.rel)))
 		if name == "" {
 			name = "image"
 		}
-		ext := map[string]string{"png": ".png", "jpeg": ".jpg"}[f.format]
 		fp := hex.EncodeToString(f.hash[:6])
-		add := func(w int) {
-			c := imageCopy{width: w, out: fmt.Sprintf("%s/%s-%s-%dw%s", imagesDir, name, fp, w, ext)}
+		add := func(w int, out string) {
+			c := imageCopy{width: w, out: out, original: w == f.width}
 			c.dep = newHasher("image copy", f.format, fmt.Sprint(w, cfg.Quality)).key(f.hash).sum()
 			f.copies = append(f.copies, c)
-			f.info.Srcset = append(f.info.Srcset, render.ImageSource{URL: b.site.BasePath + c.out, Width: w})
-		}
-		for _, w := range cfg.Widths { // sorted by validate
-			if w < f.width { // never wider than the image
-				add(w)
+			if w > 0 {
+				f.info.Srcset = append(f.info.Srcset, render.ImageSource{URL: b.site.BasePath + out, Width: w})
 			}
 		}
-		if len(f.copies) > 0 { // the image itself, for the widest screens; alone it needs no srcset
-			add(f.width)
+		if ext, ok := map[string]string{"png": ".png", "jpeg": ".jpg"}[f.format]; ok {
+			copyPath := func(w int) string { return fmt.Sprintf("%s/%s-%s-%dw%s", imagesDir, name, fp, w, ext) }
+			for _, w := range cfg.Widths { // sorted by validate
+				if w < f.width { // never wider than the image
+					add(w, copyPath(w))
+				}
+			}
+			if len(f.copies) > 0 { // the image itself, for the widest screens; alone it needs no srcset
+				add(f.width, copyPath(f.width))
+			}
 		}
 		if len(f.info.Srcset) > 0 {
 			f.info.Sizes = cfg.Sizes
+		}
+		if !strings.HasPrefix(f.rel, static) {
+			if len(f.copies) == 0 {
+				add(-1, fmt.Sprintf("%s/%s-%s%s", imagesDir, name, fp, strings.ToLower(path.Ext(f.rel))))
+				f.copies[0].original = true
+			}
+			f.info.Src = b.site.BasePath + f.copies[len(f.copies)-1].out
 		}
 	}
 }
@@ -78,7 +89,7 @@ func (imageCopies) plan(p *planner) ([]*output, error) {
 // width, else a resized copy from the cache, else one resized now (and
 // put in the cache).
 func (b *builder) imageCopy(f *imageFile, c imageCopy) ([]byte, error) {
-	if c.width == f.width {
+	if c.original {
 		data, err := os.ReadFile(f.abs)
 		if err == nil && hashBytes(data) != f.hash {
 			err = fmt.Errorf("%s changed during the build: build again", f.rel)

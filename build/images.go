@@ -54,9 +54,10 @@ type imageFile struct {
 
 // imageCopy is one resized copy of an image file.
 type imageCopy struct {
-	width int
-	out   string // output path
-	dep   key
+	width    int    // -1 for an image that is not resized
+	original bool   // the image's own bytes
+	out      string // output path
+	dep      key
 }
 
 // images is what a build knows of the local images its posts show.
@@ -69,7 +70,7 @@ type images struct {
 // ResolveImage implements render.ImageResolver.
 func (m *images) ResolveImage(file, dest string) (render.ImageInfo, bool) {
 	f := m.refs[file][dest]
-	if f == nil || f.width == 0 {
+	if f == nil || f.width == 0 && f.info.Src == "" {
 		return render.ImageInfo{}, false
 	}
 	return f.info, true

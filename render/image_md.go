@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -33,6 +34,10 @@ type ImageInfo struct {
 	// is not resized (too small, or a format that is not).
 	Srcset []ImageSource
 	Sizes  string // the sizes attribute that goes with Srcset
+	// Src is the URL the image is shown at when it is not the one
+	// written (a file beside the post, published under another path);
+	// "" keeps the one written.
+	Src string
 }
 
 // ImageSource is one copy of an image in a srcset.
@@ -231,6 +236,9 @@ func (t imageTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 		case *ast.Image:
 			if t.res != nil && file != "" {
 				if info, ok := t.res.ResolveImage(file, string(n.Destination)); ok {
+					if info.Src != "" {
+						n.Destination = []byte(info.Src)
+					}
 					for _, a := range imageAttrs(info, first) {
 						n.SetAttributeString(a[0], []byte(a[1]))
 					}
@@ -242,11 +250,11 @@ func (t imageTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 				return ast.WalkSkipChildren, nil
 			}
 			raw, _ := rawBytes(n, src)
-			add := map[int][][2]string{}
+			add := map[int]tagEdit{}
 			for _, tag := range imgTags(raw) {
 				if t.res != nil && file != "" {
 					if info, ok := t.res.ResolveImage(file, tag.src); ok {
-						add[tag.offset] = missingAttrs(imageAttrs(info, first), tag.attrs)
+						add[tag.offset] = tagEdit{attrs: missingAttrs(imageAttrs(info, first), tag.attrs), src: info.Src}
 					}
 				}
 				first = false
@@ -261,6 +269,15 @@ func (t imageTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 	})
 	figures(doc)
 }
+
+// tagEdit is what the transformer does to an <img> tag in raw HTML.
+type tagEdit struct {
+	attrs [][2]string // attributes to add
+	src   string      // the new src; "" keeps it
+}
+
+// srcAttrRE matches the src attribute of a tag, with its value.
+var srcAttrRE = regexp.MustCompile(`(?i)(\ssrc\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>` + "`" + `]+)`)
 
 // missingAttrs drops from attrs those the tag sets itself: the writer's
 // own loading wins, and so does a width or height (the file's size would
@@ -341,13 +358,24 @@ func (r imageRenderer) figure(w util.BufWriter, _ []byte, n ast.Node, entering b
 // rebases its links.
 func (r imageRenderer) rewrite(n ast.Node, raw []byte) []byte {
 	if v, ok := n.Attribute(rawImagesAttr); ok {
-		add := v.(map[int][][2]string)
+		add := v.(map[int]tagEdit)
 		var out []byte
 		last := 0
 		for _, t := range imgTags(raw) {
-			attrs := add[t.offset]
-			if len(attrs) == 0 {
+			edit, ok := add[t.offset]
+			if !ok {
 				continue
+			}
+			attrs := edit.attrs
+			if edit.src != "" {
+				tag := raw[t.offset:t.end]
+				if loc := srcAttrRE.FindSubmatchIndex(tag); loc != nil {
+					out = append(out, raw[last:t.offset+loc[4]]...)
+					out = append(out, '"')
+					out = append(out, html.EscapeString(edit.src)...)
+					out = append(out, '"')
+					last = t.offset + loc[5]
+				}
 			}
 			cut := t.end - 1
 			if t.selfClosing {

@@ -19,7 +19,7 @@ func (f *fakeImages) ResolveImage(file, dest string) (ImageInfo, bool) {
 	case "/img/harbour.jpg":
 		return ImageInfo{Width: 2000, Height: 1000, Srcset: []ImageSource{{"/blog/_img/harbour-1-480w.jpg", 480}, {"/blog/_img/harbour-1-2000w.jpg", 2000}}, Sizes: "42rem"}, true
 	case "lighthouse.png":
-		return ImageInfo{Width: 300, Height: 400}, true
+		return ImageInfo{Width: 300, Height: 400, Src: "/blog/_img/lighthouse-2.png"}, true // a file beside the post, published elsewhere
 	case "/img/icon.png", "/img/diagram.png":
 		return ImageInfo{Width: 16, Height: 16}, true
 	}
@@ -68,6 +68,7 @@ func TestImageRefs(t *testing.T) {
 	want[true] = append(want[false],
 		ImageRef{Dest: "/img/harbour.jpg", Alt: true, Line: 18, Col: 4},
 		ImageRef{Dest: "/img/icon.png", Alt: true, Line: 20, Col: 1}, // alt="" is a decorative image
+		ImageRef{Dest: "lighthouse.png", Alt: true, Line: 22, Col: 1},
 	)
 	for _, unsafe := range []bool{false, true} {
 		got := NewMarkdown(MarkdownOptions{UnsafeHTML: unsafe}).Images(body, line)
