@@ -48,6 +48,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	}
 	res, err := b.run(ctx)
 	res.Resized = int(b.resized.Load())
+	if err == nil && !opts.NoCache && b.images.files != nil { // files is nil when the build had nothing to do
+		b.pruneImageCache()
+	}
 	if b.codes != nil {
 		b.codes.close()
 	}

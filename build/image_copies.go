@@ -151,3 +151,25 @@ func resizeImage(img image.Image, format string, w, h, quality int) ([]byte, err
 	}
 	return buf.Bytes(), err
 }
+
+// pruneImageCache removes the cached copies this build's images no longer
+// have (an image edited or gone), so the cache does not grow with every
+// edit. A copy removed by mistake is only resized again.
+func (b *builder) pruneImageCache() {
+	dir := filepath.Join(b.cacheDir, "images")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	keep := map[string]bool{}
+	for _, f := range b.images.files {
+		for _, c := range f.copies {
+			keep[hex.EncodeToString(c.dep[:])] = true
+		}
+	}
+	for _, e := range entries {
+		if !keep[e.Name()] {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}

@@ -152,6 +152,38 @@ func TestImages(t *testing.T) {
 	if d := cmp.Diff(fullSnapshot(t, root), snapshot(t, cfg.OutputDir())); d != "" {
 		t.Errorf("incremental build after an image edit differs from a full one (-full +incremental):\n%s", d)
 	}
+	// The old photo's copies left the cache: 3 of big.png, 1 of photo.jpg.
+	if cached, _ := os.ReadDir(filepath.Join(root, build.CacheDir, "images")); len(cached) != 4 {
+		t.Errorf("the image cache holds %d copies, want 4", len(cached))
+	}
+}
+
+// TestImageCopyCollision: a site's static file where a copy goes is an
+// error naming both.
+func TestImageCopyCollision(t *testing.T) {
+	t.Parallel()
+	png := pngBytes(t, 600, 300)
+	root := site(t, map[string]string{
+		"_config.yaml":     okConfig,
+		"static/img/a.png": string(png),
+		"posts/a.md":       "---\ntitle: A\ndate: 2026-01-02\n---\n![A](/img/a.png)\n",
+	})
+	cfg, err := build.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runBuild(t, cfg, build.Options{})
+	copies, _ := filepath.Glob(filepath.Join(root, "_site/_img/a-*-480w.png"))
+	if len(copies) != 1 {
+		t.Fatalf("copies %q, want one at 480w", copies)
+	}
+	name := filepath.Base(copies[0])
+	writeFile(t, filepath.Join(root, "static/_img", name), []byte("mine"))
+	_, err = build.Run(t.Context(), cfg, build.Options{})
+	want := "static/_img/" + name + ": URL /_img/" + name + " is also written by a copy of the image static/img/a.png: rename or remove the static file"
+	if err == nil || err.Error() != want {
+		t.Errorf("build error:\n%v\nwant:\n%s", err, want)
+	}
 }
 
 func TestImageWarningsAndErrors(t *testing.T) {
