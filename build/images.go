@@ -147,8 +147,8 @@ func (b *builder) findImage(it *item, ref render.ImageRef) (*imageFile, error) {
 	pos := diag.Pos{File: it.rel, Line: ref.Line, Col: ref.Col}
 	var tried []string
 	for _, c := range b.imageCandidates(it.rel, it.full.URL, p) {
-		if c == ".." || strings.HasPrefix(c, "../") {
-			continue
+		if !b.imageDir(c) {
+			continue // outside what the build watches: an edit would go unseen
 		}
 		if f := b.images.files[c]; f != nil {
 			return f, nil
@@ -164,9 +164,20 @@ func (b *builder) findImage(it *item, ref render.ImageRef) (*imageFile, error) {
 		}
 	}
 	if len(tried) == 0 {
-		return nil, &diag.Error{Pos: pos, Err: fmt.Errorf("image %q is outside the site", ref.Dest)}
+		return nil, &diag.Error{Pos: pos, Err: fmt.Errorf("image %q is outside the posts, pages and static directories", ref.Dest)}
 	}
 	return nil, &diag.Error{Pos: pos, Err: fmt.Errorf("image %q not found: no file %s", ref.Dest, strings.Join(tried, " or "))}
+}
+
+// imageDir reports whether the site path rel is in a directory whose
+// images the build watches: posts, pages, static.
+func (b *builder) imageDir(rel string) bool {
+	for _, d := range []string{b.cfg.Build.Posts, b.cfg.Build.Pages, b.cfg.Build.Static} {
+		if d = path.Clean(d); d != "." && strings.HasPrefix(rel, d+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // statImage returns the image file at the site path rel, nil if there is

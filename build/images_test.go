@@ -214,7 +214,7 @@ func TestImageWarningsAndErrors(t *testing.T) {
 
 	writeFile(t, filepath.Join(root, "posts/b.md"), []byte("---\ntitle: B\ndate: 2026-01-03\n---\nSee\n  ![the map](../maps/map.png) and ![x](/img/gone.png)\n"))
 	_, err = build.Run(t.Context(), cfg, build.Options{})
-	wantErr := `posts/b.md:6:3: image "../maps/map.png" not found: no file maps/map.png or static/2026/01/maps/map.png` + "\n" +
+	wantErr := `posts/b.md:6:3: image "../maps/map.png" not found: no file static/2026/01/maps/map.png` + "\n" +
 		`posts/b.md:6:35: image "/img/gone.png" not found: no file static/img/gone.png`
 	if err == nil || err.Error() != wantErr {
 		t.Errorf("build error:\n%v\nwant:\n%s", err, wantErr)
