@@ -98,11 +98,12 @@ func (b *builder) imageCandidates(rel, pageURL, p string) []string {
 		p = "/" + strings.TrimPrefix(p, b.site.BasePath) // a path already under the site's base path
 		return []string{path.Join(static, p)}
 	}
-	return []string{path.Join(path.Dir(rel), p), path.Join(static, path.Join(path.Dir(pageURL+"x"), p))}
+	dir := path.Dir("/" + strings.TrimPrefix(pageURL, b.site.BasePath) + "x") // the page's directory, from the site's root
+	return []string{path.Join(path.Dir(rel), p), path.Join(static, dir, p)}
 }
 
 // findImages resolves the images of every published post and page,
-// reporting missing files and images without alt text.
+// reporting those whose file is missing, and prepares their copies.
 func (b *builder) findImages() error {
 	m := b.images
 	m.files, m.refs, m.keys = map[string]*imageFile{}, map[string]map[string]*imageFile{}, map[string]key{}
