@@ -70,6 +70,9 @@ var fileKey = parser.NewContextKey()
 // Images lists the images in src, the body of a file starting at line
 // bodyLine, in document order. Images in code are not images.
 func (m *Markdown) Images(src []byte, bodyLine int) []ImageRef {
+	if !bytes.Contains(src, []byte("![")) && !(m.unsafe && hasImgTag(src)) {
+		return nil // most posts: no second parse
+	}
 	doc := m.md.Parser().Parse(text.NewReader(src))
 	var refs []ImageRef
 	at := func(offset int) (int, int) {
@@ -102,6 +105,21 @@ func (m *Markdown) Images(src []byte, bodyLine int) []ImageRef {
 		return ast.WalkContinue, nil
 	})
 	return refs
+}
+
+// hasImgTag reports whether src may hold an <img> tag, in any case.
+func hasImgTag(src []byte) bool {
+	for i := bytes.IndexByte(src, '<'); i >= 0 && i+4 <= len(src); {
+		if bytes.EqualFold(src[i:i+4], []byte("<img")) {
+			return true
+		}
+		j := bytes.IndexByte(src[i+1:], '<')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+	}
+	return false
 }
 
 // imageAlt is the text of an image's description.
@@ -153,7 +171,7 @@ type imgTag struct {
 // imgTags finds the <img> tags of raw HTML with the HTML tokenizer, so
 // attributes are read as a browser reads them.
 func imgTags(raw []byte) []imgTag {
-	if !bytes.Contains(bytes.ToLower(raw), []byte("<img")) {
+	if !hasImgTag(raw) {
 		return nil
 	}
 	var tags []imgTag
