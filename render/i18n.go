@@ -169,7 +169,8 @@ func (c *Catalog) addOne(file string, kv *ast.MappingValueNode, known bool) erro
 	at := func(n ast.Node, format string, args ...any) error {
 		return &diag.Error{Pos: nodePos(file, n), Err: fmt.Errorf("%s: "+format, append([]any{k}, args...)...)}
 	}
-	if _, isList := dateKeys[k]; known && c.msgs[k].text == "" && c.msgs[k].forms == nil && !isList {
+	_, isList := dateKeys[k]
+	if _, has := c.msgs[k]; known && !has && !isList {
 		msg := fmt.Sprintf("unknown label %q", k)
 		if s := closest(k, slices.Sorted(mapKeys(c.msgs))); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
