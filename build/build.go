@@ -216,7 +216,7 @@ func (b *builder) globalKey() key {
 	cfg := b.cfg
 	h := newHasher(cacheFormat, programID(), b.hl.Key())
 	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, b.opts.Drafts, b.opts.Future))
-	h.str(fmt.Sprintf("%+v|%s|%s", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts))
+	h.str(fmt.Sprintf("%+v|%s|%s|%q", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts, cfg.Build.Disable))
 	names := make([]string, 0, len(b.tmpl.Sources))
 	for n := range b.tmpl.Sources {
 		names = append(names, n)
@@ -279,7 +279,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			}
 		}
 		if it.src == nil {
-			fmSrc, _, _, err := render.SplitFrontMatter(src.rel, data)
+			fmSrc, body, _, err := render.SplitFrontMatter(src.rel, data)
 			if err != nil {
 				return nil, err
 			}
@@ -290,7 +290,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			if err != nil {
 				return nil, err
 			}
-			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm)}
+			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm), Text: render.SearchText(body)}
 		}
 	}
 	if err := b.derive(it); err != nil {

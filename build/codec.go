@@ -233,6 +233,7 @@ func encodeState(buf *bytes.Buffer, st *state) {
 		e.bool(s.HasMore)
 		e.bool(s.Rendered)
 		e.warnings(s.Warnings)
+		e.str(s.Text)
 	}
 	outs := st.outOrder // sorting 10,000 names was a third of the time
 	if !sameKeys(outs, st.Outputs) {
@@ -316,6 +317,7 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		s.HasMore = d.bool()
 		s.Rendered = d.bool()
 		s.Warnings = d.warnings()
+		s.Text = d.str()
 		s.raw = d.s[start : len(d.s)-len(d.b)]
 		st.Sources[name] = s
 		st.order = append(st.order, name)

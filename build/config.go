@@ -45,7 +45,8 @@ type BuildConfig struct {
 	Ignore    []string `yaml:"ignore"`    // extra glob patterns of source files to skip
 	// Disable lists kinds of pages not to generate: tags (every tag
 	// page and feed), tag_index (/tags/), tag_feeds, categories, archive,
-	// sitemap, robots, 404. Default: none.
+	// sitemap, robots, 404, search (the search page and index). Default:
+	// none.
 	Disable []string    `yaml:"disable"`
 	Hooks   HooksConfig `yaml:"hooks"`
 	Strict  bool        `yaml:"strict"` // warnings (such as leftover markup of another tool) fail the build; default false
@@ -57,7 +58,7 @@ type BuildConfig struct {
 }
 
 // pageKinds are the values build.disable accepts.
-var pageKinds = []string{"tags", "tag_index", "tag_feeds", "categories", "archive", "sitemap", "robots", "404"}
+var pageKinds = []string{"tags", "tag_index", "tag_feeds", "categories", "archive", "sitemap", "robots", "404", "search"}
 
 // Enabled reports whether pages of kind (one of build.disable's values)
 // are generated.

@@ -49,6 +49,7 @@ var kinds = []kind{
 	aliasPages{},
 	redirectsFile{}, // after staticFiles: folds a static _redirects into its own
 	robots{},
+	search{},
 }
 
 // planner is what the kinds share while one build is planned.
