@@ -216,7 +216,7 @@ func (b *builder) globalKey() key {
 	cfg := b.cfg
 	h := newHasher(cacheFormat, programID(), b.hl.Key())
 	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, b.opts.Drafts, b.opts.Future))
-	h.str(fmt.Sprintf("%+v|%s|%s|%q", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts, cfg.Build.Disable))
+	h.str(fmt.Sprintf("%+v|%s|%s|%q|%+v", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts, cfg.Build.Disable, cfg.Related))
 	names := make([]string, 0, len(b.tmpl.Sources))
 	for n := range b.tmpl.Sources {
 		names = append(names, n)
@@ -286,6 +286,9 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			fm, err := render.ParseFrontMatter(src.rel, fmSrc, b.loc)
 			if err == nil {
 				err = b.checkURLs(src.rel, &fm)
+			}
+			if err == nil {
+				err = checkSeries(src.rel, &fm)
 			}
 			if err != nil {
 				return nil, err

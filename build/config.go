@@ -14,6 +14,7 @@ type Config struct {
 	Highlight HighlightConfig `yaml:"highlight"`
 	Feeds     FeedsConfig     `yaml:"feeds"`
 	Comments  CommentsConfig  `yaml:"comments"`
+	Related   RelatedConfig   `yaml:"related"`
 	Widget    WidgetConfig    `yaml:"widget"`
 	Deploy    DeployConfig    `yaml:"deploy"`
 
@@ -108,6 +109,11 @@ type FeedsConfig struct {
 	Items int  `yaml:"items"` // newest posts in a feed; default 20
 }
 
+// RelatedConfig sets the related posts shown on each post's page.
+type RelatedConfig struct {
+	Count int `yaml:"count"` // related posts on a post's page (0: none); default 3
+}
+
 // CommentsConfig turns on comments.
 type CommentsConfig struct {
 	Disqus string `yaml:"disqus"` // Disqus shortname; default "" (no comments)
@@ -172,6 +178,7 @@ func DefaultConfig() Config {
 		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true, TOCMin: 3, TOCLevels: []int{2, 3}},
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
 		Feeds:     FeedsConfig{Atom: true, RSS: true, JSON: true, Items: 20},
+		Related:   RelatedConfig{Count: 3},
 		Widget: WidgetConfig{
 			Enabled:          true,
 			Path:             "/_online",

@@ -62,6 +62,9 @@ type planner struct {
 	// kind, read by post pages' render functions.
 	inFeed map[*item]bool
 	outs   []*output // the outputs planned so far, in plan order
+	// reading holds each post's related posts and series (related.go),
+	// set by the post pages kind.
+	reading map[*item]readingOn
 
 	listBodies bool // list.html shows what post bodies give (summaries)
 }
