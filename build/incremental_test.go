@@ -58,6 +58,9 @@ func (s *equivSite) post() string {
 	if s.rng.IntN(4) == 0 {
 		fmt.Fprintf(&b, "summary: %s\n", s.sentence(5))
 	}
+	if s.rng.IntN(3) == 0 {
+		fmt.Fprintf(&b, "series: Series %d\n", s.rng.IntN(2))
+	}
 	b.WriteString("---\n")
 	fmt.Fprintf(&b, "%s.\n\n", s.sentence(12))
 	if s.rng.IntN(2) == 0 {
@@ -162,8 +165,23 @@ func (s *equivSite) edit() string {
 		s.write("templates/post.html", fmt.Sprintf("{{define \"main\"}}<h1>{{.Post.Title}}</h1><p>v%d</p>{{.Post.Content}}{{end}}{{template \"base\" .}}", s.rng.IntN(1000)))
 		return "template"
 	case 10:
-		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d}\nfeeds: {items: %d}\n", s.rng.IntN(3), s.rng.IntN(4)+2, s.rng.IntN(5)+3))
+		disable := []string{"[]", "[search]"}[s.rng.IntN(2)]
+		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d, disable: %s}\nfeeds: {items: %d}\nrelated: {count: %d}\n", s.rng.IntN(3), s.rng.IntN(4)+2, disable, s.rng.IntN(5)+3, s.rng.IntN(4)))
 		return "config"
+	case 11: // a series joined, changed or left: every page of both series shows it
+		name := "posts/" + s.pick()
+		var kept []string
+		for l := range strings.Lines(read(name)) {
+			if !strings.HasPrefix(l, "series:") {
+				kept = append(kept, l)
+			}
+		}
+		c := strings.Join(kept, "")
+		if n := s.rng.IntN(3); n < 2 {
+			c = strings.Replace(c, "---\n", fmt.Sprintf("---\nseries: Series %d\n", n), 1)
+		}
+		s.write(name, c)
+		return "series of " + name
 	case 12, 13:
 		return s.editAliases()
 	default:

@@ -33,6 +33,19 @@ func relatedPosts(posts []*item, count int) map[*item][]*item {
 	if count <= 0 || len(posts) < 2 {
 		return out
 	}
+	// rank orders the posts as ties are broken: newer first, then by path.
+	order := make([]int32, len(posts))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, c int32) int {
+		pa, pc := posts[a], posts[c]
+		return cmp.Or(pc.fm.Date.Compare(pa.fm.Date), strings.Compare(pa.rel, pc.rel))
+	})
+	rank := make([]int32, len(posts))
+	for r, i := range order {
+		rank[i] = int32(r)
+	}
 	terms := make([][]*render.Term, len(posts))
 	index := make(map[*render.Term][]int32)
 	for i, it := range posts {
@@ -43,6 +56,10 @@ func relatedPosts(posts []*item, count int) map[*item][]*item {
 	}
 	shared := make([]int32, len(posts))
 	var touched []int32
+	better := func(a, c int32) bool { // a ranks before c
+		return shared[a] > shared[c] || shared[a] == shared[c] && rank[a] < rank[c]
+	}
+	top := make([]int32, 0, count)
 	for i, it := range posts {
 		touched = touched[:0]
 		for _, t := range terms[i] {
@@ -56,14 +73,26 @@ func relatedPosts(posts []*item, count int) map[*item][]*item {
 				shared[j]++
 			}
 		}
-		slices.SortFunc(touched, func(a, c int32) int {
-			pa, pc := posts[a], posts[c]
-			return cmp.Or(cmp.Compare(shared[c], shared[a]), pc.fm.Date.Compare(pa.fm.Date), strings.Compare(pa.rel, pc.rel))
-		})
-		if len(touched) > 0 {
-			list := make([]*item, 0, min(count, len(touched)))
-			for _, j := range touched[:min(count, len(touched))] {
-				list = append(list, posts[j])
+		// The best count of touched, by insertion into a short list:
+		// linear in the candidates, where sorting them all was not.
+		top = top[:0]
+		for _, j := range touched {
+			if len(top) == count && !better(j, top[count-1]) {
+				continue
+			}
+			if len(top) < count {
+				top = append(top, j)
+			} else {
+				top[count-1] = j
+			}
+			for k := len(top) - 1; k > 0 && better(top[k], top[k-1]); k-- {
+				top[k], top[k-1] = top[k-1], top[k]
+			}
+		}
+		if len(top) > 0 {
+			list := make([]*item, len(top))
+			for k, j := range top {
+				list[k] = posts[j]
 			}
 			out[it] = list
 		}
