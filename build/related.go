@@ -22,18 +22,53 @@ type readingOn struct {
 	series  *render.Series
 }
 
-// relatedPosts returns, for each of posts (newest first), the count posts
-// sharing most of its tags and categories (a tag and a category of one
-// name are different terms); ties go to the newer post, then to the one
-// whose source path sorts first. It walks an inverted index from each
-// term to its posts, so its work is the sum over terms of the square of
-// each term's post count, not the square of the site's post count.
+// relatedScan is the most posts a term may have for relatedPosts to take
+// all of them as candidates; of a more common term, it takes the
+// relatedScan posts nearest in date to the post.
+const relatedScan = 64
+
+// relatedPosts returns, for each of posts, the count posts sharing most of
+// its tags and categories (a tag and a category of one name are different
+// terms); ties go to the newer post, then to the one whose source path
+// sorts first.
+//
+// It never compares every pair: it walks an inverted index from each term
+// to its posts in date order. The candidates are every post of a term
+// with at most relatedScan posts and, of a more common term (a tag on half
+// the site), the relatedScan posts nearest in date; each candidate's
+// shared terms are then counted exactly. The work per post is bounded by
+// its terms times relatedScan, plus the posts of its rare terms.
 func relatedPosts(posts []*item, count int) map[*item][]*item {
 	out := make(map[*item][]*item, len(posts))
 	if count <= 0 || len(posts) < 2 {
 		return out
 	}
-	// rank orders the posts as ties are broken: newer first, then by path.
+	r := newRelated(posts)
+	for i, it := range posts {
+		if top := r.top(int32(i), count); len(top) > 0 {
+			list := make([]*item, len(top))
+			for k, j := range top {
+				list[k] = posts[j]
+			}
+			out[it] = list
+		}
+	}
+	return out
+}
+
+// related is relatedPosts' index and scratch space.
+type related struct {
+	terms   [][]*render.Term         // each post's terms
+	index   map[*render.Term][]int32 // each term's posts, in rank order
+	rank    []int32                  // each post's place in tie order: newer first, then by path
+	shared  []int32                  // terms shared with the current post; 0 for posts not met
+	touched []int32                  // posts met, whose shared must be reset
+	best    []int32                  // the list so far, best first
+}
+
+func newRelated(posts []*item) *related {
+	r := &related{index: make(map[*render.Term][]int32), terms: make([][]*render.Term, len(posts)),
+		rank: make([]int32, len(posts)), shared: make([]int32, len(posts))}
 	order := make([]int32, len(posts))
 	for i := range order {
 		order[i] = int32(i)
@@ -42,65 +77,70 @@ func relatedPosts(posts []*item, count int) map[*item][]*item {
 		pa, pc := posts[a], posts[c]
 		return cmp.Or(pc.fm.Date.Compare(pa.fm.Date), strings.Compare(pa.rel, pc.rel))
 	})
-	rank := make([]int32, len(posts))
-	for r, i := range order {
-		rank[i] = int32(r)
-	}
-	terms := make([][]*render.Term, len(posts))
-	index := make(map[*render.Term][]int32)
 	for i, it := range posts {
-		terms[i] = append(slices.Clone(it.meta.Tags), it.meta.Categories...)
-		for _, t := range terms[i] {
-			index[t] = append(index[t], int32(i))
+		r.terms[i] = append(slices.Clone(it.meta.Tags), it.meta.Categories...)
+	}
+	for k, i := range order {
+		r.rank[i] = int32(k)
+		for _, t := range r.terms[i] {
+			r.index[t] = append(r.index[t], i)
 		}
 	}
-	shared := make([]int32, len(posts))
-	var touched []int32
-	better := func(a, c int32) bool { // a ranks before c
-		return shared[a] > shared[c] || shared[a] == shared[c] && rank[a] < rank[c]
+	return r
+}
+
+// better reports whether post a ranks before post c.
+func (r *related) better(a, c int32) bool {
+	return r.shared[a] > r.shared[c] || r.shared[a] == r.shared[c] && r.rank[a] < r.rank[c]
+}
+
+// offer puts post j in the list of the best count if it belongs there.
+func (r *related) offer(j int32, count int) {
+	if len(r.best) == count && !r.better(j, r.best[count-1]) {
+		return
 	}
-	top := make([]int32, 0, count)
-	for i, it := range posts {
-		touched = touched[:0]
-		for _, t := range terms[i] {
-			for _, j := range index[t] {
-				if int(j) == i {
-					continue
-				}
-				if shared[j] == 0 {
-					touched = append(touched, j)
-				}
-				shared[j]++
-			}
+	if len(r.best) < count {
+		r.best = append(r.best, j)
+	} else {
+		r.best[count-1] = j
+	}
+	for k := len(r.best) - 1; k > 0 && r.better(r.best[k], r.best[k-1]); k-- {
+		r.best[k], r.best[k-1] = r.best[k-1], r.best[k]
+	}
+}
+
+// top returns the count posts related to post i, best first. The slice is
+// reused by the next call.
+func (r *related) top(i int32, count int) []int32 {
+	r.touched, r.best = r.touched[:0], r.best[:0]
+	r.shared[i] = -1 // never its own candidate
+	for _, t := range r.terms[i] {
+		list := r.index[t]
+		if len(list) > relatedScan {
+			at, _ := slices.BinarySearchFunc(list, r.rank[i], func(j, rank int32) int { return cmp.Compare(r.rank[j], rank) })
+			lo := max(0, min(at-relatedScan/2, len(list)-relatedScan-1))
+			list = list[lo : lo+relatedScan+1]
 		}
-		// The best count of touched, by insertion into a short list:
-		// linear in the candidates, where sorting them all was not.
-		top = top[:0]
-		for _, j := range touched {
-			if len(top) == count && !better(j, top[count-1]) {
+		for _, j := range list {
+			if r.shared[j] != 0 {
 				continue
 			}
-			if len(top) < count {
-				top = append(top, j)
-			} else {
-				top[count-1] = j
+			n := int32(0)
+			for _, u := range r.terms[i] {
+				if slices.Contains(r.terms[j], u) {
+					n++
+				}
 			}
-			for k := len(top) - 1; k > 0 && better(top[k], top[k-1]); k-- {
-				top[k], top[k-1] = top[k-1], top[k]
-			}
-		}
-		if len(top) > 0 {
-			list := make([]*item, len(top))
-			for k, j := range top {
-				list[k] = posts[j]
-			}
-			out[it] = list
-		}
-		for _, j := range touched {
-			shared[j] = 0
+			r.shared[j] = n
+			r.touched = append(r.touched, j)
+			r.offer(j, count)
 		}
 	}
-	return out
+	for _, j := range r.touched {
+		r.shared[j] = 0
+	}
+	r.shared[i] = 0
+	return r.best
 }
 
 // seriesName is the series: value of a post's front matter, "" when none.

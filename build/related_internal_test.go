@@ -103,3 +103,27 @@ func BenchmarkRelatedPosts(b *testing.B) {
 		})
 	}
 }
+
+// TestRelatedPostsCommonTag: with a tag on more than relatedScan posts, a
+// rarer shared tag still decides, and the common tag's candidates are the
+// posts nearest in date.
+func TestRelatedPostsCommonTag(t *testing.T) {
+	t.Parallel()
+	tags := make([][]int, 300)
+	for i := range tags {
+		tags[i] = []int{0}
+	}
+	tags[10], tags[290] = []int{0, 1}, []int{0, 1}
+	posts, _ := relatedItems(tags)
+	got := relatedPosts(posts, 2)
+	if l := got[posts[10]]; len(l) != 2 || l[0] != posts[290] {
+		t.Errorf("related to post 10: %v, want post 290 first (two shared tags)", l)
+	}
+	for _, it := range got[posts[150]] {
+		var k int
+		fmt.Sscanf(it.rel, "posts/p%05d.md", &k)
+		if k < 150-relatedScan || k > 150+relatedScan {
+			t.Errorf("related to post 150: post %d, want one within %d posts of it", k, relatedScan)
+		}
+	}
+}
