@@ -51,12 +51,14 @@ func queryTerms(q string) []string {
 }
 
 // lookup ranks the documents for q as search-script.html does: every term
-// must match (exactly, or as the start of an indexed term, which scores
-// less), BM25 summed over the terms, ties to the newer document.
+// must match (exactly, or for the last one as the start of an indexed
+// term, which scores less), BM25 summed over the terms, ties to the newer
+// document.
 func (s *searchSite) lookup(q string) []int {
 	qs := queryTerms(q)
 	var total map[int]float64
-	for _, t := range qs {
+	for k, t := range qs {
+		prefix := k == len(qs)-1 // the last word may be typed in part
 		at, _ := slices.BinarySearch(s.man.First, t)
 		if at == len(s.man.First) || s.man.First[at] != t {
 			at--
@@ -64,11 +66,11 @@ func (s *searchSite) lookup(q string) []int {
 		at = max(at, 0)
 		best := map[int]float64{}
 		for i := at; i < len(s.man.First) && i < at+4; i++ {
-			if i > at && !strings.HasPrefix(s.man.First[i], t) {
+			if i > at && (!prefix || !strings.HasPrefix(s.man.First[i], t)) {
 				break
 			}
 			for term, p := range s.frag(s.man.Frag[i]) {
-				if !strings.HasPrefix(term, t) {
+				if !strings.HasPrefix(term, t) || !prefix && term != t {
 					continue
 				}
 				df := float64(len(p) / 2)
@@ -240,6 +242,8 @@ func TestSearchRanksTitleFirst(t *testing.T) {
 		{"gopher", []string{"The gopher", "Something else"}},
 		{"Gopher zebra", []string{"Something else"}},
 		{"goph", []string{"The gopher", "Something else"}},
+		{"goph zebra", nil}, // only the last word is a prefix
+		{"zebra goph", []string{"Something else"}},
 		{"unicorn", nil},
 	} {
 		var got []string
