@@ -247,7 +247,7 @@ func (b *builder) globalKey() key {
 	cfg := b.cfg
 	h := newHasher(cacheFormat, programID(), b.hl.Key())
 	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, b.opts.Drafts, b.opts.Future))
-	h.str(fmt.Sprintf("%+v|%s|%s|%+v|%s", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts, cfg.Images, cfg.Build.Static))
+	h.str(fmt.Sprintf("%+v|%s|%s|%+v|%s|%q|%+v", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts, cfg.Images, cfg.Build.Static, cfg.Build.Disable, cfg.Related))
 	h.str(b.cat.Key())
 	names := make([]string, 0, len(b.tmpl.Sources))
 	for n := range b.tmpl.Sources {
@@ -320,10 +320,13 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			if err == nil {
 				err = b.checkURLs(src.rel, &fm)
 			}
+			if err == nil {
+				err = checkSeries(src.rel, &fm)
+			}
 			if err != nil {
 				return nil, err
 			}
-			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm), Images: images}
+			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm), Images: images, Text: render.SearchText(body)}
 		}
 	}
 	if err := b.derive(it); err != nil {

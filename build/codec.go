@@ -234,6 +234,7 @@ func encodeState(buf *bytes.Buffer, st *state) {
 		e.bool(s.Rendered)
 		e.warnings(s.Warnings)
 		e.images(s.Images)
+		e.str(s.Text)
 	}
 	outs := st.outOrder // sorting 10,000 names was a third of the time
 	if !sameKeys(outs, st.Outputs) {
@@ -318,6 +319,7 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		s.Rendered = d.bool()
 		s.Warnings = d.warnings()
 		s.Images = d.images()
+		s.Text = d.str()
 		s.raw = d.s[start : len(d.s)-len(d.b)]
 		st.Sources[name] = s
 		st.order = append(st.order, name)

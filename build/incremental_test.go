@@ -73,6 +73,9 @@ func (s *equivSite) post(toml, html bool) string {
 	if s.rng.IntN(4) == 0 {
 		line("summary", s.sentence(5))
 	}
+	if s.rng.IntN(3) == 0 {
+		line("series", fmt.Sprintf("Series %d", s.rng.IntN(2)))
+	}
 	b.WriteString(delim)
 	code := fmt.Sprintf("func %s() int { return %d }", words[s.rng.IntN(len(words))], s.rng.IntN(100))
 	if html {
@@ -232,7 +235,7 @@ func (s *equivSite) edit() string {
 		}
 		s.write(name, strings.Join(out, ""))
 	}
-	switch s.rng.IntN(17) {
+	switch s.rng.IntN(18) {
 	case 0, 1:
 		name := "posts/" + s.pick()
 		more := s.sentence(8) + "."
@@ -304,10 +307,25 @@ func (s *equivSite) edit() string {
 		s.write("templates/post.html", fmt.Sprintf("{{define \"main\"}}<h1>{{.Post.Title}}</h1><p>v%d</p>{{.Post.Content}}{{end}}{{template \"base\" .}}", s.rng.IntN(1000)))
 		return "template"
 	case 10:
-		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d}\nfeeds: {items: %d}\nrst: {literal_language: %q, python: %q}\n", s.rng.IntN(3), s.rng.IntN(4)+2, s.rng.IntN(5)+3, []string{"", "python"}[s.rng.IntN(2)], s.rstPy))
+		disable := []string{"[]", "[search]"}[s.rng.IntN(2)]
+		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d, disable: %s}\nfeeds: {items: %d}\nrelated: {count: %d}\nrst: {literal_language: %q, python: %q}\n", s.rng.IntN(3), s.rng.IntN(4)+2, disable, s.rng.IntN(5)+3, s.rng.IntN(4), []string{"", "python"}[s.rng.IntN(2)], s.rstPy))
 		return "config"
 	case 11:
 		return s.editImage()
+	case 17: // a series joined, changed or left: every page of both series shows it
+		name := "posts/" + s.pick()
+		var kept []string
+		for l := range strings.Lines(read(name)) {
+			if !strings.HasPrefix(l, "series:") {
+				kept = append(kept, l)
+			}
+		}
+		c := strings.Join(kept, "")
+		if n := s.rng.IntN(3); n < 2 {
+			c = strings.Replace(c, "---\n", fmt.Sprintf("---\nseries: Series %d\n", n), 1)
+		}
+		s.write(name, c)
+		return "series of " + name
 	case 12, 13:
 		return s.editAliases()
 	case 14, 15:

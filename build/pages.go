@@ -18,6 +18,7 @@ import (
 type postPages struct{}
 
 func (postPages) plan(p *planner) ([]*output, error) {
+	p.reading = p.b.readingOn()
 	return p.items(p.b.posts, "post", "post.html"), nil
 }
 
@@ -57,6 +58,9 @@ func (p *planner) items(items []*item, kind, tmpl string) []*output {
 				page := b.page(kind, post.Title, post.URL)
 				page.Post = &post
 				page.Description = render.PlainText(string(post.Summary))
+				if r, ok := p.reading[it]; ok {
+					page.Related, page.Series = r.related, r.series
+				}
 				var buf bytes.Buffer
 				if err := b.tmpl.Execute(&buf, tmpl, page); err != nil {
 					return nil, fmt.Errorf("render %s: %w", it.rel, err)

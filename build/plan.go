@@ -52,6 +52,7 @@ var kinds = []kind{
 	redirectsFile{}, // after staticFiles: folds a static _redirects into its own
 	robots{},
 	latest{}, // after staticFiles: a site's own latest.json wins
+	search{},
 }
 
 // planner is what the kinds share while one build is planned.
@@ -64,6 +65,9 @@ type planner struct {
 	// kind, read by post pages' render functions.
 	inFeed map[*item]bool
 	outs   []*output // the outputs planned so far, in plan order
+	// reading holds each post's related posts and series (related.go),
+	// set by the post pages kind.
+	reading map[*item]readingOn
 
 	listBodies bool // list.html shows what post bodies give (summaries)
 }

@@ -51,6 +51,7 @@ func (c *Config) validate(positions keyPositions) error {
 	c.validateSite(ck)
 	c.validateBuild(ck)
 	c.checkTOC(ck.badf)
+	c.checkRelated(ck.badf)
 	c.validateHooks(ck)
 	c.validateHighlight(ck)
 	c.validateRST(ck)

@@ -10,7 +10,7 @@ import (
 // the build checks later (slug, permalink, url).
 func (m *FrontMatter) notePos(key string, p diag.Pos) {
 	switch key {
-	case "slug", "permalink", "url":
+	case "slug", "permalink", "url", "series":
 		if m.Pos == nil {
 			m.Pos = make(map[string]diag.Pos)
 		}

@@ -21,7 +21,7 @@ import (
 // pageTemplates are the theme files that render a whole page, one per
 // page kind. Every other .html file under partials/ (and base.html) is
 // shared by all of them.
-var pageTemplates = []string{"post.html", "page.html", "list.html", "terms.html", "archive.html", "404.html"}
+var pageTemplates = []string{"post.html", "page.html", "list.html", "terms.html", "archive.html", "404.html", "search.html"}
 
 // Templates is a parsed theme. It is safe for concurrent use.
 type Templates struct {
