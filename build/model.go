@@ -56,8 +56,9 @@ func (b *builder) model() error {
 		Language:    cfg.Site.Language,
 		Feeds:       render.Feeds{Atom: cfg.Feeds.Atom, RSS: cfg.Feeds.RSS},
 		Disqus:      cfg.Comments.Disqus,
+		Assets:      assetURLs(base, b.opts.Assets),
 		Widget: render.Widget{
-			Enabled:   cfg.Widget.Enabled,
+			Enabled:   b.widgetOn(),
 			Endpoint:  cmpOr(cfg.Widget.Endpoint, cfg.Widget.Path),
 			Heartbeat: int(cfg.Widget.Heartbeat / time.Second),
 			Stream:    cfg.Widget.Stream,

@@ -47,6 +47,11 @@ type Options struct {
 	// Output, when set, is where the site is written instead of
 	// build.output: an absolute path, or one relative to the site root.
 	Output string
+	// Assets are files written into the site at their fingerprinted
+	// [Asset.Path], whose URLs templates find in .Site.Assets by name.
+	// `blog` gives the who's-online widget's script this way. Default:
+	// none.
+	Assets []Asset
 }
 
 func (o Options) withDefaults() Options {

@@ -46,6 +46,7 @@ var kinds = []kind{
 	sitemap{},
 	stylesheet{},
 	staticFiles{},
+	assetFiles{},
 	aliasPages{},
 	redirectsFile{}, // after staticFiles: folds a static _redirects into its own
 	robots{},

@@ -21,6 +21,9 @@ type Site struct {
 	Feeds       Feeds
 	Disqus      string
 	Widget      Widget
+	// Assets maps the name of each file the program added to the site
+	// (js/whos-online.js) to its fingerprinted URL under BasePath.
+	Assets map[string]string
 	// Has says which kinds of pages the site generates, so templates link
 	// only to those: tags, tag_index, tag_feeds, categories, archive,
 	// sitemap, 404 ({{if .Site.Has.archive}}).

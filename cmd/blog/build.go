@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/widget"
 )
 
 // siteFlags are the flags build, serve and deploy share.
@@ -35,7 +36,7 @@ func (f *siteFlags) loadSite(root string) (build.Config, error) {
 
 // buildOptions are the build options the flags ask for.
 func (f *siteFlags) buildOptions() (build.Options, error) {
-	o := build.Options{Drafts: f.drafts, Future: f.future}
+	o := build.Options{Drafts: f.drafts, Future: f.future, Assets: siteAssets()}
 	if f.output != "" {
 		out, err := filepath.Abs(f.output)
 		if err != nil {
@@ -44,6 +45,18 @@ func (f *siteFlags) buildOptions() (build.Options, error) {
 		o.Output = out
 	}
 	return o, nil
+}
+
+// widgetAsset is the name of the who's-online script in every site. It is
+// a theme asset, not under widget.path, so a proxy that sends widget.path
+// to the endpoint (see the README's nginx example) still serves it as a
+// static file.
+const widgetAsset = "js/whos-online.js"
+
+// siteAssets are the files every build writes besides the theme's: the
+// widget's script, which build may not import (deps_test.go).
+func siteAssets() []build.Asset {
+	return []build.Asset{{Name: widgetAsset, Data: widget.Script()}}
 }
 
 func siteRoot(args []string, cmd string) (string, error) {
