@@ -65,6 +65,7 @@ type Post struct {
 	Words       int
 	ReadingTime int // minutes, at least 1
 	Draft       bool
+	Scheduled   bool // dated in the future: shown only by --future (blog serve's default)
 	Params      map[string]any
 	Prev, Next  *Post // older and newer neighbours; nil at the ends
 	Source      string
