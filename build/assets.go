@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -33,13 +32,6 @@ func (a Asset) Path() string {
 }
 
 const fingerprintLen = 12
-
-var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{12}\.[a-z0-9]+$`)
-
-// IsFingerprinted reports whether the slash path p has the form of an
-// [Asset.Path]: a name whose content is in its hash, safe to cache
-// immutably.
-func IsFingerprinted(p string) bool { return fingerprinted.MatchString(p) }
 
 // checkAssets refuses names a site could not serve.
 func checkAssets(assets []Asset) error {

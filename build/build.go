@@ -42,6 +42,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	start := time.Now()
+	if opts.NoHooks {
+		cfg.Build.Hooks.PreBuild, cfg.Build.Hooks.PostBuild = nil, nil
+	}
 	if err := runHooks(ctx, &cfg, opts.Mode, "pre_build", cfg.Build.Hooks.PreBuild, opts.HookOutput); err != nil {
 		return Result{}, err
 	}

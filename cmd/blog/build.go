@@ -19,13 +19,15 @@ type siteFlags struct {
 	verbose bool
 }
 
+// register registers the flags on fs; show is the default of --drafts and
+// --future (true for blog serve, which marks such posts on their pages).
 func (f *siteFlags) register(fs interface {
 	StringVar(*string, string, string, string)
 	BoolVar(*bool, string, bool, string)
-}) {
+}, show bool) {
 	fs.StringVar(&f.output, "output", "", "output directory (default: build.output, _site)")
-	fs.BoolVar(&f.drafts, "drafts", false, "include draft posts")
-	fs.BoolVar(&f.future, "future", false, "include posts dated in the future")
+	fs.BoolVar(&f.drafts, "drafts", show, "include draft posts")
+	fs.BoolVar(&f.future, "future", show, "include posts dated in the future")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: log each step")
 }
 
@@ -72,7 +74,7 @@ func siteRoot(args []string, cmd string) (string, error) {
 func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("build", stderr)
 	var f siteFlags
-	f.register(fs)
+	f.register(fs, false)
 	full := fs.Bool("full", false, "ignore the incremental cache and rebuild everything")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: blog build [flags] [site directory]\n\nBuilds the site (default: the current directory) into its output directory.\nOnly what changed since the last build is rendered again (see --full).\nA failed build leaves the previous output as it was.\n\nFlags:\n")
