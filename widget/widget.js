@@ -18,8 +18,9 @@
 // view is a snapshot read, and nothing else is sent until it succeeds: on
 // a host with no endpoint behind it (a plain static deploy), a page view
 // costs one failed request and the box never shows. After any failed
-// request (an error status, a network error, no answer within 10s) the
-// widget stops for the rest of the page view: no retries, no beacons.
+// request (an error status or a network error) the
+// widget stops for the rest of the page view: no retries, no beacons; its
+// box then says data-state="down".
 (function () {
   "use strict";
   var roots = document.querySelectorAll("[data-whos-online]");
@@ -118,21 +119,19 @@
     clearInterval(beatTimer);
     if (es) { es.close(); es = null; }
     hide();
+    for (var i = 0; i < views.length; i++) views[i].root.setAttribute("data-state", "down");
   }
 
   // get fetches the snapshot; it resolves to the parsed JSON, or calls fail
-  // and resolves to null when the request fails.
+  // and resolves to null when the request fails. An endpoint that never
+  // answers leaves the box as it is: no space taken, nothing retried.
   function get() {
-    var ctl = typeof AbortController === "function" ? new AbortController() : null;
-    var timer = ctl ? setTimeout(function () { ctl.abort(); }, 10000) : 0;
-    return fetch(base + "/?path=" + encodeURIComponent(path),
-                 { cache: "no-cache", credentials: "omit", signal: ctl ? ctl.signal : undefined })
+    return fetch(base + "/?path=" + encodeURIComponent(path), { cache: "no-cache", credentials: "omit" })
       .then(function (r) {
         if (!r.ok) throw new Error("status " + r.status);
         return r.json();
       })
-      .then(function (s) { clearTimeout(timer); return s; },
-            function () { clearTimeout(timer); fail(); return null; });
+      .then(null, function () { fail(); return null; });
   }
 
   function fetchSnapshot() {
