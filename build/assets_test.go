@@ -154,3 +154,34 @@ func TestWidgetEnabledValues(t *testing.T) {
 		t.Errorf("default widget.enabled = %v, want auto", got)
 	}
 }
+
+// FuzzWidgetEnabled parses widget.enabled values: Parse never panics; a
+// good result is one of the three switches and writes back as a value
+// Parse reads to the same; every error is located inside the input.
+func FuzzWidgetEnabled(f *testing.F) {
+	for _, seed := range []string{"true", "false", "auto", "AUTO", `"auto"`, "yes", "1", "[auto]", "{a: b}", "!!str auto", "~", "&x auto", `""`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		src := []byte("widget:\n  enabled: " + value + "\n")
+		cfg := build.DefaultConfig()
+		err := build.Parse(src, &cfg)
+		if err != nil {
+			lines := strings.Count(string(src), "\n") + 1
+			for _, pos := range positions(err) {
+				if pos.File != build.ConfigFile || pos.Line < 0 || pos.Line > lines || pos.Col < 0 {
+					t.Errorf("Parse(%q): error at %v, outside the input:\n%v", src, pos, err)
+				}
+			}
+			return
+		}
+		s := cfg.Widget.Enabled
+		if s != build.SwitchAuto && s != build.SwitchOn && s != build.SwitchOff {
+			t.Fatalf("Parse(%q): widget.enabled = %d, not a switch", src, s)
+		}
+		again := build.DefaultConfig()
+		if err := build.Parse([]byte("widget: {enabled: "+s.String()+"}\n"), &again); err != nil || again.Widget.Enabled != s {
+			t.Errorf("widget.enabled %v written back as %q reads as %v, %v", s, s.String(), again.Widget.Enabled, err)
+		}
+	})
+}
