@@ -12,15 +12,15 @@
 // `hidden` once a snapshot arrives and sets it again when the endpoint is
 // unreachable, rather than showing "0 online".
 //
-// The box takes no space until then (the theme's CSS gives [hidden]
-// display: none, and the box is the sidebar's last section, so it appears
-// and collapses without moving anything). The first request of a page
-// view is a snapshot read, and nothing else is sent until it succeeds: on
-// a host with no endpoint behind it (a plain static deploy), a page view
-// costs one failed request and the box never shows. After any failed
-// request (an error status or a network error) the
-// widget stops for the rest of the page view: no retries, no beacons; its
-// box then says data-state="down".
+// The box takes no space until then: the theme's CSS gives [hidden]
+// display: none and hangs the box below the sidebar, in room the layout
+// keeps for it, so it appears and collapses without moving anything. The
+// first request of a page view is a snapshot read, and nothing else is
+// sent until it succeeds: on a host with no endpoint behind it (a plain
+// static deploy), a page view costs one failed request and the box never
+// shows. After any failed request (an error status or a network error)
+// the widget stops for the rest of the page view: no retries, no beacons;
+// its box then says data-state="down".
 (function () {
   "use strict";
   var roots = document.querySelectorAll("[data-whos-online]");
