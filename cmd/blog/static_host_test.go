@@ -21,6 +21,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/internal/redistest"
 	"github.com/blog-gen/blog/widget"
 )
 
@@ -189,7 +190,8 @@ type pageView struct {
 
 // TestStaticHostBrowser serves the built sample site with a plain file
 // server, first alone (a static host: nothing behind widget.path), then
-// with the who's-online endpoint mounted, and opens pages in Chromium.
+// with the who's-online endpoint mounted (on a real redis-server), and
+// opens pages in Chromium.
 // Without the endpoint the box takes no space at all (the sidebar is as
 // tall as without the box) and a page view makes one failed request, the
 // widget's first, however long it stays open; with it the box shows.
@@ -202,6 +204,7 @@ func TestStaticHostBrowser(t *testing.T) {
 	t.Cleanup(static.Close)
 
 	opts := widgetOptions(cfg, func(string) string { return "" })
+	opts.Redis = redistest.Start(t).URL() // a real redis-server, as in production
 	// Two minutes of the page's virtual time pass in milliseconds of the
 	// endpoint's: its per-client limit would refuse the heartbeats.
 	opts.HitRate = -1
