@@ -167,7 +167,8 @@ func FuzzWidgetEnabled(f *testing.F) {
 		cfg := build.DefaultConfig()
 		err := build.Parse(src, &cfg)
 		if err != nil {
-			lines := strings.Count(string(src), "\n") + 1
+			// YAML breaks lines at \r too.
+			lines := strings.Count(strings.ReplaceAll(strings.ReplaceAll(string(src), "\r\n", "\n"), "\r", "\n"), "\n") + 1
 			for _, pos := range positions(err) {
 				if pos.File != build.ConfigFile || pos.Line < 0 || pos.Line > lines || pos.Col < 0 {
 					t.Errorf("Parse(%q): error at %v, outside the input:\n%v", src, pos, err)
