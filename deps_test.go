@@ -25,13 +25,16 @@ var allowed = map[string][]string{
 	// and the CLI's); only test files import it.
 	"internal/redistest": {},
 	"highlight":          {},
-	"render":             {"diag"},
-	"build":              {"", "render", "highlight", "diag", "internal/lock"},
+	"render":             {"diag", "internal/testenv"},
+	"build":              {"", "render", "highlight", "diag", "internal/lock", "internal/testenv"},
 	"widget":             {"internal/redistest"},
 	"serve":              {"build", "render", "widget", "diag"},
 	"deploy":             {"build", "diag", "internal/lock"},
 	"importer":           {"build", "render", "diag"},
 	"cmd/blog":           {"*"},
+
+	// internal/testenv finds the real programs tests need (docutils).
+	"internal/testenv": {},
 }
 
 func TestDependencyPolicy(t *testing.T) {

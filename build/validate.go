@@ -53,6 +53,7 @@ func (c *Config) validate(positions keyPositions) error {
 	c.checkTOC(ck.badf)
 	c.validateHooks(ck)
 	c.validateHighlight(ck)
+	c.validateRST(ck)
 	if c.Feeds.Items < 1 {
 		ck.badf("feeds.items", "want 1 or more, not %d", c.Feeds.Items)
 	}
