@@ -38,7 +38,13 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	if msg := cfg.outputProblem(); msg != "" {
 		return Result{}, fmt.Errorf("output directory %s", msg)
 	}
+	if err := checkAssets(opts.Assets); err != nil {
+		return Result{}, err
+	}
 	start := time.Now()
+	if opts.NoHooks {
+		cfg.Build.Hooks.PreBuild, cfg.Build.Hooks.PostBuild = nil, nil
+	}
 	if err := runHooks(ctx, &cfg, opts.Mode, "pre_build", cfg.Build.Hooks.PreBuild, opts.HookOutput); err != nil {
 		return Result{}, err
 	}
@@ -247,8 +253,11 @@ func (b *builder) globalKey() key {
 	cfg := b.cfg
 	h := newHasher(cacheFormat, programID(), b.hl.Key())
 	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, b.opts.Drafts, b.opts.Future))
-	h.str(fmt.Sprintf("%+v|%s|%s|%+v|%s|%q|%+v", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts, cfg.Images, cfg.Build.Static, cfg.Build.Disable, cfg.Related))
+	h.str(fmt.Sprintf("%+v|%v|%s|%s|%+v|%s|%q|%+v", cfg.Widget, b.widgetOn(), cfg.Build.Pages, cfg.Build.Posts, cfg.Images, cfg.Build.Static, cfg.Build.Disable, cfg.Related))
 	h.str(b.cat.Key())
+	for _, a := range b.opts.Assets {
+		h.str(a.Name).str(a.Path()) // pages show the asset's URL
+	}
 	names := make([]string, 0, len(b.tmpl.Sources))
 	for n := range b.tmpl.Sources {
 		names = append(names, n)

@@ -123,7 +123,11 @@ type CommentsConfig struct {
 
 // WidgetConfig configures the who's-online widget and its endpoint.
 type WidgetConfig struct {
-	Enabled    bool          `yaml:"enabled"`     // default true
+	// Enabled renders the sidebar widget: true, false, or auto (the
+	// default), which renders it when Endpoint is set or the site is
+	// served by `blog serve`, so a plain static deploy does not ship a
+	// widget with nothing behind it.
+	Enabled    Switch        `yaml:"enabled"`
 	Path       string        `yaml:"path"`        // URL prefix of the endpoint; default "/_online"
 	Endpoint   string        `yaml:"endpoint"`    // absolute URL of the endpoint when it is on another origin; default "" (same origin, Path)
 	Redis      string        `yaml:"redis"`       // redis:// URL; default "" (embedded in-process Redis)
@@ -184,7 +188,7 @@ func DefaultConfig() Config {
 		Images:    defaultImages(),
 		Related:   RelatedConfig{Count: 3},
 		Widget: WidgetConfig{
-			Enabled:          true,
+			Enabled:          SwitchAuto,
 			Path:             "/_online",
 			Strategy:         "zset",
 			Window:           5 * time.Minute,

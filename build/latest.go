@@ -25,7 +25,7 @@ type latestPost struct {
 }
 
 func (latest) plan(p *planner) ([]*output, error) {
-	if !p.b.cfg.Widget.Enabled {
+	if !p.b.widgetOn() {
 		return nil, nil
 	}
 	for _, o := range p.outs {

@@ -30,11 +30,13 @@ func (b *builder) model() error {
 		if it.fm.Draft && !b.opts.Drafts {
 			return true
 		}
-		if it.fm.Date.After(now) && !b.opts.Future {
+		if it.fm.Date.After(now) {
+			// Shown or not, a future post changes the site when it comes
+			// due: it appears, or its "Scheduled" banner goes.
 			if b.nextDue.IsZero() || it.fm.Date.Before(b.nextDue) {
 				b.nextDue = it.fm.Date
 			}
-			return true
+			return !b.opts.Future
 		}
 		return false
 	})
@@ -56,8 +58,9 @@ func (b *builder) model() error {
 		Language:    cfg.Site.Language,
 		Feeds:       render.Feeds{Atom: cfg.Feeds.Atom, RSS: cfg.Feeds.RSS},
 		Disqus:      cfg.Comments.Disqus,
+		Assets:      assetURLs(base, b.opts.Assets),
 		Widget: render.Widget{
-			Enabled:   cfg.Widget.Enabled,
+			Enabled:   b.widgetOn(),
 			Endpoint:  cmpOr(cfg.Widget.Endpoint, cfg.Widget.Path),
 			Heartbeat: int(cfg.Widget.Heartbeat / time.Second),
 			Stream:    cfg.Widget.Stream,
@@ -132,6 +135,9 @@ func (b *builder) metaKey() key {
 	h := newHasher("meta")
 	for _, it := range b.all() {
 		h.str(it.rel).key(it.src.Meta)
+		if it.meta.Scheduled {
+			h.str("scheduled") // until its date, not after
+		}
 	}
 	return h.sum()
 }
@@ -159,9 +165,11 @@ func (b *builder) newPost(it *item) *render.Post {
 		Updated: it.fm.Updated,
 		Author:  cmpOr(it.fm.Author, cfg.Site.Author),
 		Draft:   it.fm.Draft,
-		Params:  it.fm.Params,
-		Source:  it.rel,
-		IsPage:  it.isPage,
+		// A scheduled post is here only with Options.Future.
+		Scheduled: !it.isPage && it.fm.Date.After(b.opts.Now()),
+		Params:    it.fm.Params,
+		Source:    it.rel,
+		IsPage:    it.isPage,
 	}
 	var rel string
 	it.out, rel = b.postURL(it)

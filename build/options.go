@@ -47,6 +47,15 @@ type Options struct {
 	// Output, when set, is where the site is written instead of
 	// build.output: an absolute path, or one relative to the site root.
 	Output string
+	// NoHooks skips the pre_build and post_build hooks: the dev server's
+	// build that keeps the cache of `blog build` warm does, since `blog
+	// build` runs them anyway.
+	NoHooks bool
+	// Assets are files written into the site at their fingerprinted
+	// [Asset.Path], whose URLs templates find in .Site.Assets by name.
+	// `blog` gives the who's-online widget's script this way. Default:
+	// none.
+	Assets []Asset
 }
 
 func (o Options) withDefaults() Options {

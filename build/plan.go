@@ -46,6 +46,7 @@ var kinds = []kind{
 	sitemap{},
 	stylesheet{},
 	staticFiles{},
+	assetFiles{},
 	bundleAssets{},
 	imageCopies{},
 	aliasPages{},

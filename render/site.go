@@ -21,6 +21,9 @@ type Site struct {
 	Feeds       Feeds
 	Disqus      string
 	Widget      Widget
+	// Assets maps the name of each file the program added to the site
+	// (js/whos-online.js) to its fingerprinted URL under BasePath.
+	Assets map[string]string
 	// Has says which kinds of pages the site generates, so templates link
 	// only to those: tags, tag_index, tag_feeds, categories, archive,
 	// sitemap, 404 ({{if .Site.Has.archive}}).
@@ -62,6 +65,7 @@ type Post struct {
 	Words       int
 	ReadingTime int // minutes, at least 1
 	Draft       bool
+	Scheduled   bool // dated in the future: shown only by --future (blog serve's default)
 	Params      map[string]any
 	Prev, Next  *Post // older and newer neighbours; nil at the ends
 	Source      string

@@ -15,9 +15,14 @@ import (
 	"time"
 )
 
+// immutable is the Cache-Control of the program's fingerprinted assets
+// (see [build.Asset]), as a static host should send it.
+const immutable = "public, max-age=31536000, immutable"
+
 // ServeHTTP serves the site's output directory, the live-reload script and
 // events, and the widget. Every response is marked Cache-Control: no-store
-// (the widget may set its own), and paths with encoded slashes,
+// (the widget may set its own; the program's fingerprinted assets get
+// "public, max-age=31536000, immutable"), and paths with encoded slashes,
 // backslashes or NUL bytes are rejected with 400 before anything else.
 //
 // An event stream (a GET without a body that accepts text/event-stream,
@@ -142,6 +147,10 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", ct)
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if s.assets[rel] {
+		// Its name holds a hash of its bytes: a new content is a new URL.
+		w.Header().Set("Cache-Control", immutable)
+	}
 	if rel == "latest.json" && fi.Size() <= maxTagged {
 		serveTagged(w, r, rel, fi.ModTime(), f)
 		return

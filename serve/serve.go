@@ -50,6 +50,17 @@ type Options struct {
 	// ShutdownTimeout is how long in-flight requests may take to finish
 	// once the context of [Server.Serve] is done. Default: 3s.
 	ShutdownTimeout time.Duration
+	// Warm, when not nil, is a second build the server runs once the
+	// sources have been quiet for WarmDelay after a build: `blog serve`
+	// builds what it shows (drafts included) into an output of its own,
+	// and keeps the output and cache of `blog build` up to date with this
+	// one, off the reload path. Its Output, when empty, is the
+	// configuration's build.output. Its failures are logged at Debug: the
+	// server's own build reports the same errors. Default: nil (none).
+	Warm *build.Options
+	// WarmDelay is how long the sources must stay quiet before the Warm
+	// build runs. Default: 1s.
+	WarmDelay time.Duration
 
 	// timeouts bound the server's connections; tests shorten them.
 	timeouts timeouts
@@ -64,6 +75,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 3 * time.Second
+	}
+	if o.WarmDelay <= 0 {
+		o.WarmDelay = time.Second
 	}
 	o.timeouts = o.timeouts.withDefaults()
 	return o
@@ -101,12 +115,14 @@ type Server struct {
 	base     string // the site's base path, "/" or "/blog/"
 	instance string // tells this process's builds from a previous one's
 	mux      *http.ServeMux
-	quit     chan struct{} // closed when Serve shuts down: ends event streams
+	assets   map[string]bool // slash paths of the program's fingerprinted assets
+	quit     chan struct{}   // closed when Serve shuts down: ends event streams
 	started  atomic.Bool
 
 	// cfg and hashes belong to the goroutine that builds: Serve's, then
 	// the build loop's.
 	cfg       build.Config
+	warmOut   string                       // the configured build.output, for the Warm build
 	cfgBroken bool                         // the last read of _config.yaml failed
 	hashes    map[string][sha256.Size]byte // content of changed files at their last build
 
@@ -121,12 +137,12 @@ type Server struct {
 }
 
 // New returns a server for the site cfg describes. cfg.Root must be set
-// (as [build.Load] does). Its builds are exactly those of `blog build`
-// into the same output directory, with the build mode "serve": site.url
-// is not rewritten for the server's address, so the output stays
-// deployable and the incremental cache stays valid for the next `blog
-// build`. Pages are served under site.url's path. New builds nothing;
-// [Server.Serve] does.
+// (as [build.Load] does). Its builds are those of [build.Run] with
+// opts.Build (into opts.Build.Output when set, else build.output), in the
+// build mode "serve", which turns on widget.enabled: auto. site.url is not
+// rewritten for the server's address, so the output and its incremental
+// cache stay those of a build. Pages are served under site.url's path.
+// New builds nothing; [Server.Serve] does.
 func New(cfg build.Config, opts Options) (*Server, error) {
 	opts = opts.withDefaults()
 	if cfg.Root == "" {
@@ -136,6 +152,7 @@ func New(cfg build.Config, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	warmOut := cfg.Build.Output
 	if opts.Build.Output != "" {
 		cfg.Build.Output = opts.Build.Output
 	}
@@ -153,12 +170,17 @@ func New(cfg build.Config, opts Options) (*Server, error) {
 		base:     base,
 		instance: strconv.FormatInt(time.Now().UnixNano(), 36),
 		mux:      http.NewServeMux(),
+		assets:   make(map[string]bool, len(opts.Build.Assets)),
 		quit:     make(chan struct{}),
 		cfg:      cfg,
+		warmOut:  warmOut,
 		hashes:   make(map[string][sha256.Size]byte),
 		kick:     make(chan struct{}, 1),
 		pending:  make(map[string]bool),
 		subs:     make(map[*subscriber]struct{}),
+	}
+	for _, a := range opts.Build.Assets {
+		s.assets[a.Path()] = true
 	}
 	s.mux.HandleFunc("GET "+scriptPath, s.handleScript)
 	s.mux.HandleFunc("GET "+eventsPath, s.handleEvents)
@@ -266,13 +288,26 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return result
 }
 
-// buildLoop rebuilds after changes, one build at a time.
+// buildLoop rebuilds after changes, one build at a time, and runs the
+// Warm build once the sources have been quiet for WarmDelay after one.
 func (s *Server) buildLoop(ctx context.Context, w *watcher) {
+	var warm <-chan time.Time
+	if s.opts.Warm != nil {
+		warm = time.After(s.opts.WarmDelay) // after the initial build
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-warm:
+			warm = nil
+			s.warm(ctx)
+			continue
 		case <-s.kick:
+		}
+		if s.opts.Warm != nil {
+			// Whatever this round builds, warm up after it.
+			warm = time.After(s.opts.WarmDelay)
 		}
 		if !s.settle(ctx) {
 			return
@@ -327,6 +362,22 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 	if changed != nil {
 		s.broadcast(m)
 	}
+}
+
+// warm runs the Warm build with the current configuration, into the
+// configured build.output unless Warm.Output says otherwise.
+func (s *Server) warm(ctx context.Context) {
+	if s.cfgBroken {
+		return
+	}
+	cfg := s.cfg
+	cfg.Build.Output = s.warmOut
+	res, err := build.Run(ctx, cfg, *s.opts.Warm)
+	if err != nil {
+		s.log.Debug("warm build failed", "err", err)
+		return
+	}
+	s.log.Debug("warm build", "output", cfg.OutputDir(), "written", res.Written, "dur", res.Elapsed)
 }
 
 // reloadConfig re-reads _config.yaml. What came from the command line

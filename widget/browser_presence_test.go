@@ -153,9 +153,17 @@ func TestBrowserContextsSameUserAgent(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	for _, ctx := range []context.Context{one, two} {
-		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.parse(localStorage.getItem('wo-id') || '{}').id || ''`))
-		if err != nil {
-			t.Fatal(err)
+		// The script makes the id at its first beacon, once the endpoint
+		// has answered: wait for it.
+		var id string
+		for i := 0; i < 200 && !validID(id); i++ {
+			var err error
+			if id, err = chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.parse(localStorage.getItem('wo-id') || '{}').id || ''`)); err != nil {
+				t.Fatal(err)
+			}
+			if !validID(id) {
+				time.Sleep(25 * time.Millisecond)
+			}
 		}
 		if !validID(id) {
 			t.Errorf("browser id %q is not valid", id)

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -19,93 +18,27 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/blog-gen/blog/internal/redistest"
 )
 
-// needBinary returns the path of a program the test needs. It skips the
-// test when the program is missing, or fails it when BLOG_TEST_STRICT=1
-// (as CI sets), so CI never silently skips.
-func needBinary(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("BLOG_TEST_STRICT") == "1" {
-			t.Fatalf("%s not found and BLOG_TEST_STRICT=1: %v", name, err)
-		}
-		t.Skipf("%s not installed; skipping (install it, or set BLOG_TEST_STRICT=1 to fail)", name)
-	}
-	return p
-}
+// needBinary, startRedis and waitPing are the shared helpers of
+// internal/redistest, under the names these tests use.
+func needBinary(t testing.TB, name string) string { t.Helper(); return redistest.NeedBinary(t, name) }
 
-// redisServer is a redis-server the test started on a Unix socket, never
-// the machine's own Redis.
-type redisServer struct {
-	bin, dir, sock string
-	args           []string // extra arguments, such as "--maxmemory", "2mb"
-	cmd            *exec.Cmd
-}
+type redisServer struct{ *redistest.Server }
 
-// startRedis starts redis-server on a Unix socket in a short temporary
-// directory (socket paths cap at about 100 bytes) and waits for PING.
-// args are passed on to redis-server.
 func startRedis(t testing.TB, args ...string) *redisServer {
 	t.Helper()
-	bin := needBinary(t, "redis-server")
-	dir, err := os.MkdirTemp("", "wo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs := &redisServer{bin: bin, dir: dir, sock: filepath.Join(dir, "r.sock"), args: args}
-	t.Cleanup(func() {
-		rs.kill()
-		os.RemoveAll(dir)
-	})
-	rs.start(t)
-	return rs
+	return &redisServer{redistest.Start(t, args...)}
 }
 
-func (rs *redisServer) start(t testing.TB) {
-	t.Helper()
-	args := append([]string{"--port", "0", "--unixsocket", rs.sock, "--unixsocketperm", "700",
-		"--save", "", "--appendonly", "no", "--dir", rs.dir}, rs.args...)
-	rs.cmd = exec.Command(rs.bin, args...)
-	if err := rs.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	c := rs.client(t)
-	defer c.Close()
-	waitPing(t, c)
-}
+func (rs *redisServer) start(t testing.TB)              { t.Helper(); rs.Restart(t) }
+func (rs *redisServer) kill()                           { rs.Kill() }
+func (rs *redisServer) url() string                     { return rs.URL() }
+func (rs *redisServer) client(testing.TB) *redis.Client { return rs.Client() }
 
-func (rs *redisServer) kill() {
-	if rs.cmd != nil && rs.cmd.Process != nil {
-		rs.cmd.Process.Kill()
-		rs.cmd.Wait()
-		rs.cmd = nil
-	}
-}
-
-func (rs *redisServer) url() string { return "unix://" + rs.sock }
-
-func (rs *redisServer) client(t testing.TB) *redis.Client {
-	return redis.NewClient(&redis.Options{Network: "unix", Addr: rs.sock, DialTimeout: 200 * time.Millisecond,
-		ReadTimeout: 500 * time.Millisecond, WriteTimeout: 500 * time.Millisecond, MaxRetries: -1})
-}
-
-func waitPing(t testing.TB, c redis.UniversalClient) {
-	t.Helper()
-	for i := 0; ; i++ {
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		err := c.Ping(ctx).Err()
-		cancel()
-		if err == nil {
-			return
-		}
-		if i == 100 {
-			t.Fatalf("redis did not answer PING: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
+func waitPing(t testing.TB, c redis.UniversalClient) { t.Helper(); redistest.WaitPing(t, c) }
 
 func realBackend(rs *redisServer) func(t *testing.T) backend {
 	return func(t *testing.T) backend {

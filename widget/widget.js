@@ -11,6 +11,16 @@
 // the snapshot in three fixed lines using textContent only, removes
 // `hidden` once a snapshot arrives and sets it again when the endpoint is
 // unreachable, rather than showing "0 online".
+//
+// The box takes no space until then: the theme's CSS gives [hidden]
+// display: none and hangs the box below the sidebar, in room the layout
+// keeps for it, so it appears and collapses without moving anything. The
+// first request of a page view is a snapshot read, and nothing else is
+// sent until it succeeds: on a host with no endpoint behind it (a plain
+// static deploy), a page view costs one failed request and the box never
+// shows. After any failed request (an error status or a network error)
+// the widget stops for the rest of the page view: no retries, no beacons;
+// its box then says data-state="down".
 (function () {
   "use strict";
   var roots = document.querySelectorAll("[data-whos-online]");
@@ -97,27 +107,76 @@
     }
   }
 
-  var pollTimer = 0;
+  var pollTimer = 0, beatTimer = 0, es = null;
+  var up = false;   // the endpoint answered this page view's first request
+  var down = false; // a request failed: the widget is off for this page view
+
+  // fail collapses the box and stops every timer and stream: one failed
+  // request per page view, never a retry storm.
+  function fail() {
+    down = true;
+    clearTimeout(pollTimer);
+    clearInterval(beatTimer);
+    if (es) { es.close(); es = null; }
+    hide();
+    for (var i = 0; i < views.length; i++) views[i].root.setAttribute("data-state", "down");
+  }
+
+  // get fetches the snapshot; it resolves to the parsed JSON, or calls fail
+  // and resolves to null when the request fails. An endpoint that never
+  // answers leaves the box as it is: no space taken, nothing retried.
+  function get() {
+    return fetch(base + "/?path=" + encodeURIComponent(path), { cache: "no-cache", credentials: "omit" })
+      .then(function (r) {
+        if (!r.ok) throw new Error("status " + r.status);
+        return r.json();
+      })
+      .then(null, function () { fail(); return null; });
+  }
+
   function fetchSnapshot() {
     clearTimeout(pollTimer);
-    if (!visible()) return;
+    if (down || !visible()) return;
     checkLatest(false);
-    fetch(base + "/?path=" + encodeURIComponent(path), { cache: "no-cache", credentials: "omit" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(show, hide)
-      .then(schedule, schedule);
+    get().then(function (s) {
+      if (down) return;
+      show(s); // a snapshot saying "unavailable" hides the box but keeps polling
+      schedule();
+    });
   }
   function schedule() {
     clearTimeout(pollTimer);
-    pollTimer = setTimeout(fetchSnapshot, poll || 15000);
+    if (!down) pollTimer = setTimeout(fetchSnapshot, poll || 15000);
   }
 
   function listen() {
-    var es = new EventSource(base + "/stream?path=" + encodeURIComponent(path));
+    es = new EventSource(base + "/stream?path=" + encodeURIComponent(path));
     es.onmessage = function (e) {
       try { show(JSON.parse(e.data)); } catch (err) { hide(); }
     };
-    es.onerror = hide; // EventSource reconnects by itself
+    // EventSource would reconnect by itself, for ever: fall back to one
+    // poll instead, which stops the widget if it fails too.
+    es.onerror = function () {
+      if (es) { es.close(); es = null; }
+      hide();
+      schedule();
+    };
+  }
+
+  // start runs once the endpoint has answered: beacons, then the live
+  // snapshot.
+  function start() {
+    up = true;
+    beat(true);
+    watchLeave();
+    beatTimer = setInterval(function () { if (!down && visible()) beat(false); }, heartbeat);
+    if (stream) {
+      listen();
+    } else {
+      // The first snapshot shown waits a moment, so it includes this
+      // reader's hit (hits are flushed to the store about once a second).
+      pollTimer = setTimeout(fetchSnapshot, 1200);
+    }
   }
 
   // ---- Per-browser id --------------------------------------------------
@@ -274,20 +333,11 @@
     checkLatest(true);
   }
 
-  beat(true);
-  watchLeave();
-  watchLatest();
-  setInterval(function () { if (visible()) beat(false); }, heartbeat);
   document.addEventListener("visibilitychange", function () {
-    if (!visible()) return;
+    if (!up || down || !visible()) return;
     beat(true);
     if (!stream) fetchSnapshot();
   });
-  if (stream) {
-    listen();
-  } else {
-    // The first snapshot waits a moment, so it includes this reader's hit
-    // (hits are flushed to the store about once a second).
-    pollTimer = setTimeout(fetchSnapshot, 1200);
-  }
+  watchLatest(); // latest.json is a file of the site: no endpoint needed
+  get().then(function (s) { if (s && !down) start(); });
 })();

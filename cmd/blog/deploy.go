@@ -14,7 +14,7 @@ import (
 func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("deploy", stderr)
 	var f siteFlags
-	f.register(fs)
+	f.register(fs, false)
 	list := fs.Bool("list", false, "list the releases with their commit and time; * marks the live one")
 	rollback := fs.Bool("rollback", false, "switch back to the previous release, or to the RELEASE given")
 	commit := fs.String("commit", "", "deploy the site as committed at this commit or branch instead of the work tree (the post-commit hook uses it)")

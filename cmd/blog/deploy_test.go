@@ -29,6 +29,11 @@ func TestDeployCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "_site")); err == nil {
 		t.Error("blog deploy wrote _site")
 	}
+	// The widget's script is in every release, at its fingerprinted path.
+	asset := siteAssets()[0]
+	if got, err := os.ReadFile(filepath.Join(target, filepath.FromSlash(asset.Path()))); err != nil || !bytes.Equal(got, asset.Data) {
+		t.Errorf("the live release has no %s with the widget's script: %v", asset.Path(), err)
+	}
 
 	out, err = deploy("--list", dir)
 	lines := strings.Split(strings.TrimSpace(out), "\n")

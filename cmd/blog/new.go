@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -59,12 +60,32 @@ Flags:
 		return err
 	}
 	fmt.Fprintln(stdout, name)
+	// stdout is the path alone, for scripts; where to see it goes to
+	// stderr.
+	rel, err := filepath.Rel(root, name)
+	if err != nil {
+		rel = name
+	}
+	page := cfg.PostURL(rel, now, slug)
+	if home := servingURL(root); home != "" {
+		fmt.Fprintf(stderr, "blog new: blog serve shows it at %s\n", pageURL(home, cfg.Site.URL, page))
+	} else {
+		fmt.Fprintf(stderr, "blog new: blog serve will show it at %s\n", pageURL("http://127.0.0.1:4000/", cfg.Site.URL, page))
+	}
 	if *draft {
-		// stdout is the path alone, for scripts; the reminder goes to
-		// stderr. blog serve and blog build leave drafts out by default.
-		fmt.Fprintln(stderr, "blog new: a draft: blog serve --drafts shows it; set draft: false in its front matter to publish it")
+		fmt.Fprintln(stderr, "blog new: a draft: blog build leaves it out; set draft: false in its front matter to publish it")
 	}
 	return nil
+}
+
+// pageURL is the address of the site-relative URL page on the server
+// whose home page is home; both are under site.url's path.
+func pageURL(home, siteURL, page string) string {
+	base := "/"
+	if u, err := url.Parse(siteURL); err == nil && strings.Trim(u.Path, "/") != "" {
+		base = "/" + strings.Trim(u.Path, "/") + "/"
+	}
+	return strings.TrimSuffix(home, base) + page
 }
 
 // newPost returns the source of a new post: front matter and an empty

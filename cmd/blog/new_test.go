@@ -44,8 +44,9 @@ func TestNewSlugs(t *testing.T) {
 			if got := strings.TrimSpace(stdout.String()); got != want {
 				t.Errorf("blog new %q printed %q, want %q", tc.title, got, want)
 			}
-			if !strings.Contains(stderr.String(), "blog serve --drafts shows it") {
-				t.Errorf("blog new %q: stderr %q does not say how to see the draft", tc.title, stderr.String())
+			page := "http://127.0.0.1:4000/" + today[:4] + "/" + today[5:7] + "/" + tc.slug + "/"
+			if !strings.Contains(stderr.String(), "blog serve will show it at "+page+"\n") {
+				t.Errorf("blog new %q: stderr %q does not say where blog serve shows the draft (%s)", tc.title, stderr.String(), page)
 			}
 			src, err := os.ReadFile(want)
 			if err != nil {
@@ -80,8 +81,8 @@ func TestNewFlagsAndNoOverwrite(t *testing.T) {
 	if err != nil || meta.Title != `A "quoted" title` || meta.Draft || strings.Join(meta.Tags, ",") != "go,web" {
 		t.Errorf("front matter = %+v, %v; want the quoted title, draft false, tags go and web", meta, err)
 	}
-	if stderr.Len() > 0 {
-		t.Errorf("blog new --draft=false wrote %q to stderr, want nothing", stderr.String())
+	if got := stderr.String(); strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "blog new: blog serve will show it at ") {
+		t.Errorf("blog new --draft=false wrote %q to stderr, want only where blog serve shows it", got)
 	}
 
 	os.WriteFile(name, []byte("my words"), 0o644)
@@ -98,5 +99,23 @@ func TestNewFlagsAndNoOverwrite(t *testing.T) {
 		if code := exitCode(err, &bytes.Buffer{}); code != 2 {
 			t.Errorf("run(%q): exit %d (%v), want 2", args, code, err)
 		}
+	}
+}
+
+// TestNewPrintsServedURL: with a blog serve running for the site, blog new
+// prints the post's address on it, from build.permalink and under
+// site.url's path.
+func TestNewPrintsServedURL(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "_config.yaml"), "site: {title: T, url: https://example.com/blog/}\nbuild: {permalink: /:year/:slug.html}\n")
+	mustWrite(t, filepath.Join(dir, ".blog-cache", "serve", "url"), "http://127.0.0.1:4321/blog/\n")
+	var stdout, stderr bytes.Buffer
+	if err := run(t.Context(), []string{"new", "Hello there", dir}, &stdout, &stderr); err != nil {
+		t.Fatalf("blog new: %v", err)
+	}
+	want := "blog new: blog serve shows it at http://127.0.0.1:4321/blog/" + time.Now().UTC().Format("2006") + "/hello-there.html\n"
+	if !strings.HasPrefix(stderr.String(), want) {
+		t.Errorf("blog new: stderr %q, want it to start with %q", stderr.String(), want)
 	}
 }

@@ -89,7 +89,7 @@ func buildServed(t testing.TB, dir string) *staticSite {
 		t.Fatal(err)
 	}
 	cfg.Site.URL = "http://127.0.0.1/"
-	cfg.Widget.Enabled = false
+	cfg.Widget.Enabled = build.SwitchOff
 	if _, err := build.Run(context.Background(), cfg, build.Options{NoCache: true}); err != nil {
 		t.Fatal(err)
 	}

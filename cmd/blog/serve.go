@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/blog-gen/blog/build"
 	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/serve"
 )
@@ -19,7 +22,7 @@ import (
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlagSet("serve", stderr)
 	var f siteFlags
-	f.register(fs)
+	f.register(fs, true)
 	addr := fs.String("addr", "127.0.0.1:4000", "`host:port` to listen on; port 0 picks a free port")
 	redisURL := fs.String("redis", "", "Redis `URL` for the who's-online widget (default: widget.redis, else an embedded in-process Redis)")
 	open := fs.Bool("open", false, "open the site in the default browser")
@@ -30,7 +33,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 			"rebuilds and reloads open pages when a post, page, template, static file or\n"+
 			"_config.yaml changes. Build errors are printed and shown over the page; the\n"+
 			"last good site keeps being served. The who's-online endpoint is served at\n"+
-			"widget.path, backed by --redis or widget.redis, else by an embedded Redis.\n\nFlags:\n")
+			"widget.path, backed by --redis or widget.redis, else by an embedded Redis.\n"+
+			"Drafts and future posts are shown, with a banner, unless --drafts=false or\n"+
+			"--future=false; they are built into .blog-cache/serve/, never into _site,\n"+
+			"which is brought up to date for blog build once the sources are quiet.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	rest, err := parseFlags(fs, args)
@@ -58,6 +64,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		return err
 	}
 	bopts.Logger, bopts.HookOutput = logger, stderr
+	var warm *build.Options
+	if bopts.Output == "" {
+		// Drafts, future posts and the widget (enabled: auto) are for the
+		// writer: they go into an output of serve's own, never into the
+		// _site that blog build and blog deploy make. That one is kept
+		// up to date off the reload path, so its cache stays warm.
+		w := bopts
+		w.Drafts, w.Future, w.NoHooks = false, false, true
+		warm = &w
+		bopts.Output, bopts.CacheDir = serveOutput(cfg.Root), filepath.Join(serveDir(cfg.Root), "cache")
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -123,13 +140,46 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		Logger:  logger,
 		Widget:  presence,
 		OnBuild: report,
+		Warm:    warm,
 	})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	url = srv.URL(ln.Addr())
+	// blog new reads where the running server is.
+	urlFile := filepath.Join(serveDir(cfg.Root), "url")
+	if err := os.MkdirAll(filepath.Dir(urlFile), 0o755); err == nil {
+		if os.WriteFile(urlFile, []byte(url+"\n"), 0o644) == nil {
+			defer os.Remove(urlFile)
+		}
+	}
 	return srv.Serve(ctx, ln)
+}
+
+// serveDir is where blog serve keeps its output, cache and address.
+func serveDir(root string) string {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	return filepath.Join(root, build.CacheDir, "serve")
+}
+
+// serveOutput is the site blog serve builds and serves, drafts included.
+func serveOutput(root string) string { return filepath.Join(serveDir(root), "site") }
+
+// servingURL is the home page of the blog serve running for the site at
+// root, or "" when none is.
+func servingURL(root string) string {
+	data, err := os.ReadFile(filepath.Join(serveDir(root), "url"))
+	if err != nil || len(data) > 512 {
+		return ""
+	}
+	u := strings.TrimSpace(string(data))
+	if !strings.HasPrefix(u, "http://") {
+		return ""
+	}
+	return u
 }
 
 // loopbackAddr reports whether host:port names a loopback address.

@@ -201,9 +201,10 @@ func TestServeCommand(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `<script src="/_blog/livereload.js"`) {
 		t.Fatalf("GET the welcome post: %d, live-reload script present: %v", resp.StatusCode, strings.Contains(string(body), "livereload"))
 	}
-	onDisk, err := os.ReadFile(filepath.Join(dir, "_site/2026/01/welcome/index.html"))
+	served := filepath.Join(dir, ".blog-cache/serve/site/2026/01/welcome/index.html")
+	onDisk, err := os.ReadFile(served)
 	if err != nil || bytes.Contains(onDisk, []byte("livereload")) {
-		t.Errorf("_site/2026/01/welcome/index.html: %v; the script must never be written into _site", err)
+		t.Errorf("%s: %v; the script must never be written into the output", served, err)
 	}
 
 	post := filepath.Join(dir, "posts", "2026-01-10-welcome.md")

@@ -161,7 +161,7 @@ func widgetOptions(cfg build.Config, getenv func(string) string) widget.Options 
 // With the widget disabled it returns a handler that answers 404, so the
 // sidebar hides itself, and starts nothing.
 func newWidget(cfg build.Config, redisURL string, logger *slog.Logger) (http.Handler, io.Closer, error) {
-	if !cfg.Widget.Enabled {
+	if cfg.Widget.Enabled == build.SwitchOff {
 		return http.NotFoundHandler(), nopCloser{}, nil
 	}
 	opts := widgetOptions(cfg, os.Getenv)

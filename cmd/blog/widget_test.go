@@ -43,7 +43,7 @@ func TestWidgetOptions(t *testing.T) {
 			name: "everything set",
 			edit: func(c *build.Config) {
 				c.Site.URL = "https://blog.example/"
-				c.Widget = build.WidgetConfig{Enabled: true, Path: "/_online", Redis: "redis://r:6379/0", Strategy: "sets",
+				c.Widget = build.WidgetConfig{Enabled: build.SwitchOn, Path: "/_online", Redis: "redis://r:6379/0", Strategy: "sets",
 					Window: time.Minute, Heartbeat: 20 * time.Second, Guests: false, Origins: []string{"https://a.example"},
 					SecretEnv: "OTHER", Site: "ns", Stream: true, RespectGPC: false,
 					TrustProxy: true, TrustedProxies: []string{"10.0.0.0/8"}, GuestsPerAddress: 9}
