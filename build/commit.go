@@ -53,7 +53,14 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 		return b.writeStamp(res)
 	}
 	if !b.opts.NoCache {
-		if err := WriteFileAtomic(dirtyPath(b.cacheDir), nil, 0o644); err != nil {
+		b.committing = true
+		var err error
+		if b.sess != nil {
+			err = b.sess.markDirty(b.cacheDir)
+		} else {
+			err = WriteFileAtomic(dirtyPath(b.cacheDir), nil, 0o644)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -75,6 +82,15 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 		// pages do (lists, feeds) is not known here: a zero Global makes
 		// the next build a full one.
 		b.next.Global = key{}
+	}
+	if b.sess != nil {
+		if !b.inexact.Load() {
+			// The session keeps the state and saves it later; the dirty
+			// mark stays until then.
+			b.sess.keep(b.cacheDir, b.next)
+			return b.writeStamp(res)
+		}
+		b.sess.drop()
 	}
 	if err := b.next.save(b.cacheDir); err != nil {
 		return err

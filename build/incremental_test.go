@@ -1,7 +1,9 @@
 package build_test
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -23,6 +25,16 @@ type equivSite struct {
 	posts []string // file names under posts/
 	clock time.Time
 	next  int
+	// changed lists the paths written, removed or renamed since the last
+	// take, as a watcher would report them.
+	changed []string
+}
+
+// take returns the paths changed since the last take.
+func (s *equivSite) take() []string {
+	c := s.changed
+	s.changed = []string{}
+	return c
 }
 
 var words = strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon")
@@ -73,6 +85,7 @@ func (s *equivSite) write(name, data string) {
 	s.t.Helper()
 	p := filepath.Join(s.root, name)
 	writeFile(s.t, p, []byte(data))
+	s.changed = append(s.changed, name)
 	s.clock = s.clock.Add(time.Second)
 	if err := os.Chtimes(p, s.clock, s.clock); err != nil {
 		s.t.Fatal(err)
@@ -148,6 +161,7 @@ func (s *equivSite) edit() string {
 		if err := os.Remove(filepath.Join(s.root, "posts", name)); err != nil {
 			s.t.Fatal(err)
 		}
+		s.changed = append(s.changed, "posts/"+name)
 		return "deleted " + name
 	case 8:
 		i := s.rng.IntN(len(s.posts))
@@ -157,6 +171,7 @@ func (s *equivSite) edit() string {
 		if err := os.Rename(filepath.Join(s.root, "posts", old), filepath.Join(s.root, "posts", s.posts[i])); err != nil {
 			s.t.Fatal(err)
 		}
+		s.changed = append(s.changed, "posts/"+old, "posts/"+s.posts[i])
 		return "renamed " + old
 	case 9:
 		s.write("templates/post.html", fmt.Sprintf("{{define \"main\"}}<h1>{{.Post.Title}}</h1><p>v%d</p>{{.Post.Content}}{{end}}{{template \"base\" .}}", s.rng.IntN(1000)))
@@ -176,6 +191,64 @@ func (s *equivSite) edit() string {
 // after each compares an incremental build with a clean full build, byte
 // for byte. BLOG_EQUIV_SEEDS raises the number of seeds.
 func TestIncrementalEquivalence(t *testing.T) {
+	equivalence(t, true, func(t *testing.T, s *equivSite) builder {
+		return func(cfg build.Config, opts build.Options, _ []string) (build.Result, error) {
+			return build.Run(t.Context(), cfg, opts)
+		}
+	})
+}
+
+// TestSessionEquivalence drives a build session, as blog serve does,
+// through the same random edits, telling it the changed paths; now and
+// then the session saves its state, and a `blog build` runs in between,
+// which the session must notice. Half the seeds have a pre-build hook,
+// which makes the session list every source.
+func TestSessionEquivalence(t *testing.T) {
+	for _, hooks := range []bool{false, true} {
+		t.Run(fmt.Sprintf("hooks=%v", hooks), func(t *testing.T) {
+			equivalence(t, hooks, func(t *testing.T, s *equivSite) builder {
+				sess := build.NewSession()
+				sess.PersistAfter = time.Hour // saved only where the test says
+				var log bytes.Buffer
+				logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+				t.Cleanup(func() {
+					if err := sess.Close(); err != nil {
+						t.Error(err)
+					}
+					// The session's own paths were taken, not only the
+					// fallbacks: some build started from the state in
+					// memory, and without hooks some re-stated only the
+					// changed sources.
+					if !strings.Contains(log.String(), "cache state from the session") {
+						t.Error("no build used the session's cache state")
+					}
+					if !hooks && !strings.Contains(log.String(), "sources re-stated") {
+						t.Error("no build re-stated only the changed sources")
+					}
+				})
+				return func(cfg build.Config, opts build.Options, changed []string) (build.Result, error) {
+					opts.Logger = logger
+					switch s.rng.IntN(6) {
+					case 0:
+						if err := sess.Close(); err != nil {
+							return build.Result{}, err
+						}
+					case 1: // another process builds the site meanwhile
+						if _, err := build.Run(t.Context(), cfg, opts); err != nil {
+							return build.Result{}, err
+						}
+					}
+					return sess.Run(t.Context(), cfg, opts, changed)
+				}
+			})
+		})
+	}
+}
+
+// builder makes one incremental build of the site told what changed.
+type builder func(cfg build.Config, opts build.Options, changed []string) (build.Result, error)
+
+func equivalence(t *testing.T, hooks bool, newBuilder func(*testing.T, *equivSite) builder) {
 	seeds := 3
 	if n, err := strconv.Atoi(os.Getenv("BLOG_EQUIV_SEEDS")); err == nil {
 		seeds = n
@@ -184,21 +257,30 @@ func TestIncrementalEquivalence(t *testing.T) {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			t.Parallel()
 			s := &equivSite{t: t, root: t.TempDir(), rng: rand.New(rand.NewPCG(uint64(seed), 7)), clock: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}
-			s.write("_config.yaml", "site: {title: Site, url: \"https://example.com/\"}\nbuild:\n  paginate: 3\n  hooks:\n    pre_build: [\"sh -c 'echo \\\"---\\ntitle: Hooked\\ndate: 2026-01-01\\n---\\nfrom $BLOG_MODE\\\" > posts/hook.md'\"]\n")
+			config := "site: {title: Site, url: \"https://example.com/\"}\nbuild:\n  paginate: 3\n"
+			if hooks {
+				config += "  hooks:\n    pre_build: [\"sh -c 'echo \\\"---\\ntitle: Hooked\\ndate: 2026-01-01\\n---\\nfrom $BLOG_MODE\\\" > posts/hook.md'\"]\n"
+			}
+			s.write("_config.yaml", config)
 			for range 12 {
 				s.newPost()
 			}
+			run := newBuilder(t, s)
 			for step := range 15 {
 				what := "initial"
+				var changed []string
 				if step > 0 {
 					what = s.edit()
+					changed = s.take()
+				} else {
+					s.take()
 				}
 				cfg, err := build.Load(s.root)
 				if err != nil {
 					t.Fatalf("step %d (%s): %v", step, what, err)
 				}
 				opts := build.Options{Now: func() time.Time { return testNow }}
-				res, err := build.Run(t.Context(), cfg, opts)
+				res, err := run(cfg, opts, changed)
 				if err != nil {
 					t.Fatalf("step %d (%s): incremental build: %v", step, what, err)
 				}

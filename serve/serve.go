@@ -40,7 +40,8 @@ type Options struct {
 	Widget http.Handler
 	// Debounce is how long the sources must stay quiet after a change
 	// before a rebuild starts, so that an editor's burst of events is one
-	// rebuild. Default: 50ms.
+	// rebuild; changes that keep coming are built after at most 100ms or
+	// twice Debounce, whichever is longer. Default: 10ms.
 	Debounce time.Duration
 	// OnBuild, when not nil, is called after every build, from one
 	// goroutine at a time, before open pages are told. The first call is
@@ -60,7 +61,7 @@ func (o Options) withDefaults() Options {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Debounce <= 0 {
-		o.Debounce = 50 * time.Millisecond
+		o.Debounce = 10 * time.Millisecond
 	}
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 3 * time.Second
@@ -109,6 +110,7 @@ type Server struct {
 	cfg       build.Config
 	cfgBroken bool                         // the last read of _config.yaml failed
 	hashes    map[string][sha256.Size]byte // content of changed files at their last build
+	session   *build.Session               // keeps the builds' state in memory
 
 	kick chan struct{} // wakes the build loop; buffered, never blocks
 
@@ -156,6 +158,7 @@ func New(cfg build.Config, opts Options) (*Server, error) {
 		quit:     make(chan struct{}),
 		cfg:      cfg,
 		hashes:   make(map[string][sha256.Size]byte),
+		session:  build.NewSession(),
 		kick:     make(chan struct{}, 1),
 		pending:  make(map[string]bool),
 		subs:     make(map[*subscriber]struct{}),
@@ -229,6 +232,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.rebuild(ctx, nil)
 	if ctx.Err() != nil {
 		ln.Close()
+		s.session.Close()
 		return nil
 	}
 
@@ -263,6 +267,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	scancel()
 	wg.Wait()
+	if err := s.session.Close(); err != nil {
+		s.log.Warn("build cache not saved", "err", err)
+	}
 	return result
 }
 
@@ -298,7 +305,7 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 		s.cfgBroken = ev.Err != nil
 	}
 	if ev.Err == nil {
-		ev.Result, ev.Err = build.Run(ctx, s.cfg, s.opts.Build)
+		ev.Result, ev.Err = s.session.Run(ctx, s.cfg, s.opts.Build, changed)
 	}
 	if ctx.Err() != nil {
 		return // shutting down: the build was cancelled, not broken
