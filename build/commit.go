@@ -18,6 +18,12 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 	defer w.discard()
 	res := Result{Posts: len(b.posts), Pages: len(b.pages), Files: len(outputs), Full: b.old == nil}
 	if res.Full {
+		// A full build writes every output.
+		rels := make([]string, len(outputs))
+		for i, o := range outputs {
+			rels[i] = o.path
+		}
+		w.mkdirs(rels)
 		res.Reason = reason
 		b.opts.Logger.Debug("full build", "reason", reason)
 	}
