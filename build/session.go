@@ -47,6 +47,7 @@ type Session struct {
 	saveErr error // the last failed background save, reported by Close
 
 	lists *sourceLists // the sources of the last build; nil: discover
+	urls  *urlMemos    // the posts' URLs
 }
 
 // sourceLists are the sources a build found, with an index by absolute
