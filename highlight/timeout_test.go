@@ -70,6 +70,7 @@ func exactHighlighter(tb testing.TB, opts Options, langs ...string) *Highlighter
 	tb.Helper()
 	h := mustNew(tb, opts)
 	h.doubtAfter = math.MaxInt64
+	h.lexBudget = 24 * time.Hour // a reference: load must not cut it short
 	for _, lang := range langs {
 		h.lexers[lang] = withMatchTimeout(tb, lang, math.MaxInt64, nil)
 	}
