@@ -31,6 +31,12 @@ import (
 // On any error the previous output is left as it was. Content errors are
 // collected (up to [diag.MaxErrors]), sorted by position and joined.
 func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
+	return run(ctx, cfg, opts, nil, nil)
+}
+
+// run is [Run], or a build of the session sess (when not nil) told the
+// changed paths; see [Session.Run].
+func run(ctx context.Context, cfg Config, opts Options, sess *Session, changed []string) (Result, error) {
 	opts = opts.withDefaults()
 	if opts.Output != "" {
 		cfg.Build.Output = opts.Output // cfg is this build's copy
@@ -48,7 +54,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	if err := runHooks(ctx, &cfg, opts.Mode, "pre_build", cfg.Build.Hooks.PreBuild, opts.HookOutput); err != nil {
 		return Result{}, err
 	}
-	b := &builder{cfg: cfg, opts: opts, loc: cfg.Location(), start: start, cacheDir: opts.CacheDir}
+	b := &builder{cfg: cfg, opts: opts, loc: cfg.Location(), start: start, cacheDir: opts.CacheDir, sess: sess, changed: changed}
 	if b.cacheDir == "" {
 		b.cacheDir = filepath.Join(cfg.Root, CacheDir)
 	}
@@ -62,6 +68,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	}
 	b.stopRST()
 	if err != nil {
+		if sess != nil && b.committing {
+			sess.drop() // the output may be half updated: the next build is a full one
+		}
 		return Result{}, err
 	}
 	if err := runHooks(ctx, &cfg, opts.Mode, "post_build", cfg.Build.Hooks.PostBuild, opts.HookOutput); err != nil {
@@ -80,6 +89,10 @@ type builder struct {
 	start time.Time
 
 	cacheDir string
+
+	sess       *Session // the session this build is part of, or nil
+	changed    []string // the paths that changed, for sess; nil: not known
+	committing bool     // the dirty mark is set: the output may change
 
 	md       *render.Markdown
 	mdBest   *render.Markdown // md, but it keeps code highlighted inexactly; see renderMarkdown
@@ -148,7 +161,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		defer unlock()
 	}
 	b.global = b.globalKey()
-	if err := b.discoverAll(); err != nil {
+	if err := b.discoverSources(b.changed); err != nil {
 		return Result{}, fmt.Errorf("discover: %w", err)
 	}
 	if !b.opts.NoCache && !b.opts.Full {
@@ -227,7 +240,11 @@ func (b *builder) loadCache(out string) (reason string) {
 	if b.opts.NoCache {
 		reason = "no cache"
 	} else if !b.opts.Full {
-		b.old, reason = loadState(b.cacheDir, b.global, out, b.loc)
+		if b.old = b.sess.old(b.cacheDir, b.global, out); b.old == nil {
+			b.old, reason = loadState(b.cacheDir, b.global, out, b.loc)
+		} else {
+			b.opts.Logger.Debug("cache state from the session")
+		}
 	}
 	if !b.opts.NoCache {
 		// Holding the site's lock, any staging directory next to the

@@ -18,6 +18,12 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 	defer w.discard()
 	res := Result{Posts: len(b.posts), Pages: len(b.pages), Files: len(outputs), Full: b.old == nil}
 	if res.Full {
+		// A full build writes every output.
+		rels := make([]string, len(outputs))
+		for i, o := range outputs {
+			rels[i] = o.path
+		}
+		w.mkdirs(rels)
 		res.Reason = reason
 		b.opts.Logger.Debug("full build", "reason", reason)
 	}
@@ -53,7 +59,14 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 		return b.writeStamp(res)
 	}
 	if !b.opts.NoCache {
-		if err := WriteFileAtomic(dirtyPath(b.cacheDir), nil, 0o644); err != nil {
+		b.committing = true
+		var err error
+		if b.sess != nil {
+			err = b.sess.markDirty(b.cacheDir)
+		} else {
+			err = WriteFileAtomic(dirtyPath(b.cacheDir), nil, 0o644)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -75,6 +88,15 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 		// pages do (lists, feeds) is not known here: a zero Global makes
 		// the next build a full one.
 		b.next.Global = key{}
+	}
+	if b.sess != nil {
+		if !b.inexact.Load() {
+			// The session keeps the state and saves it later; the dirty
+			// mark stays until then.
+			b.sess.keep(b.cacheDir, b.next)
+			return b.writeStamp(res)
+		}
+		b.sess.drop()
 	}
 	if err := b.next.save(b.cacheDir); err != nil {
 		return err

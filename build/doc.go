@@ -24,6 +24,11 @@
 //	res, err := build.Run(ctx, cfg, build.Options{})
 //	fmt.Println(res) // 6 posts, 0 pages: 3 files written, …
 //
+// A long-running process (the dev server) builds through a [Session]
+// instead: told the changed paths, each build re-stats only those and
+// starts from the cache state the previous one left in memory, with the
+// same output as [Run].
+//
 // # Images and languages
 //
 // The local images posts show are found on disk, sized and resized into

@@ -1,7 +1,9 @@
 package build_test
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path"
@@ -27,6 +29,16 @@ type equivSite struct {
 	next  int
 	rst   bool   // some posts are reStructuredText
 	rstPy string // rst.python: the interpreter itself, not a wrapper's start-up per build
+	// changed lists the paths written, removed or renamed since the last
+	// take, as a watcher would report them.
+	changed []string
+}
+
+// take returns the paths changed since the last take.
+func (s *equivSite) take() []string {
+	c := s.changed
+	s.changed = []string{}
+	return c
 }
 
 var words = strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon")
@@ -131,6 +143,7 @@ func (s *equivSite) write(name, data string) {
 	s.t.Helper()
 	p := filepath.Join(s.root, name)
 	writeFile(s.t, p, []byte(data))
+	s.changed = append(s.changed, name)
 	s.clock = s.clock.Add(time.Second)
 	if err := os.Chtimes(p, s.clock, s.clock); err != nil {
 		s.t.Fatal(err)
@@ -290,6 +303,10 @@ func (s *equivSite) edit() string {
 		if err := os.RemoveAll(gone); err != nil {
 			s.t.Fatal(err)
 		}
+		s.changed = append(s.changed, "posts/"+name)
+		if path.Base(name) == "index.md" {
+			s.changed = append(s.changed, "posts/"+path.Dir(name))
+		}
 		return "deleted " + name
 	case 8:
 		i := s.rng.IntN(len(s.posts))
@@ -302,6 +319,7 @@ func (s *equivSite) edit() string {
 		if err := os.Rename(filepath.Join(s.root, "posts", from), filepath.Join(s.root, "posts", strings.TrimSuffix(s.posts[i], "/index.md"))); err != nil {
 			s.t.Fatal(err)
 		}
+		s.changed = append(s.changed, "posts/"+old, "posts/"+s.posts[i], "posts/"+from, "posts/"+path.Dir(s.posts[i]))
 		return "renamed " + old
 	case 9:
 		s.write("templates/post.html", fmt.Sprintf("{{define \"main\"}}<h1>{{.Post.Title}}</h1><p>v%d</p>{{.Post.Content}}{{end}}{{template \"base\" .}}", s.rng.IntN(1000)))
@@ -336,6 +354,7 @@ func (s *equivSite) edit() string {
 			if err := os.Remove(filepath.Join(s.root, name)); err != nil {
 				s.t.Fatal(err)
 			}
+			s.changed = append(s.changed, name)
 			return "removed not-a-post " + name
 		}
 		s.write(name, "<rss/>")
@@ -349,18 +368,73 @@ func (s *equivSite) edit() string {
 // TestIncrementalEquivalence makes random edits to a generated site and
 // after each compares an incremental build with a clean full build, byte
 // for byte. BLOG_EQUIV_SEEDS raises the number of seeds.
-func TestIncrementalEquivalence(t *testing.T) { testEquivalence(t, 3, "") }
+func TestIncrementalEquivalence(t *testing.T) { equivalence(t, 3, true, "", runBuilder) }
 
 // TestIncrementalEquivalenceRST is TestIncrementalEquivalence with half
 // the posts in reStructuredText, converted by docutils: one seed, as
 // every step's full build starts Python again.
 func TestIncrementalEquivalenceRST(t *testing.T) {
-	testEquivalence(t, 1, testenv.Docutils(t))
+	equivalence(t, 1, true, testenv.Docutils(t), runBuilder)
 }
 
-// testEquivalence runs the equivalence test with seeds seeds, with
-// reStructuredText posts run by python when it is not "".
-func testEquivalence(t *testing.T, seeds int, python string) {
+// runBuilder builds with build.Run, as blog build does.
+func runBuilder(t *testing.T, _ *equivSite) builder {
+	return func(cfg build.Config, opts build.Options, _ []string) (build.Result, error) {
+		return build.Run(t.Context(), cfg, opts)
+	}
+}
+
+// TestSessionEquivalence drives a build session, as blog serve does,
+// through the same random edits, telling it the changed paths; now and
+// then the session saves its state, and a `blog build` runs in between,
+// which the session must notice. Half the seeds have a pre-build hook,
+// which makes the session list every source.
+func TestSessionEquivalence(t *testing.T) {
+	for _, hooks := range []bool{false, true} {
+		t.Run(fmt.Sprintf("hooks=%v", hooks), func(t *testing.T) {
+			equivalence(t, 3, hooks, "", func(t *testing.T, s *equivSite) builder {
+				sess := build.NewSession()
+				sess.PersistAfter = time.Hour // saved only where the test says
+				var log bytes.Buffer
+				logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+				t.Cleanup(func() {
+					if err := sess.Close(); err != nil {
+						t.Error(err)
+					}
+					// The session's own paths were taken, not only the
+					// fallbacks: some build started from the state in
+					// memory, and without hooks some re-stated only the
+					// changed sources.
+					if !strings.Contains(log.String(), "cache state from the session") {
+						t.Error("no build used the session's cache state")
+					}
+					if !hooks && !strings.Contains(log.String(), "sources re-stated") {
+						t.Error("no build re-stated only the changed sources")
+					}
+				})
+				return func(cfg build.Config, opts build.Options, changed []string) (build.Result, error) {
+					opts.Logger = logger
+					switch s.rng.IntN(6) {
+					case 0:
+						if err := sess.Close(); err != nil {
+							return build.Result{}, err
+						}
+					case 1: // another process builds the site meanwhile
+						if _, err := build.Run(t.Context(), cfg, opts); err != nil {
+							return build.Result{}, err
+						}
+					}
+					return sess.Run(t.Context(), cfg, opts, changed)
+				}
+			})
+		})
+	}
+}
+
+// builder makes one incremental build of the site told what changed.
+type builder func(cfg build.Config, opts build.Options, changed []string) (build.Result, error)
+
+func equivalence(t *testing.T, seeds int, hooks bool, python string, newBuilder func(*testing.T, *equivSite) builder) {
 	if n, err := strconv.Atoi(os.Getenv("BLOG_EQUIV_SEEDS")); err == nil {
 		seeds = n
 	}
@@ -371,14 +445,23 @@ func testEquivalence(t *testing.T, seeds int, python string) {
 			if python == "" {
 				s.rstPy = "python3"
 			}
-			s.write("_config.yaml", "site: {title: Site, url: \"https://example.com/\"}\nwidget: {enabled: true}\nbuild:\n  paginate: 3\n  hooks:\n    pre_build: [\"sh -c 'echo \\\"---\\ntitle: Hooked\\ndate: 2026-01-01\\n---\\nfrom $BLOG_MODE\\\" > posts/hook.md'\"]\nrst: {python: "+strconv.Quote(s.rstPy)+"}\n")
+			config := "site: {title: Site, url: \"https://example.com/\"}\nwidget: {enabled: true}\nrst: {python: " + strconv.Quote(s.rstPy) + "}\nbuild:\n  paginate: 3\n"
+			if hooks {
+				config += "  hooks:\n    pre_build: [\"sh -c 'echo \\\"---\\ntitle: Hooked\\ndate: 2026-01-01\\n---\\nfrom $BLOG_MODE\\\" > posts/hook.md'\"]\n"
+			}
+			s.write("_config.yaml", config)
 			for range 12 {
 				s.newPost()
 			}
+			run := newBuilder(t, s)
 			for step := range 15 {
 				what := "initial"
+				var changed []string
 				if step > 0 {
 					what = s.edit()
+					changed = s.take()
+				} else {
+					s.take()
 				}
 				cfg, err := build.Load(s.root)
 				if err != nil {
@@ -389,7 +472,7 @@ func testEquivalence(t *testing.T, seeds int, python string) {
 				// is in every page.
 				asset := build.Asset{Name: "js/whos-online.js", Data: fmt.Appendf(nil, "/* v%d */", step/5)}
 				opts := build.Options{Now: func() time.Time { return testNow }, Assets: []build.Asset{asset}}
-				res, err := build.Run(t.Context(), cfg, opts)
+				res, err := run(cfg, opts, changed)
 				if err != nil {
 					t.Fatalf("step %d (%s): incremental build: %v", step, what, err)
 				}
@@ -468,6 +551,7 @@ func (s *equivSite) editBundle() string {
 	if err := os.Remove(filepath.Join(s.root, extra)); err != nil && !os.IsNotExist(err) {
 		s.t.Fatal(err)
 	}
+	s.changed = append(s.changed, extra)
 	return "file removed from " + dir
 }
 

@@ -33,6 +33,9 @@ type warning struct {
 // so {{% is a shortcode, not a Liquid tag one byte later.
 var leftoverRE = regexp.MustCompile(`(?P<hugo>\{\{[<%])|(?P<liquidtag>\{%-?\s*[a-z])|(?P<liquidvar>\{\{-?\s*(?:site|page|post|paginator|include)\.)|(?P<blogofile>\$\$code\()|(?P<wordpress>\[(?:caption|gallery|embed|audio|video|playlist|sourcecode)[\s\]])`)
 
+// leftoverStarts are the bytes a match of leftoverRE can start with.
+const leftoverStarts = "{$["
+
 var leftoverNames = map[string]string{
 	"hugo":      "Hugo shortcode",
 	"liquidtag": "Liquid tag",
@@ -52,6 +55,9 @@ func leftoverWarning(src []byte, bodyLine int, rendered string) []warning {
 	var found []string // the matched texts, in order
 	kind, snippet := "", ""
 	note := func(s string) {
+		if !strings.ContainsAny(s, leftoverStarts) {
+			return // most text: the regexp would try every position
+		}
 		for _, m := range leftoverRE.FindAllStringSubmatchIndex(s, -1) {
 			if kind == "" {
 				kind = matchedGroup(m)
@@ -69,8 +75,8 @@ func leftoverWarning(src []byte, bodyLine int, rendered string) []warning {
 		}
 		switch tt {
 		case html.TextToken:
-			if code == 0 {
-				note(string(z.Text()))
+			if t := z.Text(); code == 0 && bytes.ContainsAny(t, leftoverStarts) {
+				note(string(t))
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name, hasAttr := z.TagName()

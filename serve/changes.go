@@ -18,9 +18,15 @@ const maxHashed = 4 << 20
 // put a rebuild off.
 const maxSettle = time.Second
 
-// settle waits until no change has been noted for the debounce interval
-// and no changed file is empty, or maxSettle has passed. It reports false
-// when ctx is done.
+// settleCap bounds how long changes that keep coming put a rebuild off
+// (with none of the changed files empty): the debounce is short, so that
+// one save is built at once, and the cap makes a steady stream of changes
+// rebuild regularly all the same.
+const settleCap = 100 * time.Millisecond
+
+// settle waits until no change has been noted for the debounce interval,
+// or max(settleCap, twice the debounce) has passed, and no changed file is
+// empty; or until maxSettle has passed. It reports false when ctx is done.
 //
 // An empty file is most often one caught between the truncate and the
 // write of a save (os.WriteFile, many editors): building it would reload
@@ -32,6 +38,8 @@ func (s *Server) settle(ctx context.Context) bool {
 	defer quiet.Stop()
 	limit := time.NewTimer(maxSettle)
 	defer limit.Stop()
+	capped := time.NewTimer(max(settleCap, 2*s.opts.Debounce))
+	defer capped.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -43,6 +51,10 @@ func (s *Server) settle(ctx context.Context) bool {
 				return true
 			}
 			quiet.Reset(s.opts.Debounce)
+		case <-capped.C:
+			if !s.emptyPending() {
+				return true
+			}
 		case <-limit.C:
 			return true
 		}

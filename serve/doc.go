@@ -27,8 +27,12 @@
 // at the previous build does not rebuild, which also stops a pre_build hook
 // that rewrites a watched file from rebuilding forever.
 //
-// Every rebuild is a call to [build.Run] with the site's configuration,
-// re-read when _config.yaml changes. A failed build leaves the previous
+// Every rebuild is a build of one [build.Session] with the site's
+// configuration, re-read when _config.yaml changes, and the changed paths:
+// the session keeps the cache state and the list of sources in memory,
+// re-stats only the changed files, and saves the state when the server has
+// been idle for a moment and when it stops. The output is the same as
+// [build.Run]'s. A failed build leaves the previous
 // output in place, so the server keeps serving the last good site.
 //
 // # Live reload

@@ -40,7 +40,8 @@ type Options struct {
 	Widget http.Handler
 	// Debounce is how long the sources must stay quiet after a change
 	// before a rebuild starts, so that an editor's burst of events is one
-	// rebuild. Default: 50ms.
+	// rebuild; changes that keep coming are built after at most 100ms or
+	// twice Debounce, whichever is longer. Default: 10ms.
 	Debounce time.Duration
 	// OnBuild, when not nil, is called after every build, from one
 	// goroutine at a time, before open pages are told. The first call is
@@ -71,7 +72,7 @@ func (o Options) withDefaults() Options {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Debounce <= 0 {
-		o.Debounce = 50 * time.Millisecond
+		o.Debounce = 10 * time.Millisecond
 	}
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 3 * time.Second
@@ -125,6 +126,7 @@ type Server struct {
 	warmOut   string                       // the configured build.output, for the Warm build
 	cfgBroken bool                         // the last read of _config.yaml failed
 	hashes    map[string][sha256.Size]byte // content of changed files at their last build
+	session   *build.Session               // keeps the builds' state in memory
 
 	kick chan struct{} // wakes the build loop; buffered, never blocks
 
@@ -175,6 +177,7 @@ func New(cfg build.Config, opts Options) (*Server, error) {
 		cfg:      cfg,
 		warmOut:  warmOut,
 		hashes:   make(map[string][sha256.Size]byte),
+		session:  build.NewSession(),
 		kick:     make(chan struct{}, 1),
 		pending:  make(map[string]bool),
 		subs:     make(map[*subscriber]struct{}),
@@ -251,6 +254,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.rebuild(ctx, nil)
 	if ctx.Err() != nil {
 		ln.Close()
+		s.session.Close()
 		return nil
 	}
 
@@ -285,6 +289,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	scancel()
 	wg.Wait()
+	if err := s.session.Close(); err != nil {
+		s.log.Warn("build cache not saved", "err", err)
+	}
 	return result
 }
 
@@ -333,7 +340,7 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 		s.cfgBroken = ev.Err != nil
 	}
 	if ev.Err == nil {
-		ev.Result, ev.Err = build.Run(ctx, s.cfg, s.opts.Build)
+		ev.Result, ev.Err = s.session.Run(ctx, s.cfg, s.opts.Build, changed)
 	}
 	if ctx.Err() != nil {
 		return // shutting down: the build was cancelled, not broken

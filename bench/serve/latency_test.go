@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -114,7 +115,28 @@ func BenchmarkSaveToReload(b *testing.B) {
 	b.ReportMetric(ms(quantile(total, 0.95)), "ms-p95")
 	b.ReportMetric(ms(quantile(builder, 0.5)), "build-ms-p50")
 	b.ReportMetric(ms(quantile(builder, 0.95)), "build-ms-p95")
+	b.ReportMetric(rssMB(), "rss-MB")
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-rss-MB") // the initial build's, usually
+	}
 	b.ReportMetric(0, "ns/op") // one edit's time is the latency above
+}
+
+// rssMB is the resident set of the process now, from /proc (0 elsewhere):
+// the server holding its build session after the edits.
+func rssMB() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for l := range strings.Lines(string(data)) {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
 }
 
 // copySite copies the site at src (its _config.yaml and source
