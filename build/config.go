@@ -11,6 +11,7 @@ type Config struct {
 	Site      SiteConfig      `yaml:"site"`
 	Build     BuildConfig     `yaml:"build"`
 	Markdown  MarkdownConfig  `yaml:"markdown"`
+	RST       RSTConfig       `yaml:"rst"`
 	Highlight HighlightConfig `yaml:"highlight"`
 	Feeds     FeedsConfig     `yaml:"feeds"`
 	Images    ImagesConfig    `yaml:"images"`
@@ -171,6 +172,7 @@ func DefaultConfig() Config {
 		},
 		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true, TOCMin: 3, TOCLevels: []int{2, 3}},
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
+		RST:       RSTConfig{Enabled: true, Python: "python3", Timeout: 30 * time.Second},
 		Feeds:     FeedsConfig{Atom: true, RSS: true, JSON: true, Items: 20},
 		Images:    defaultImages(),
 		Widget: WidgetConfig{

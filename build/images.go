@@ -217,23 +217,6 @@ func (b *builder) statImage(rel string) (*imageFile, error) {
 	return f, nil
 }
 
-// imageExts are the extensions of the image files beside posts and pages
-// the build watches: a change to one of them is a change to the site.
-var imageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"}
-
-// discoverImages lists the image files in the posts and pages
-// directories, so that an edit to one makes the build look again.
-func (b *builder) discoverImages() error {
-	isImage := func(name string) bool { return slices.Contains(imageExts, strings.ToLower(path.Ext(name))) }
-	posts, err := b.discover(b.cfg.Build.Posts, isImage)
-	if err != nil {
-		return err
-	}
-	pages, err := b.discover(b.cfg.Build.Pages, isImage)
-	b.srcImages = append(posts, pages...)
-	return err
-}
-
 // altWarnings are the warnings about images of it without alt text.
 func altWarnings(refs []render.ImageRef) []warning {
 	var ws []warning

@@ -34,7 +34,7 @@ func (p *planner) items(items []*item, kind, tmpl string) []*output {
 	for _, it := range items {
 		outs = append(outs, &output{
 			path:    it.out,
-			dep:     newHasher("item", it.rel).key(b.global).key(b.meta).key(it.src.Hash).key(b.images.keys[it.rel]).sum(),
+			dep:     newHasher("item", it.rel, b.formatKey(it.rel)).key(b.global).key(b.meta).key(it.src.Hash).key(b.images.keys[it.rel]).sum(),
 			from:    sourceOrigin(it),
 			item:    it,
 			sitemap: strings.HasSuffix(it.out, ".html"),

@@ -46,10 +46,12 @@ var kinds = []kind{
 	sitemap{},
 	stylesheet{},
 	staticFiles{},
+	bundleAssets{},
 	imageCopies{},
 	aliasPages{},
 	redirectsFile{}, // after staticFiles: folds a static _redirects into its own
 	robots{},
+	latest{}, // after staticFiles: a site's own latest.json wins
 }
 
 // planner is what the kinds share while one build is planned.
