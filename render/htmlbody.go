@@ -23,7 +23,7 @@ type HTMLBody struct {
 	tocLabel  string
 }
 
-// NewHTMLBody returns an HTML body reader. It uses the BasePath and
+// NewHTMLBody returns an HTML body reader. It uses the BasePath,
 // TOCLevels and TOCLabel of opts.
 func NewHTMLBody(opts MarkdownOptions) *HTMLBody {
 	levels := opts.TOCLevels
