@@ -121,7 +121,6 @@ type builder struct {
 	srcStrays                     []source            // the other files under posts/ and pages/: bundle assets and not-posts
 	assets                        map[string][]source // page bundle assets, by their index's path
 	strayWarnings                 []error             // a warning per file under posts/ and pages/ that is not a post
-	srcImages                     []source            // image files under posts/ and pages/ (bundle assets and strays)
 	nextDue                       time.Time           // the earliest future post's date; zero if none
 
 	images  *images      // the local images posts show; see images.go

@@ -69,11 +69,7 @@ func (b *builder) discoverAll() error {
 	b.srcStrays = sortedSources(b.srcStrays)
 	var err error
 	b.srcStatic, err = b.discover(b.cfg.Build.Static, func(string) bool { return true })
-	if err != nil {
-		return err
-	}
-	b.discoverImages()
-	return nil
+	return err
 }
 
 // discover lists the files under the site directory dir that pass keep,

@@ -23,11 +23,18 @@ import (
 // prepareImages gives each found image its copies (the configured widths
 // below its own, then the image itself, for PNG and JPEG files that are
 // wider than the narrowest width) and what pages show of it. An image
-// beside a post rather than in the static directory is published as a
-// copy of its own bytes, which its pages show.
+// neither in the static directory nor in a page bundle (which publishes
+// its files beside the post) is published as a copy of its own bytes,
+// which its pages show.
 func (b *builder) prepareImages() {
 	cfg := b.cfg.Images
 	static := path.Clean(b.cfg.Build.Static) + "/"
+	bundled := map[string]bool{} // page bundles' files, published beside their post
+	for _, list := range b.assets {
+		for _, a := range list {
+			bundled[a.rel] = true
+		}
+	}
 	for _, f := range b.images.files {
 		f.info = render.ImageInfo{Width: f.width, Height: f.height}
 		name := render.Slugify(strings.TrimSuffix(path.Base(f.rel), path.Ext(f.rel)))
@@ -57,7 +64,7 @@ func (b *builder) prepareImages() {
 		if len(f.info.Srcset) > 0 {
 			f.info.Sizes = cfg.Sizes
 		}
-		if !strings.HasPrefix(f.rel, static) {
+		if !strings.HasPrefix(f.rel, static) && !bundled[f.rel] {
 			if len(f.copies) == 0 {
 				add(-1, fmt.Sprintf("%s/%s-%s%s", imagesDir, name, fp, strings.ToLower(path.Ext(f.rel))))
 				f.copies[0].original = true

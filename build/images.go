@@ -217,21 +217,6 @@ func (b *builder) statImage(rel string) (*imageFile, error) {
 	return f, nil
 }
 
-// imageExts are the extensions of the image files beside posts and pages
-// the build watches: a change to one of them is a change to the site.
-var imageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"}
-
-// discoverImages lists the image files in the posts and pages
-// directories, so that an edit to one makes the build look again.
-func (b *builder) discoverImages() {
-	b.srcImages = nil
-	for _, s := range b.srcStrays { // bundle assets and the files that are not posts
-		if slices.Contains(imageExts, strings.ToLower(path.Ext(s.rel))) {
-			b.srcImages = append(b.srcImages, s)
-		}
-	}
-}
-
 // altWarnings are the warnings about images of it without alt text.
 func altWarnings(refs []render.ImageRef) []warning {
 	var ws []warning

@@ -526,6 +526,16 @@ func (s *equivSite) editAliases() string {
 	return what
 }
 
+// editImage writes one of three images of a random size (some wider than
+// the narrowest copy, some not) and shows it in a random post.
+func (s *equivSite) editImage() string {
+	img := fmt.Sprintf("img/i%d.png", s.rng.IntN(3))
+	s.write("static/"+img, string(pngBytes(s.t, 200+s.rng.IntN(500), 50+s.rng.IntN(50))))
+	name := "posts/" + s.pick()
+	s.write(name, string(readFile(s.t, filepath.Join(s.root, name)))+"\n![a picture](/"+img+")\n")
+	return "image " + img + " in " + name
+}
+
 // editBundle changes the files of a random page bundle: a photo's bytes, a
 // new file in a subdirectory, or one taken away.
 func (s *equivSite) editBundle() string {
@@ -553,14 +563,4 @@ func (s *equivSite) editBundle() string {
 	}
 	s.changed = append(s.changed, extra)
 	return "file removed from " + dir
-}
-
-// editImage writes one of three images of a random size (some wider than
-// the narrowest copy, some not) and shows it in a random post.
-func (s *equivSite) editImage() string {
-	img := fmt.Sprintf("img/i%d.png", s.rng.IntN(3))
-	s.write("static/"+img, string(pngBytes(s.t, 200+s.rng.IntN(500), 50+s.rng.IntN(50))))
-	name := "posts/" + s.pick()
-	s.write(name, string(readFile(s.t, filepath.Join(s.root, name)))+"\n![a picture](/"+img+")\n")
-	return "image " + img + " in " + name
 }

@@ -54,8 +54,8 @@ func (c *Config) validate(positions keyPositions) error {
 	c.checkRelated(ck.badf)
 	c.validateHooks(ck)
 	c.validateHighlight(ck)
-	c.validateRST(ck)
 	c.validateImages(ck)
+	c.validateRST(ck)
 	if c.Feeds.Items < 1 {
 		ck.badf("feeds.items", "want 1 or more, not %d", c.Feeds.Items)
 	}
