@@ -47,6 +47,10 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 		b.cacheDir = filepath.Join(cfg.Root, CacheDir)
 	}
 	res, err := b.run(ctx)
+	res.Resized = int(b.resized.Load())
+	if err == nil && !opts.NoCache && b.images.files != nil { // files is nil when the build had nothing to do
+		b.pruneImageCache()
+	}
 	if b.codes != nil {
 		b.codes.close()
 	}
@@ -77,6 +81,7 @@ type builder struct {
 	htmlBody *render.HTMLBody
 	rst      *rstState // nil when rst.enabled is false
 	tmpl     *render.Templates
+	cat      *render.Catalog // the theme's labels in the site's language
 	hl       *highlight.Highlighter
 	codes    *codeCache
 	global   key
@@ -97,7 +102,11 @@ type builder struct {
 	srcStrays                     []source            // the other files under posts/ and pages/: bundle assets and not-posts
 	assets                        map[string][]source // page bundle assets, by their index's path
 	strayWarnings                 []error             // a warning per file under posts/ and pages/ that is not a post
+	srcImages                     []source            // image files under posts/ and pages/ (bundle assets and strays)
 	nextDue                       time.Time           // the earliest future post's date; zero if none
+
+	images  *images      // the local images posts show; see images.go
+	resized atomic.Int64 // image copies resized, not taken from the cache
 
 	feedMu      sync.Mutex
 	feedContent map[string]*feedBody // rendered bodies feeds need, by source
@@ -151,6 +160,9 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	if err := b.model(); err != nil {
 		return Result{}, err
 	}
+	if err := b.findImages(); err != nil {
+		return Result{}, err
+	}
 	outputs, err := b.plan()
 	if err != nil {
 		return Result{}, err
@@ -162,6 +174,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 func (b *builder) setup() error {
 	cfg := &b.cfg
 	var err error
+	b.images = &images{}
 	if b.hl, err = highlight.New(highlight.Options{
 		Style:       cfg.Highlight.Style,
 		DarkStyle:   cfg.Highlight.DarkStyle,
@@ -175,6 +188,9 @@ func (b *builder) setup() error {
 		b.codes = newCodeCache(b.hl, b.hl.Key(), b.cacheDir)
 		code = b.codes
 	}
+	if b.cat, err = b.loadCatalog(); err != nil {
+		return err
+	}
 	mdOpts := render.MarkdownOptions{
 		Typographer: cfg.Markdown.Typographer,
 		Footnotes:   cfg.Markdown.Footnotes,
@@ -182,6 +198,8 @@ func (b *builder) setup() error {
 		TOCLevels:   tocLevels(cfg.Markdown.TOCLevels),
 		Highlighter: inexactCode{h: code, seen: &b.inexact},
 		BasePath:    basePath(cfg.Site.URL),
+		Images:      b.images,
+		TOCLabel:    b.cat.T("contents"),
 	}
 	b.md = render.NewMarkdown(mdOpts)
 	mdOpts.Highlighter = inexactCode{h: code, seen: &b.inexact, keep: true}
@@ -192,7 +210,7 @@ func (b *builder) setup() error {
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
-	b.tmpl, err = render.LoadTemplates(themeFS, cfg.Build.Templates)
+	b.tmpl, err = render.LoadTheme(themeFS, cfg.Build.Templates, b.cat)
 	return err
 }
 
@@ -229,7 +247,8 @@ func (b *builder) globalKey() key {
 	cfg := b.cfg
 	h := newHasher(cacheFormat, programID(), b.hl.Key())
 	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, b.opts.Drafts, b.opts.Future))
-	h.str(fmt.Sprintf("%+v|%s|%s", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts))
+	h.str(fmt.Sprintf("%+v|%s|%s|%+v|%s", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts, cfg.Images, cfg.Build.Static))
+	h.str(b.cat.Key())
 	names := make([]string, 0, len(b.tmpl.Sources))
 	for n := range b.tmpl.Sources {
 		names = append(names, n)
@@ -292,14 +311,19 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			}
 		}
 		if it.src == nil {
-			fm, _, _, err := b.formatOf(src.rel).readFrontMatter(src.rel, data, b.loc)
+			f := b.formatOf(src.rel)
+			fm, body, bodyLine, err := f.readFrontMatter(src.rel, data, b.loc)
+			var images []render.ImageRef
+			if err == nil && f.name == "markdown" {
+				images = b.md.Images(body, bodyLine)
+			}
 			if err == nil {
 				err = b.checkURLs(src.rel, &fm)
 			}
 			if err != nil {
 				return nil, err
 			}
-			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm)}
+			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm), Images: images}
 		}
 	}
 	if err := b.derive(it); err != nil {
@@ -374,7 +398,7 @@ func (b *builder) renderBody(it *item) (string, error) {
 	it.src.Summary = render.ResolveRelative(string(summary), it.meta.URL)
 	it.src.Words, it.src.HasMore, it.src.Rendered = r.Words, r.HasMore, true
 	it.toc = render.Rendered{TOC: r.TOC, Headings: r.Headings, HasCode: r.HasCode, Image: r.Image}
-	it.src.Warnings = append(warns, leftoverWarning(data, bodyLine, string(r.HTML))...)
+	it.src.Warnings = append(append(warns, leftoverWarning(data, bodyLine, string(r.HTML))...), altWarnings(it.src.Images)...)
 	it.src.raw = ""
 	return string(r.HTML), nil
 }

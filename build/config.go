@@ -14,6 +14,7 @@ type Config struct {
 	RST       RSTConfig       `yaml:"rst"`
 	Highlight HighlightConfig `yaml:"highlight"`
 	Feeds     FeedsConfig     `yaml:"feeds"`
+	Images    ImagesConfig    `yaml:"images"`
 	Comments  CommentsConfig  `yaml:"comments"`
 	Widget    WidgetConfig    `yaml:"widget"`
 	Deploy    DeployConfig    `yaml:"deploy"`
@@ -173,6 +174,7 @@ func DefaultConfig() Config {
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
 		RST:       RSTConfig{Enabled: true, Python: "python3", Timeout: 30 * time.Second},
 		Feeds:     FeedsConfig{Atom: true, RSS: true, JSON: true, Items: 20},
+		Images:    defaultImages(),
 		Widget: WidgetConfig{
 			Enabled:          true,
 			Path:             "/_online",

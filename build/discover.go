@@ -69,7 +69,11 @@ func (b *builder) discoverAll() error {
 	b.srcStrays = sortedSources(b.srcStrays)
 	var err error
 	b.srcStatic, err = b.discover(b.cfg.Build.Static, func(string) bool { return true })
-	return err
+	if err != nil {
+		return err
+	}
+	b.discoverImages()
+	return nil
 }
 
 // discover lists the files under the site directory dir that pass keep,

@@ -306,6 +306,8 @@ func (s *equivSite) edit() string {
 	case 10:
 		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d}\nfeeds: {items: %d}\nrst: {literal_language: %q, python: %q}\n", s.rng.IntN(3), s.rng.IntN(4)+2, s.rng.IntN(5)+3, []string{"", "python"}[s.rng.IntN(2)], s.rstPy))
 		return "config"
+	case 11:
+		return s.editImage()
 	case 12, 13:
 		return s.editAliases()
 	case 14, 15:
@@ -445,4 +447,14 @@ func (s *equivSite) editBundle() string {
 		s.t.Fatal(err)
 	}
 	return "file removed from " + dir
+}
+
+// editImage writes one of three images of a random size (some wider than
+// the narrowest copy, some not) and shows it in a random post.
+func (s *equivSite) editImage() string {
+	img := fmt.Sprintf("img/i%d.png", s.rng.IntN(3))
+	s.write("static/"+img, string(pngBytes(s.t, 200+s.rng.IntN(500), 50+s.rng.IntN(50))))
+	name := "posts/" + s.pick()
+	s.write(name, string(readFile(s.t, filepath.Join(s.root, name)))+"\n![a picture](/"+img+")\n")
+	return "image " + img + " in " + name
 }

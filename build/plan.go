@@ -47,6 +47,7 @@ var kinds = []kind{
 	stylesheet{},
 	staticFiles{},
 	bundleAssets{},
+	imageCopies{},
 	aliasPages{},
 	redirectsFile{}, // after staticFiles: folds a static _redirects into its own
 	robots{},
@@ -105,7 +106,7 @@ func (p *planner) listKey(what string, posts []*render.Post, bodies bool) key {
 	if bodies {
 		for _, post := range posts {
 			it := p.byMeta[post]
-			h.str(it.rel).key(it.src.Hash)
+			h.str(it.rel).key(it.src.Hash).key(p.b.images.keys[it.rel])
 		}
 	}
 	return h.sum()
@@ -140,7 +141,7 @@ func (p *planner) paginate(kind, title, url, what string, posts []*render.Post, 
 		outs = append(outs, p.templated(out, "list.html", p.listKey(out, these, p.listBodies), origin{what: what, n: n}, func() *render.Page {
 			pg := p.b.page(kind, title, pageURL(n))
 			if n > 1 {
-				pg.Title = fmt.Sprintf("%s (page %d of %d)", title, n, total)
+				pg.Title = p.b.cat.T("page_title_n", title, n, total)
 			}
 			pg.Posts = p.fulls(these)
 			pg.Pager = &render.Pager{Number: n, Total: total, First: pageURL(1), Last: pageURL(total)}

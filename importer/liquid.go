@@ -1,8 +1,8 @@
 package importer
 
 import (
-	"html"
 	"fmt"
+	"html"
 	"regexp"
 	"strings"
 )

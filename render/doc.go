@@ -5,7 +5,17 @@
 // [WriteSitemap]).
 //
 // Code blocks go through a [CodeHighlighter], an interface this package
-// owns; package build passes in package highlight's implementation.
+// owns; package build passes in package highlight's implementation. Local
+// images get their size and smaller copies from an [ImageResolver], which
+// package build implements ([Markdown.Images] lists a body's images for
+// it).
+//
+// # Languages
+//
+// The theme's labels and dates come from a [Catalog] for the site's
+// language ([NewCatalog]; the shipped catalogues are i18n/*.yaml, embedded),
+// which [LoadTheme] gives templates as {{T "key"}} and {{localDate "long"
+// .Date}}.
 //
 // # Front matter
 //

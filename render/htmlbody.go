@@ -20,16 +20,21 @@ import (
 type HTMLBody struct {
 	base      string
 	tocLevels [2]int
+	tocLabel  string
 }
 
-// NewHTMLBody returns an HTML body reader. It uses the BasePath and
-// TOCLevels of opts.
+// NewHTMLBody returns an HTML body reader. It uses the BasePath,
+// TOCLevels and TOCLabel of opts.
 func NewHTMLBody(opts MarkdownOptions) *HTMLBody {
 	levels := opts.TOCLevels
 	if levels == [2]int{} {
 		levels = [2]int{2, 3}
 	}
-	return &HTMLBody{base: basePath(opts.BasePath), tocLevels: levels}
+	label := opts.TOCLabel
+	if label == "" {
+		label = "Contents"
+	}
+	return &HTMLBody{base: basePath(opts.BasePath), tocLevels: levels, tocLabel: label}
 }
 
 // moreRE is a <!--more--> mark as a writer may write it in HTML.
@@ -51,7 +56,7 @@ func (h *HTMLBody) Render(file string, src []byte, bodyLine int) (Rendered, erro
 		sc = scanHTML(out, h.tocLevels) // the offsets moved; the headings have ids now
 	}
 	r := Rendered{HTML: template.HTML(out), Words: countWords([]byte(PlainText(string(out)))), HasCode: sc.hasCode, Image: sc.image}
-	r.TOC, r.Headings = tocHTML(sc.toc), len(sc.toc)
+	r.TOC, r.Headings = tocHTML(sc.toc, h.tocLabel), len(sc.toc)
 	if loc := moreRE.FindIndex(out); loc != nil {
 		r.HasMore = true
 		r.Summary = template.HTML(bytes.TrimSpace(out[:loc[0]]))
