@@ -22,13 +22,16 @@ var allowed = map[string][]string{
 	// so that neither needs the other's API for it.
 	"internal/lock": {},
 	"highlight":     {},
-	"render":        {"diag"},
-	"build":         {"", "render", "highlight", "diag", "internal/lock"},
+	"render":        {"diag", "internal/testenv"},
+	"build":         {"", "render", "highlight", "diag", "internal/lock", "internal/testenv"},
 	"widget":        {},
 	"serve":         {"build", "render", "widget", "diag"},
 	"deploy":        {"build", "diag", "internal/lock"},
 	"importer":      {"build", "render", "diag"},
 	"cmd/blog":      {"*"},
+
+	// internal/testenv finds the real programs tests need (docutils).
+	"internal/testenv": {},
 }
 
 func TestDependencyPolicy(t *testing.T) {

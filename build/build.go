@@ -53,9 +53,14 @@ func run(ctx context.Context, cfg Config, opts Options, sess *Session, changed [
 		b.cacheDir = filepath.Join(cfg.Root, CacheDir)
 	}
 	res, err := b.run(ctx)
+	res.Resized = int(b.resized.Load())
+	if err == nil && !opts.NoCache && b.images.files != nil { // files is nil when the build had nothing to do
+		b.pruneImageCache()
+	}
 	if b.codes != nil {
 		b.codes.close()
 	}
+	b.stopRST()
 	if err != nil {
 		if sess != nil && b.committing {
 			sess.drop() // the output may be half updated: the next build is a full one
@@ -83,15 +88,19 @@ type builder struct {
 	changed    []string // the paths that changed, for sess; nil: not known
 	committing bool     // the dirty mark is set: the output may change
 
-	md     *render.Markdown
-	mdBest *render.Markdown // md, but it keeps code highlighted inexactly; see renderBody
-	tmpl   *render.Templates
-	hl     *highlight.Highlighter
-	codes  *codeCache
-	global key
-	meta   key // the site-wide facts every page may show
-	old    *state
-	next   *state
+	md       *render.Markdown
+	mdBest   *render.Markdown // md, but it keeps code highlighted inexactly; see renderMarkdown
+	formats  []bodyFormat     // the post formats this build reads; see bodyFormats
+	htmlBody *render.HTMLBody
+	rst      *rstState // nil when rst.enabled is false
+	tmpl     *render.Templates
+	cat      *render.Catalog // the theme's labels in the site's language
+	hl       *highlight.Highlighter
+	codes    *codeCache
+	global   key
+	meta     key // the site-wide facts every page may show
+	old      *state
+	next     *state
 
 	site  *render.Site
 	base  string            // the site URL's path, with a trailing slash
@@ -102,8 +111,15 @@ type builder struct {
 	reads   atomic.Int64 // sources read because their size or time changed
 	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit
 
-	srcPosts, srcPages, srcStatic []source  // what discover found
-	nextDue                       time.Time // the earliest future post's date; zero if none
+	srcPosts, srcPages, srcStatic []source            // what discover found
+	srcStrays                     []source            // the other files under posts/ and pages/: bundle assets and not-posts
+	assets                        map[string][]source // page bundle assets, by their index's path
+	strayWarnings                 []error             // a warning per file under posts/ and pages/ that is not a post
+	srcImages                     []source            // image files under posts/ and pages/ (bundle assets and strays)
+	nextDue                       time.Time           // the earliest future post's date; zero if none
+
+	images  *images      // the local images posts show; see images.go
+	resized atomic.Int64 // image copies resized, not taken from the cache
 
 	feedMu      sync.Mutex
 	feedContent map[string]*feedBody // rendered bodies feeds need, by source
@@ -114,6 +130,7 @@ type item struct {
 	rel    string // slash path relative to the site root
 	abs    string
 	isPage bool
+	bundle bool         // the index of a page bundle; see name
 	src    *sourceState // what is known of the source; shared with the next state
 	fm     render.FrontMatter
 	out    string          // output file, slash path relative to the output root
@@ -147,10 +164,16 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		}
 	}
 	reason := b.loadCache(out)
+	if err := b.startRST(ctx); err != nil {
+		return Result{}, err
+	}
 	if err := b.scan(ctx); err != nil {
 		return Result{}, err
 	}
 	if err := b.model(); err != nil {
+		return Result{}, err
+	}
+	if err := b.findImages(); err != nil {
 		return Result{}, err
 	}
 	outputs, err := b.plan()
@@ -164,6 +187,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 func (b *builder) setup() error {
 	cfg := &b.cfg
 	var err error
+	b.images = &images{}
 	if b.hl, err = highlight.New(highlight.Options{
 		Style:       cfg.Highlight.Style,
 		DarkStyle:   cfg.Highlight.DarkStyle,
@@ -177,6 +201,9 @@ func (b *builder) setup() error {
 		b.codes = newCodeCache(b.hl, b.hl.Key(), b.cacheDir)
 		code = b.codes
 	}
+	if b.cat, err = b.loadCatalog(); err != nil {
+		return err
+	}
 	mdOpts := render.MarkdownOptions{
 		Typographer: cfg.Markdown.Typographer,
 		Footnotes:   cfg.Markdown.Footnotes,
@@ -184,15 +211,19 @@ func (b *builder) setup() error {
 		TOCLevels:   tocLevels(cfg.Markdown.TOCLevels),
 		Highlighter: inexactCode{h: code, seen: &b.inexact},
 		BasePath:    basePath(cfg.Site.URL),
+		Images:      b.images,
+		TOCLabel:    b.cat.T("contents"),
 	}
 	b.md = render.NewMarkdown(mdOpts)
 	mdOpts.Highlighter = inexactCode{h: code, seen: &b.inexact, keep: true}
 	b.mdBest = render.NewMarkdown(mdOpts)
+	b.htmlBody = render.NewHTMLBody(mdOpts)
+	b.formats = b.bodyFormats()
 	themeFS, err := b.overlay(cfg.Build.Templates, "templates")
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
-	b.tmpl, err = render.LoadTemplates(themeFS, cfg.Build.Templates)
+	b.tmpl, err = render.LoadTheme(themeFS, cfg.Build.Templates, b.cat)
 	return err
 }
 
@@ -233,7 +264,8 @@ func (b *builder) globalKey() key {
 	cfg := b.cfg
 	h := newHasher(cacheFormat, programID(), b.hl.Key())
 	h.str(fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%v|%v", cfg.Site, cfg.Build.Permalink, cfg.Build.Paginate, cfg.Markdown, cfg.Feeds, cfg.Comments, b.opts.Drafts, b.opts.Future))
-	h.str(fmt.Sprintf("%+v|%s|%s", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts))
+	h.str(fmt.Sprintf("%+v|%s|%s|%+v|%s|%q|%+v", cfg.Widget, cfg.Build.Pages, cfg.Build.Posts, cfg.Images, cfg.Build.Static, cfg.Build.Disable, cfg.Related))
+	h.str(b.cat.Key())
 	names := make([]string, 0, len(b.tmpl.Sources))
 	for n := range b.tmpl.Sources {
 		names = append(names, n)
@@ -275,7 +307,7 @@ func (b *builder) scan(ctx context.Context) error {
 }
 
 func (b *builder) scanOne(src source, isPage bool) (*item, error) {
-	it := &item{rel: src.rel, abs: src.abs, isPage: isPage}
+	it := &item{rel: src.rel, abs: src.abs, isPage: isPage, bundle: src.bundle}
 	if err := checkSourceSize(src, b.cfg.Build.MaxPostSize); err != nil {
 		return nil, err
 	}
@@ -296,18 +328,22 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			}
 		}
 		if it.src == nil {
-			fmSrc, _, _, err := render.SplitFrontMatter(src.rel, data)
-			if err != nil {
-				return nil, err
+			f := b.formatOf(src.rel)
+			fm, body, bodyLine, err := f.readFrontMatter(src.rel, data, b.loc)
+			var images []render.ImageRef
+			if err == nil && f.name == "markdown" {
+				images = b.md.Images(body, bodyLine)
 			}
-			fm, err := render.ParseFrontMatter(src.rel, fmSrc, b.loc)
 			if err == nil {
 				err = b.checkURLs(src.rel, &fm)
 			}
+			if err == nil {
+				err = checkSeries(src.rel, &fm)
+			}
 			if err != nil {
 				return nil, err
 			}
-			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm)}
+			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm), Images: images, Text: render.SearchText(body)}
 		}
 	}
 	if err := b.derive(it); err != nil {
@@ -323,7 +359,7 @@ var jekyllName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)$`)
 // of Jekyll-style names, a title from the slug.
 func (b *builder) derive(it *item) error {
 	fm := it.src.FM
-	base := strings.TrimSuffix(path.Base(it.rel), path.Ext(it.rel))
+	base := strings.TrimSuffix(path.Base(it.name()), path.Ext(it.rel))
 	slug := base
 	if m := jekyllName.FindStringSubmatch(base); m != nil {
 		slug = m[2]
@@ -351,7 +387,7 @@ func (b *builder) derive(it *item) error {
 	return nil
 }
 
-// renderBody renders the Markdown body of it and records what lists need
+// renderBody renders the body of it, in its format, and records what lists need
 // (summary, word count) in its source state.
 func (b *builder) renderBody(it *item) (string, error) {
 	data, err := readSource(it.rel, it.abs, b.cfg.Build.MaxPostSize)
@@ -361,24 +397,15 @@ func (b *builder) renderBody(it *item) (string, error) {
 	if hashBytes(data) != it.src.Hash {
 		return "", fmt.Errorf("%s changed during the build: build again", it.rel)
 	}
-	_, body, bodyLine, err := render.SplitFrontMatter(it.rel, data)
+	f := b.formatOf(it.rel)
+	if f == nil {
+		return "", fmt.Errorf("%s: not a post in any format this site reads", it.rel)
+	}
+	body, bodyLine, err := f.cutBody(it.rel, data)
 	if err != nil {
 		return "", err
 	}
-	r, err := b.md.Render(it.rel, body, bodyLine)
-	var inexact []warning
-	if errors.Is(err, highlight.ErrInexact) {
-		// err names the block. The page keeps chroma's best try, the build
-		// warns, and commit makes the next build a full one, which tries
-		// again.
-		line := bodyLine
-		var de *diag.Error
-		if errors.As(err, &de) && de.Pos.Line > 0 {
-			line = de.Pos.Line
-		}
-		inexact = append(inexact, warning{Line: line, Msg: "code block may be highlighted wrongly (chroma's lexer timed out on a busy machine): the next build highlights it again"})
-		r, err = b.mdBest.Render(it.rel, body, bodyLine)
-	}
+	r, warns, err := f.render(it.rel, body, bodyLine)
 	if err != nil {
 		return "", err
 	}
@@ -386,9 +413,12 @@ func (b *builder) renderBody(it *item) (string, error) {
 	if it.fm.Summary != "" {
 		summary = b.md.RenderInline(it.fm.Summary)
 	}
-	it.src.Summary, it.src.Words, it.src.HasMore, it.src.Rendered = string(summary), r.Words, r.HasMore, true
+	// The summary is shown on other pages: its relative links (a bundle's
+	// photo.jpg) are made to point where they do on the post's own page.
+	it.src.Summary = render.ResolveRelative(string(summary), it.meta.URL)
+	it.src.Words, it.src.HasMore, it.src.Rendered = r.Words, r.HasMore, true
 	it.toc = render.Rendered{TOC: r.TOC, Headings: r.Headings, HasCode: r.HasCode, Image: r.Image}
-	it.src.Warnings = append(inexact, leftoverWarning(data, bodyLine, string(r.HTML))...)
+	it.src.Warnings = append(append(warns, leftoverWarning(data, bodyLine, string(r.HTML))...), altWarnings(it.src.Images)...)
 	it.src.raw = ""
 	return string(r.HTML), nil
 }

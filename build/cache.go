@@ -38,7 +38,7 @@ import (
 const CacheDir = ".blog-cache"
 
 // cacheFormat changes whenever the layout of the cache files changes.
-const cacheFormat = "blog-cache-6"
+const cacheFormat = "blog-cache-8"
 
 // key is a content hash used for sources, outputs and dependencies.
 type key [32]byte
@@ -105,6 +105,8 @@ type sourceState struct {
 	HasMore    bool
 	Rendered   bool // Summary, Words and HasMore are known
 	Warnings   []warning
+	Images     []render.ImageRef // the images the body shows, known from its front matter parse on
+	Text       string            // the body's text for the search index (render.SearchText)
 
 	// raw is this entry's encoding as read from the cache, nil once the
 	// entry changes: unchanged entries are written back as they were.

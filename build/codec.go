@@ -104,7 +104,7 @@ func (d *decoder) count(min int) int {
 // Lower bounds of the encoded sizes of a source and of an output entry:
 // their two keys and a byte for each other field.
 const (
-	minSourceLen = 2*len(key{}) + 20
+	minSourceLen = 2*len(key{}) + 21
 	minOutputLen = 2*len(key{}) + 1
 )
 
@@ -233,6 +233,8 @@ func encodeState(buf *bytes.Buffer, st *state) {
 		e.bool(s.HasMore)
 		e.bool(s.Rendered)
 		e.warnings(s.Warnings)
+		e.images(s.Images)
+		e.str(s.Text)
 	}
 	outs := st.outOrder // sorting 10,000 names was a third of the time
 	if !sameKeys(outs, st.Outputs) {
@@ -316,6 +318,8 @@ func decodeState(data []byte, loc *time.Location) (*state, error) {
 		s.HasMore = d.bool()
 		s.Rendered = d.bool()
 		s.Warnings = d.warnings()
+		s.Images = d.images()
+		s.Text = d.str()
 		s.raw = d.s[start : len(d.s)-len(d.b)]
 		st.Sources[name] = s
 		st.order = append(st.order, name)

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/blog-gen/blog/diag"
+	"github.com/blog-gen/blog/render"
 )
 
 // positions encodes the value positions of a front matter (FrontMatter.Pos)
@@ -50,6 +51,28 @@ func (d *decoder) warnings() []warning {
 		ws = append(ws, warning{Line: int(d.int()), Msg: d.str()})
 	}
 	return ws
+}
+
+func (e *encoder) images(refs []render.ImageRef) {
+	e.int(int64(len(refs)))
+	for _, r := range refs {
+		e.str(r.Dest)
+		e.bool(r.Alt)
+		e.int(int64(r.Line))
+		e.int(int64(r.Col))
+	}
+}
+
+func (d *decoder) images() []render.ImageRef {
+	n := d.count(4)
+	if n == 0 || d.err != nil {
+		return nil
+	}
+	refs := make([]render.ImageRef, 0, n)
+	for range n {
+		refs = append(refs, render.ImageRef{Dest: d.str(), Alt: d.bool(), Line: int(d.int()), Col: int(d.int())})
+	}
+	return refs
 }
 
 // resultWarnings encodes a build's warnings (diag.Errors with a file and a

@@ -11,9 +11,12 @@ type Config struct {
 	Site      SiteConfig      `yaml:"site"`
 	Build     BuildConfig     `yaml:"build"`
 	Markdown  MarkdownConfig  `yaml:"markdown"`
+	RST       RSTConfig       `yaml:"rst"`
 	Highlight HighlightConfig `yaml:"highlight"`
 	Feeds     FeedsConfig     `yaml:"feeds"`
+	Images    ImagesConfig    `yaml:"images"`
 	Comments  CommentsConfig  `yaml:"comments"`
+	Related   RelatedConfig   `yaml:"related"`
 	Widget    WidgetConfig    `yaml:"widget"`
 	Deploy    DeployConfig    `yaml:"deploy"`
 
@@ -45,7 +48,8 @@ type BuildConfig struct {
 	Ignore    []string `yaml:"ignore"`    // extra glob patterns of source files to skip
 	// Disable lists kinds of pages not to generate: tags (every tag
 	// page and feed), tag_index (/tags/), tag_feeds, categories, archive,
-	// sitemap, robots, 404. Default: none.
+	// sitemap, robots, 404, search (the search page and index). Default:
+	// none.
 	Disable []string    `yaml:"disable"`
 	Hooks   HooksConfig `yaml:"hooks"`
 	Strict  bool        `yaml:"strict"` // warnings (such as leftover markup of another tool) fail the build; default false
@@ -57,7 +61,7 @@ type BuildConfig struct {
 }
 
 // pageKinds are the values build.disable accepts.
-var pageKinds = []string{"tags", "tag_index", "tag_feeds", "categories", "archive", "sitemap", "robots", "404"}
+var pageKinds = []string{"tags", "tag_index", "tag_feeds", "categories", "archive", "sitemap", "robots", "404", "search"}
 
 // Enabled reports whether pages of kind (one of build.disable's values)
 // are generated.
@@ -105,6 +109,11 @@ type FeedsConfig struct {
 	RSS   bool `yaml:"rss"`   // default true
 	JSON  bool `yaml:"json"`  // JSON Feed 1.1 at feed.json; default true
 	Items int  `yaml:"items"` // newest posts in a feed; default 20
+}
+
+// RelatedConfig sets the related posts shown on each post's page.
+type RelatedConfig struct {
+	Count int `yaml:"count"` // related posts on a post's page (0: none); default 3
 }
 
 // CommentsConfig turns on comments.
@@ -170,7 +179,10 @@ func DefaultConfig() Config {
 		},
 		Markdown:  MarkdownConfig{Typographer: true, Footnotes: true, TOCMin: 3, TOCLevels: []int{2, 3}},
 		Highlight: HighlightConfig{Style: "monokai", TabWidth: 4},
+		RST:       RSTConfig{Enabled: true, Python: "python3", Timeout: 30 * time.Second},
 		Feeds:     FeedsConfig{Atom: true, RSS: true, JSON: true, Items: 20},
+		Images:    defaultImages(),
+		Related:   RelatedConfig{Count: 3},
 		Widget: WidgetConfig{
 			Enabled:          true,
 			Path:             "/_online",

@@ -156,6 +156,8 @@ func TestConfigValueErrors(t *testing.T) {
 		{"path with a wildcard", "widget: {path: \"/on{x}\"}\n", `_config.yaml:1:16: widget.path: want a path of letters, digits and . _ ~ - between slashes, such as /_online, not "/on{x}"`},
 		{"path with a space", "widget: {path: \"/a b\"}\n", `_config.yaml:1:16: widget.path: want a path of letters, digits and . _ ~ - between slashes, such as /_online, not "/a b"`},
 		{"path with dots", "widget: {path: /a/../b}\n", `_config.yaml:1:16: widget.path: want a path of letters, digits and . _ ~ - between slashes, such as /_online, not "/a/../b"`},
+		{"image width", "images:\n  widths: [480, 100000]\n", `_config.yaml:2:11: images.widths: want widths from 16 to 8192 pixels, not 100000`},
+		{"image quality", "images: {quality: 0}\n", `_config.yaml:1:19: images.quality: want 1 to 100, not 0`},
 		{"strategy", "widget: {strategy: list}\n", `_config.yaml:1:20: widget.strategy: want zset or sets, not "list"`},
 		{"redis scheme", "widget: {redis: \"http://r:6379\"}\n", `_config.yaml:1:17: widget.redis: want a URL such as redis://localhost:6379/0, not "http://r:6379": redis: invalid URL scheme: http`},
 		{"redis db", "widget: {redis: \"redis://r:6379/x\"}\n", `_config.yaml:1:17: widget.redis: want a URL such as redis://localhost:6379/0, not "redis://r:6379/x": redis: invalid database number: "x"`},

@@ -38,19 +38,42 @@ type source struct {
 	abs     string
 	size    int64
 	modTime int64
+	bundle  bool   // the index of a page bundle
+	asset   string // for an asset of a page bundle, its path in the bundle
 }
 
-// discoverAll lists the posts, pages and static files.
+// discoverAll lists the posts, pages and static files, the assets of page
+// bundles and the files in posts/ and pages/ that are neither (see
+// classify).
 func (b *builder) discoverAll() error {
+	b.assets, b.srcStrays, b.strayWarnings = nil, nil, nil
+	for _, d := range []struct {
+		dir string
+		dst *[]source
+	}{{b.cfg.Build.Posts, &b.srcPosts}, {b.cfg.Build.Pages, &b.srcPages}} {
+		all, err := b.discover(d.dir, func(string) bool { return true })
+		if err != nil {
+			return err
+		}
+		posts, assets, strays, warns := b.classify(d.dir, all)
+		*d.dst = posts
+		for k, v := range assets {
+			if b.assets == nil {
+				b.assets = map[string][]source{}
+			}
+			b.assets[k] = v
+		}
+		b.srcStrays = append(b.srcStrays, strays...)
+		b.strayWarnings = append(b.strayWarnings, warns...)
+	}
+	b.srcStrays = sortedSources(b.srcStrays)
 	var err error
-	if b.srcPosts, err = b.discover(b.cfg.Build.Posts, isMarkdown); err != nil {
-		return err
-	}
-	if b.srcPages, err = b.discover(b.cfg.Build.Pages, isMarkdown); err != nil {
-		return err
-	}
 	b.srcStatic, err = b.discover(b.cfg.Build.Static, func(string) bool { return true })
-	return err
+	if err != nil {
+		return err
+	}
+	b.discoverImages()
+	return nil
 }
 
 // discover lists the files under the site directory dir that pass keep,
@@ -124,11 +147,6 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 	out = slices.DeleteFunc(out, func(s source) bool { return s.abs == "" })
 	slices.SortFunc(out, func(a, b source) int { return strings.Compare(a.rel, b.rel) })
 	return out, nil
-}
-
-func isMarkdown(name string) bool {
-	ext := path.Ext(name)
-	return ext == ".md" || ext == ".markdown"
 }
 
 func (b *builder) ignoredByConfig(rel string) bool {

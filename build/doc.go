@@ -29,5 +29,13 @@
 // starts from the cache state the previous one left in memory, with the
 // same output as [Run].
 //
+// # Images and languages
+//
+// The local images posts show are found on disk, sized and resized into
+// fingerprinted copies under _img/, cached in CacheDir/images (images.go,
+// image_copies.go). The theme's labels are the catalogue of site.language
+// with the site's i18n/LANG.yaml over it (i18n.go); its bytes are part of
+// the global key, so an edit renders every page again.
+//
 // [diag.Error]: github.com/blog-gen/blog/diag.Error
 package build

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/internal/testenv"
 )
 
 // equivSite is a generated site for the randomized equivalence test.
@@ -25,6 +27,8 @@ type equivSite struct {
 	posts []string // file names under posts/
 	clock time.Time
 	next  int
+	rst   bool   // some posts are reStructuredText
+	rstPy string // rst.python: the interpreter itself, not a wrapper's start-up per build
 	// changed lists the paths written, removed or renamed since the last
 	// take, as a watcher would report them.
 	changed []string
@@ -61,22 +65,76 @@ func (s *equivSite) tags() string {
 	return strings.Join(tags, ", ")
 }
 
-func (s *equivSite) post() string {
+// post writes a post's source: front matter in YAML or (toml) TOML, the
+// body in Markdown or (html) HTML.
+func (s *equivSite) post(toml, html bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: %s\ndate: 2026-%02d-%02d %02d:00\ntags: %s\ncategories: %s\n", s.sentence(3), s.rng.IntN(6)+1, s.rng.IntN(28)+1, s.rng.IntN(24), s.tags(), words[s.rng.IntN(3)])
+	delim := "---\n"
+	if toml {
+		delim = "+++\n"
+	}
+	line := func(key, value string) { b.WriteString(fmLine(toml, key, value)) }
+	b.WriteString(delim)
+	line("title", s.sentence(3))
+	line("date", fmt.Sprintf("2026-%02d-%02d %02d:00", s.rng.IntN(6)+1, s.rng.IntN(28)+1, s.rng.IntN(24)))
+	line("tags", s.tags())
+	line("categories", words[s.rng.IntN(3)])
 	if s.rng.IntN(8) == 0 {
-		b.WriteString("draft: true\n")
+		line("draft", "true")
 	}
 	if s.rng.IntN(4) == 0 {
-		fmt.Fprintf(&b, "summary: %s\n", s.sentence(5))
+		line("summary", s.sentence(5))
 	}
-	b.WriteString("---\n")
+	if s.rng.IntN(3) == 0 {
+		line("series", fmt.Sprintf("Series %d", s.rng.IntN(2)))
+	}
+	b.WriteString(delim)
+	code := fmt.Sprintf("func %s() int { return %d }", words[s.rng.IntN(len(words))], s.rng.IntN(100))
+	if html {
+		fmt.Fprintf(&b, "<p>%s.</p>\n", s.sentence(12))
+		if s.rng.IntN(2) == 0 {
+			b.WriteString("<!--more-->\n")
+		}
+		fmt.Fprintf(&b, "<h2>%s</h2>\n<pre><code>%s</code></pre>\n<p>%s.</p>\n", s.sentence(2), code, s.sentence(20))
+		return b.String()
+	}
 	fmt.Fprintf(&b, "%s.\n\n", s.sentence(12))
 	if s.rng.IntN(2) == 0 {
 		b.WriteString("<!--more-->\n\n")
 	}
-	fmt.Fprintf(&b, "```go\nfunc %s() int { return %d }\n```\n\n%s.\n", words[s.rng.IntN(len(words))], s.rng.IntN(100), s.sentence(20))
+	fmt.Fprintf(&b, "```go\n%s\n```\n\n%s.\n", code, s.sentence(20))
 	return b.String()
+}
+
+// fmLine is one front matter line, its value written as YAML: in TOML a
+// true stays, a [list] becomes a list of strings and the rest a string.
+func fmLine(toml bool, key, value string) string {
+	if !toml {
+		return key + ": " + value + "\n"
+	}
+	switch {
+	case value == "true":
+	case strings.HasPrefix(value, "["):
+		var items []string
+		for item := range strings.SplitSeq(strings.Trim(value, "[]"), ",") {
+			items = append(items, strconv.Quote(strings.TrimSpace(item)))
+		}
+		value = "[" + strings.Join(items, ", ") + "]"
+	default:
+		value = strconv.Quote(value)
+	}
+	return key + " = " + value + "\n"
+}
+
+// isTOML reports whether a post's source has TOML front matter.
+func isTOML(src string) bool { return strings.HasPrefix(src, "+++\n") }
+
+// delimOf is the front matter's opening line.
+func delimOf(src string) string {
+	if isTOML(src) {
+		return "+++\n"
+	}
+	return "---\n"
 }
 
 // write writes a site file and gives it a new modification time, as an
@@ -92,18 +150,84 @@ func (s *equivSite) write(name, data string) {
 	}
 }
 
-func (s *equivSite) newPost() {
-	name := fmt.Sprintf("p%03d.md", s.next)
-	if s.rng.IntN(3) == 0 {
-		name = fmt.Sprintf("2026-0%d-1%d-jekyll-%d.md", s.rng.IntN(6)+1, s.rng.IntN(9), s.next)
+// rstPost is a reStructuredText post, its front matter YAML or a field
+// list, with a code directive and a literal block.
+func (s *equivSite) rstPost() string {
+	var b strings.Builder
+	fields := s.rng.IntN(2) == 0
+	if !fields {
+		b.WriteString("---\n")
 	}
+	field := func(key, format string, args ...any) {
+		if fields {
+			b.WriteByte(':')
+		}
+		fmt.Fprintf(&b, key+": "+format+"\n", args...)
+	}
+	field("title", "%s", s.sentence(3))
+	field("date", "2026-%02d-%02d %02d:00", s.rng.IntN(6)+1, s.rng.IntN(28)+1, s.rng.IntN(24))
+	field("tags", "%s", strings.Trim(s.tags(), "[]"))
+	if s.rng.IntN(4) == 0 {
+		field("summary", "%s", s.sentence(5))
+	}
+	if !fields {
+		b.WriteString("---\n")
+	}
+	fmt.Fprintf(&b, "\n%s.\n\n", s.sentence(12))
+	if s.rng.IntN(2) == 0 {
+		b.WriteString(".. more\n\n")
+	}
+	fmt.Fprintf(&b, ".. code-block:: go\n   :linenos:\n   :emphasize-lines: 1\n\n   func %s() int { return %d }\n\n", words[s.rng.IntN(len(words))], s.rng.IntN(100))
+	fmt.Fprintf(&b, "%s::\n\n   x = %d\n", s.sentence(6), s.rng.IntN(100))
+	return b.String()
+}
+
+// newPost adds a post: Markdown with YAML or TOML front matter, an HTML
+// post, a page bundle with files beside its index, or reStructuredText.
+func (s *equivSite) newPost() {
+	n := s.next
 	s.next++
+	kind := s.rng.IntN(6)
+	name := fmt.Sprintf("p%03d.md", n)
+	switch {
+	case kind == 4:
+		name = fmt.Sprintf("p%03d.html", n)
+	case kind == 5:
+		name = fmt.Sprintf("b%03d/index.md", n)
+	case s.rng.IntN(3) == 0:
+		name = fmt.Sprintf("2026-0%d-1%d-jekyll-%d.md", s.rng.IntN(6)+1, s.rng.IntN(9), n)
+	}
+	rst := s.rst && kind < 4 && s.rng.IntN(2) == 0
+	if rst {
+		name = strings.TrimSuffix(name, ".md") + ".rst"
+	}
 	s.posts = append(s.posts, name)
-	post := s.post()
+	post := s.post(kind == 3, kind == 4)
+	if rst {
+		post = s.rstPost()
+	}
 	if s.rng.IntN(3) == 0 { // a moved post: its redirect pages show its title and URL
-		post = strings.Replace(post, "---\n", fmt.Sprintf("---\naliases: /old/%s/\n", strings.TrimSuffix(name, ".md")), 1)
+		post = strings.Replace(post, delimOf(post), delimOf(post)+fmLine(isTOML(post), "aliases", "/old/"+postStem(name)+"/"), 1)
+	}
+	if kind == 5 { // the photo in the summary (shown on the index) or below it
+		if s.rng.IntN(2) == 0 {
+			d := delimOf(post)
+			body := len(d) + strings.Index(post[len(d):], d) + len(d)
+			post = post[:body] + "![a photo](photo.jpg) " + post[body:]
+		} else {
+			post += "\n![a photo](photo.jpg)\n"
+		}
+		s.write("posts/"+path.Dir(name)+"/photo.jpg", s.sentence(3))
 	}
 	s.write("posts/"+name, post)
+}
+
+// postStem is the name of a post's file or bundle without its ending.
+func postStem(name string) string {
+	if d, ok := strings.CutSuffix(name, "/index.md"); ok {
+		return d
+	}
+	return strings.TrimSuffix(name, path.Ext(name))
 }
 
 func (s *equivSite) pick() string { return s.posts[s.rng.IntN(len(s.posts))] }
@@ -111,40 +235,54 @@ func (s *equivSite) pick() string { return s.posts[s.rng.IntN(len(s.posts))] }
 // edit makes one random change and says what it was.
 func (s *equivSite) edit() string {
 	read := func(name string) string { return string(readFile(s.t, filepath.Join(s.root, name))) }
-	replaceLine := func(name, prefix, line string) {
+	replaceLine := func(name, key, value string) {
 		var out []string
-		for l := range strings.Lines(read(name)) {
-			if strings.HasPrefix(l, prefix) {
-				l = line + "\n"
+		src := read(name)
+		for l := range strings.Lines(src) {
+			if strings.HasPrefix(l, key+":") || strings.HasPrefix(l, key+" =") {
+				l = fmLine(isTOML(src), key, value)
+			} else if strings.HasPrefix(l, ":"+key+":") { // a reST field
+				l = ":" + fmLine(false, key, value)
 			}
 			out = append(out, l)
 		}
 		s.write(name, strings.Join(out, ""))
 	}
-	switch s.rng.IntN(14) {
+	switch s.rng.IntN(18) {
 	case 0, 1:
 		name := "posts/" + s.pick()
-		s.write(name, read(name)+"\n"+s.sentence(8)+".\n")
+		more := s.sentence(8) + "."
+		if strings.HasSuffix(name, ".html") {
+			more = "<p>" + more + "</p>"
+		}
+		s.write(name, read(name)+"\n"+more+"\n")
 		return "body of " + name
 	case 2:
 		name := "posts/" + s.pick()
-		replaceLine(name, "title:", "title: "+s.sentence(2))
+		replaceLine(name, "title", s.sentence(2))
 		return "title of " + name
 	case 3:
 		name := "posts/" + s.pick()
-		replaceLine(name, "date:", fmt.Sprintf("date: 2026-%02d-%02d", s.rng.IntN(6)+1, s.rng.IntN(28)+1))
+		replaceLine(name, "date", fmt.Sprintf("2026-%02d-%02d", s.rng.IntN(6)+1, s.rng.IntN(28)+1))
 		return "date of " + name
 	case 4:
 		name := "posts/" + s.pick()
-		replaceLine(name, "tags:", "tags: "+s.tags())
+		replaceLine(name, "tags", s.tags())
 		return "tags of " + name
 	case 5:
 		name := "posts/" + s.pick()
 		c := read(name)
-		if strings.Contains(c, "draft: true\n") {
-			c = strings.Replace(c, "draft: true\n", "", 1)
+		draft := fmLine(isTOML(c), "draft", "true")
+		if strings.HasPrefix(c, ":") { // reST fields
+			if s, ok := strings.CutPrefix(c, ":status: draft\n"); ok {
+				c = s
+			} else {
+				c = ":status: draft\n" + c
+			}
+		} else if strings.Contains(c, draft) {
+			c = strings.Replace(c, draft, "", 1)
 		} else {
-			c = strings.Replace(c, "---\n", "---\ndraft: true\n", 1)
+			c = strings.Replace(c, delimOf(c), delimOf(c)+draft, 1)
 		}
 		s.write(name, c)
 		return "draft flag of " + name
@@ -158,29 +296,67 @@ func (s *equivSite) edit() string {
 		i := s.rng.IntN(len(s.posts))
 		name := s.posts[i]
 		s.posts = append(s.posts[:i], s.posts[i+1:]...)
-		if err := os.Remove(filepath.Join(s.root, "posts", name)); err != nil {
+		gone := filepath.Join(s.root, "posts", name)
+		if path.Base(name) == "index.md" {
+			gone = filepath.Dir(gone) // the whole bundle
+		}
+		if err := os.RemoveAll(gone); err != nil {
 			s.t.Fatal(err)
 		}
-		s.changed = append(s.changed, "posts/"+name)
+		rel, _ := filepath.Rel(s.root, gone)
+		s.changed = append(s.changed, filepath.ToSlash(rel))
 		return "deleted " + name
 	case 8:
 		i := s.rng.IntN(len(s.posts))
-		old := s.posts[i]
-		s.posts[i] = fmt.Sprintf("renamed%03d.md", s.next)
+		old, from := s.posts[i], s.posts[i]
+		s.posts[i] = fmt.Sprintf("renamed%03d%s", s.next, path.Ext(old))
+		if path.Base(old) == "index.md" { // the bundle's directory
+			from, s.posts[i] = path.Dir(old), fmt.Sprintf("renamed%03d/index.md", s.next)
+		}
 		s.next++
-		if err := os.Rename(filepath.Join(s.root, "posts", old), filepath.Join(s.root, "posts", s.posts[i])); err != nil {
+		if err := os.Rename(filepath.Join(s.root, "posts", from), filepath.Join(s.root, "posts", strings.TrimSuffix(s.posts[i], "/index.md"))); err != nil {
 			s.t.Fatal(err)
 		}
-		s.changed = append(s.changed, "posts/"+old, "posts/"+s.posts[i])
+		s.changed = append(s.changed, "posts/"+from, "posts/"+strings.TrimSuffix(s.posts[i], "/index.md"))
 		return "renamed " + old
 	case 9:
 		s.write("templates/post.html", fmt.Sprintf("{{define \"main\"}}<h1>{{.Post.Title}}</h1><p>v%d</p>{{.Post.Content}}{{end}}{{template \"base\" .}}", s.rng.IntN(1000)))
 		return "template"
 	case 10:
-		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d}\nfeeds: {items: %d}\n", s.rng.IntN(3), s.rng.IntN(4)+2, s.rng.IntN(5)+3))
+		disable := []string{"[]", "[search]"}[s.rng.IntN(2)]
+		s.write("_config.yaml", fmt.Sprintf("site: {title: Site %d, url: \"https://example.com/\"}\nbuild: {paginate: %d, disable: %s}\nfeeds: {items: %d}\nrelated: {count: %d}\nrst: {literal_language: %q, python: %q}\n", s.rng.IntN(3), s.rng.IntN(4)+2, disable, s.rng.IntN(5)+3, s.rng.IntN(4), []string{"", "python"}[s.rng.IntN(2)], s.rstPy))
 		return "config"
+	case 11:
+		return s.editImage()
+	case 17: // a series joined, changed or left: every page of both series shows it
+		name := "posts/" + s.pick()
+		var kept []string
+		for l := range strings.Lines(read(name)) {
+			if !strings.HasPrefix(l, "series:") {
+				kept = append(kept, l)
+			}
+		}
+		c := strings.Join(kept, "")
+		if n := s.rng.IntN(3); n < 2 {
+			c = strings.Replace(c, "---\n", fmt.Sprintf("---\nseries: Series %d\n", n), 1)
+		}
+		s.write(name, c)
+		return "series of " + name
 	case 12, 13:
 		return s.editAliases()
+	case 14, 15:
+		return s.editBundle()
+	case 16:
+		name := fmt.Sprintf("posts/stray%d.xml", s.rng.IntN(2))
+		if _, err := os.Stat(filepath.Join(s.root, name)); err == nil {
+			if err := os.Remove(filepath.Join(s.root, name)); err != nil {
+				s.t.Fatal(err)
+			}
+			s.changed = append(s.changed, name)
+			return "removed not-a-post " + name
+		}
+		s.write(name, "<rss/>")
+		return "not-a-post " + name
 	default:
 		s.write("static/files/f"+strconv.Itoa(s.rng.IntN(3))+".txt", s.sentence(4))
 		return "static file"
@@ -190,23 +366,24 @@ func (s *equivSite) edit() string {
 // TestIncrementalEquivalence makes random edits to a generated site and
 // after each compares an incremental build with a clean full build, byte
 // for byte. BLOG_EQUIV_SEEDS raises the number of seeds.
-func TestIncrementalEquivalence(t *testing.T) {
-	equivalence(t, true, func(t *testing.T, s *equivSite) builder {
-		return func(cfg build.Config, opts build.Options, _ []string) (build.Result, error) {
-			return build.Run(t.Context(), cfg, opts)
-		}
-	})
+func TestIncrementalEquivalence(t *testing.T) { testEquivalence(t, 3, "", true, runBuilder) }
+
+// runBuilder builds with build.Run, as `blog build` does.
+func runBuilder(t *testing.T, _ *equivSite) builder {
+	return func(cfg build.Config, opts build.Options, _ []string) (build.Result, error) {
+		return build.Run(t.Context(), cfg, opts)
+	}
 }
 
 // TestSessionEquivalence drives a build session, as blog serve does,
 // through the same random edits, telling it the changed paths; now and
 // then the session saves its state, and a `blog build` runs in between,
-// which the session must notice. Half the seeds have a pre-build hook,
+// which the session must notice. Half the runs have a pre-build hook,
 // which makes the session list every source.
 func TestSessionEquivalence(t *testing.T) {
 	for _, hooks := range []bool{false, true} {
 		t.Run(fmt.Sprintf("hooks=%v", hooks), func(t *testing.T) {
-			equivalence(t, hooks, func(t *testing.T, s *equivSite) builder {
+			testEquivalence(t, 3, "", hooks, func(t *testing.T, s *equivSite) builder {
 				sess := build.NewSession()
 				sess.PersistAfter = time.Hour // saved only where the test says
 				var log bytes.Buffer
@@ -245,23 +422,36 @@ func TestSessionEquivalence(t *testing.T) {
 	}
 }
 
-// builder makes one incremental build of the site told what changed.
+// builder makes one incremental build of the site, told what changed.
 type builder func(cfg build.Config, opts build.Options, changed []string) (build.Result, error)
 
-func equivalence(t *testing.T, hooks bool, newBuilder func(*testing.T, *equivSite) builder) {
-	seeds := 3
+// TestIncrementalEquivalenceRST is TestIncrementalEquivalence with half
+// the posts in reStructuredText, converted by docutils: one seed, as
+// every step's full build starts Python again.
+func TestIncrementalEquivalenceRST(t *testing.T) {
+	testEquivalence(t, 1, testenv.Docutils(t), true, runBuilder)
+}
+
+// testEquivalence runs the equivalence test with seeds seeds, with
+// reStructuredText posts run by python when it is not "", with a
+// pre-build hook when hooks is set, building with the builders newBuilder
+// makes.
+func testEquivalence(t *testing.T, seeds int, python string, hooks bool, newBuilder func(*testing.T, *equivSite) builder) {
 	if n, err := strconv.Atoi(os.Getenv("BLOG_EQUIV_SEEDS")); err == nil {
 		seeds = n
 	}
 	for seed := range seeds {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			t.Parallel()
-			s := &equivSite{t: t, root: t.TempDir(), rng: rand.New(rand.NewPCG(uint64(seed), 7)), clock: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}
-			config := "site: {title: Site, url: \"https://example.com/\"}\nbuild:\n  paginate: 3\n"
-			if hooks {
-				config += "  hooks:\n    pre_build: [\"sh -c 'echo \\\"---\\ntitle: Hooked\\ndate: 2026-01-01\\n---\\nfrom $BLOG_MODE\\\" > posts/hook.md'\"]\n"
+			s := &equivSite{t: t, root: t.TempDir(), rng: rand.New(rand.NewPCG(uint64(seed), 7)), clock: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), rst: python != "", rstPy: python}
+			if python == "" {
+				s.rstPy = "python3"
 			}
-			s.write("_config.yaml", config)
+			hook := ""
+			if hooks {
+				hook = "  hooks:\n    pre_build: [\"sh -c 'echo \\\"---\\ntitle: Hooked\\ndate: 2026-01-01\\n---\\nfrom $BLOG_MODE\\\" > posts/hook.md'\"]\n"
+			}
+			s.write("_config.yaml", "site: {title: Site, url: \"https://example.com/\"}\nbuild:\n  paginate: 3\n"+hook+"rst: {python: "+strconv.Quote(s.rstPy)+"}\n")
 			for range 12 {
 				s.newPost()
 			}
@@ -287,8 +477,12 @@ func equivalence(t *testing.T, hooks bool, newBuilder func(*testing.T, *equivSit
 				fullCfg := cfg
 				fullCfg.Build.Output = filepath.Join(t.TempDir(), "full")
 				opts.NoCache = true
-				if _, err := build.Run(t.Context(), fullCfg, opts); err != nil {
+				full, err := build.Run(t.Context(), fullCfg, opts)
+				if err != nil {
 					t.Fatalf("step %d (%s): full build: %v", step, what, err)
+				}
+				if d := cmp.Diff(string(warningLines(full.Warnings)), string(warningLines(res.Warnings))); d != "" {
+					t.Errorf("step %d (%s): incremental warnings differ from a full build's (-full +incremental):\n%s", step, what, d)
 				}
 				if d := cmp.Diff(snapshot(t, fullCfg.Build.Output), snapshot(t, cfg.OutputDir())); d != "" {
 					t.Fatalf("step %d (%s, %s): incremental output differs from a full build (-full +incremental):\n%s", step, what, res, d)
@@ -309,23 +503,62 @@ func (s *equivSite) editAliases() string {
 	c := string(readFile(s.t, filepath.Join(s.root, name)))
 	var kept []string
 	for l := range strings.Lines(c) {
-		if !strings.HasPrefix(l, "aliases:") && !strings.HasPrefix(l, "redirect_from:") {
+		if !strings.HasPrefix(l, "aliases") && !strings.HasPrefix(l, "redirect_from") {
 			kept = append(kept, l)
 		}
 	}
 	c = strings.Join(kept, "")
-	stem := strings.TrimSuffix(name[len("posts/"):], ".md")
+	stem := postStem(name[len("posts/"):])
 	what := "aliases of " + name + " removed"
 	switch s.rng.IntN(3) {
 	case 0:
-		line := fmt.Sprintf("aliases: [/old/%s/%d/, /old/%s-%d.html]\n", stem, s.rng.IntN(3), stem, s.rng.IntN(3))
-		c = strings.Replace(c, "---\n", "---\n"+line, 1)
+		line := fmLine(isTOML(c), "aliases", fmt.Sprintf("[/old/%s/%d/, /old/%s-%d.html]", stem, s.rng.IntN(3), stem, s.rng.IntN(3)))
+		c = strings.Replace(c, delimOf(c), delimOf(c)+line, 1)
 		what = "aliases of " + name
 	case 1:
-		line := fmt.Sprintf("redirect_from: https://example.com/legacy/%s/%d\n", stem, s.rng.IntN(3))
-		c = strings.Replace(c, "---\n", "---\n"+line, 1)
+		line := fmLine(isTOML(c), "redirect_from", fmt.Sprintf("https://example.com/legacy/%s/%d", stem, s.rng.IntN(3)))
+		c = strings.Replace(c, delimOf(c), delimOf(c)+line, 1)
 		what = "redirect_from of " + name
 	}
 	s.write(name, c)
 	return what
+}
+
+// editBundle changes the files of a random page bundle: a photo's bytes, a
+// new file in a subdirectory, or one taken away.
+func (s *equivSite) editBundle() string {
+	var bundles []string
+	for _, p := range s.posts {
+		if path.Base(p) == "index.md" {
+			bundles = append(bundles, path.Dir(p))
+		}
+	}
+	if len(bundles) == 0 {
+		return "nothing"
+	}
+	dir := "posts/" + bundles[s.rng.IntN(len(bundles))]
+	extra := dir + "/img/extra.png"
+	switch s.rng.IntN(4) {
+	case 0, 1:
+		s.write(dir+"/photo.jpg", s.sentence(4))
+		return "photo of " + dir
+	case 2:
+		s.write(extra, s.sentence(2))
+		return "new file in " + dir
+	}
+	if err := os.Remove(filepath.Join(s.root, extra)); err != nil && !os.IsNotExist(err) {
+		s.t.Fatal(err)
+	}
+	s.changed = append(s.changed, extra)
+	return "file removed from " + dir
+}
+
+// editImage writes one of three images of a random size (some wider than
+// the narrowest copy, some not) and shows it in a random post.
+func (s *equivSite) editImage() string {
+	img := fmt.Sprintf("img/i%d.png", s.rng.IntN(3))
+	s.write("static/"+img, string(pngBytes(s.t, 200+s.rng.IntN(500), 50+s.rng.IntN(50))))
+	name := "posts/" + s.pick()
+	s.write(name, string(readFile(s.t, filepath.Join(s.root, name)))+"\n![a picture](/"+img+")\n")
+	return "image " + img + " in " + name
 }

@@ -195,6 +195,13 @@ func withoutCodeSpans(line string) string {
 // into res, sorted by file and line. With build.strict they are errors and
 // the build fails, leaving the previous output in place.
 func (b *builder) collectWarnings(res *Result) error {
+	for _, w := range b.strayWarnings {
+		var de *diag.Error
+		if errors.As(w, &de) && b.images != nil && b.images.files[de.Pos.File] != nil {
+			continue // an image a post shows beside it is published, not stray
+		}
+		res.Warnings = append(res.Warnings, w)
+	}
 	for _, it := range b.all() {
 		for _, w := range it.src.Warnings {
 			res.Warnings = append(res.Warnings, &diag.Error{Pos: diag.Pos{File: it.rel, Line: w.Line}, Err: errors.New(w.Msg)})

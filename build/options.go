@@ -80,6 +80,7 @@ type Result struct {
 	Unchanged int    // files rendered again to the same bytes
 	Cached    int    // files not rendered: none of their inputs changed
 	Removed   int    // files removed because their source is gone
+	Resized   int    // image copies made (not taken from the cache)
 	Full      bool   // a full build, not an incremental one
 	Reason    string // why the build was full, when it was
 	Elapsed   time.Duration

@@ -18,6 +18,7 @@ import (
 type postPages struct{}
 
 func (postPages) plan(p *planner) ([]*output, error) {
+	p.reading = p.b.readingOn()
 	return p.items(p.b.posts, "post", "post.html"), nil
 }
 
@@ -34,7 +35,7 @@ func (p *planner) items(items []*item, kind, tmpl string) []*output {
 	for _, it := range items {
 		outs = append(outs, &output{
 			path:    it.out,
-			dep:     newHasher("item", it.rel).key(b.global).key(b.meta).key(it.src.Hash).sum(),
+			dep:     newHasher("item", it.rel, b.formatKey(it.rel)).key(b.global).key(b.meta).key(it.src.Hash).key(b.images.keys[it.rel]).sum(),
 			from:    sourceOrigin(it),
 			item:    it,
 			sitemap: strings.HasSuffix(it.out, ".html"),
@@ -57,6 +58,9 @@ func (p *planner) items(items []*item, kind, tmpl string) []*output {
 				page := b.page(kind, post.Title, post.URL)
 				page.Post = &post
 				page.Description = render.PlainText(string(post.Summary))
+				if r, ok := p.reading[it]; ok {
+					page.Related, page.Series = r.related, r.series
+				}
 				var buf bytes.Buffer
 				if err := b.tmpl.Execute(&buf, tmpl, page); err != nil {
 					return nil, fmt.Errorf("render %s: %w", it.rel, err)
@@ -83,10 +87,10 @@ type termPages struct {
 
 func (k termPages) plan(p *planner) ([]*output, error) {
 	cfg, site := &p.b.cfg, p.site
-	title, dir, terms, verb := "Tags", "tags", site.Tags, "tagged"
+	title, dir, terms, desc := p.b.cat.T("tags"), "tags", site.Tags, "tag_description"
 	index, pages := cfg.Enabled("tag_index") && cfg.Enabled("tags"), cfg.Enabled("tags")
 	if k.kind == "category" {
-		title, dir, terms, verb = "Categories", "categories", site.Categories, "in"
+		title, dir, terms, desc = p.b.cat.T("categories"), "categories", site.Categories, "category_description"
 		index, pages = cfg.Enabled("categories"), cfg.Enabled("categories")
 	}
 	var outs []*output
@@ -104,7 +108,7 @@ func (k termPages) plan(p *planner) ([]*output, error) {
 	for _, t := range terms {
 		outs = append(outs, p.paginate(k.kind, t.Name, t.URL, "the "+k.kind+" page for "+t.Name, t.Posts, func(pg *render.Page) {
 			pg.Term = t // its Posts are meta views: body fields come only with .Posts
-			pg.Description = fmt.Sprintf("Posts %s %s on %s", verb, t.Name, site.Title)
+			pg.Description = p.b.cat.T(desc, t.Name, site.Title)
 			if feeds {
 				pg.FeedAtom, pg.FeedRSS = p.b.feedURLs(t.URL)
 				pg.FeedJSON = p.b.jsonFeedURL(t.URL)
@@ -123,7 +127,7 @@ func (archivePages) plan(p *planner) ([]*output, error) {
 	}
 	base := p.site.BasePath
 	outs := []*output{p.templated("archive/index.html", "archive.html", p.listKey("archive", nil, false), origin{what: "the archive page"}, func() *render.Page {
-		return p.b.page("archive", "Archive", base+"archive/")
+		return p.b.page("archive", p.b.cat.T("archive"), base+"archive/")
 	})}
 	bodies := p.b.tmpl.UsesBody("archive.html")
 	for _, y := range p.site.Years {
@@ -147,7 +151,7 @@ func (notFoundPage) plan(p *planner) ([]*output, error) {
 		return nil, nil
 	}
 	o := p.templated("404.html", "404.html", p.listKey("404", nil, false), origin{what: "the 404 page"}, func() *render.Page {
-		return p.b.page("404", "Page not found", p.site.BasePath+"404.html")
+		return p.b.page("404", p.b.cat.T("page_not_found"), p.site.BasePath+"404.html")
 	})
 	o.sitemap = false
 	return []*output{o}, nil

@@ -46,9 +46,13 @@ var kinds = []kind{
 	sitemap{},
 	stylesheet{},
 	staticFiles{},
+	bundleAssets{},
+	imageCopies{},
 	aliasPages{},
 	redirectsFile{}, // after staticFiles: folds a static _redirects into its own
 	robots{},
+	latest{}, // after staticFiles: a site's own latest.json wins
+	search{},
 }
 
 // planner is what the kinds share while one build is planned.
@@ -61,6 +65,9 @@ type planner struct {
 	// kind, read by post pages' render functions.
 	inFeed map[*item]bool
 	outs   []*output // the outputs planned so far, in plan order
+	// reading holds each post's related posts and series (related.go),
+	// set by the post pages kind.
+	reading map[*item]readingOn
 
 	listBodies bool // list.html shows what post bodies give (summaries)
 }
@@ -103,7 +110,7 @@ func (p *planner) listKey(what string, posts []*render.Post, bodies bool) key {
 	if bodies {
 		for _, post := range posts {
 			it := p.byMeta[post]
-			h.str(it.rel).key(it.src.Hash)
+			h.str(it.rel).key(it.src.Hash).key(p.b.images.keys[it.rel])
 		}
 	}
 	return h.sum()
@@ -138,7 +145,7 @@ func (p *planner) paginate(kind, title, url, what string, posts []*render.Post, 
 		outs = append(outs, p.templated(out, "list.html", p.listKey(out, these, p.listBodies), origin{what: what, n: n}, func() *render.Page {
 			pg := p.b.page(kind, title, pageURL(n))
 			if n > 1 {
-				pg.Title = fmt.Sprintf("%s (page %d of %d)", title, n, total)
+				pg.Title = p.b.cat.T("page_title_n", title, n, total)
 			}
 			pg.Posts = p.fulls(these)
 			pg.Pager = &render.Pager{Number: n, Total: total, First: pageURL(1), Last: pageURL(total)}

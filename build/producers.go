@@ -29,6 +29,7 @@ const (
 	byStatic        // a static file of the site
 	bySource        // a post or standalone page
 	byAlias         // a redirect page at an old URL of a post (alias.go)
+	byAsset         // a file of a page bundle, beside its post (bundle.go)
 )
 
 // origin names the producer of an output. The name is put together only
@@ -83,6 +84,8 @@ func (o origin) fix(owner origin) string {
 		return "rename or remove the static file"
 	case o.rank == byAlias:
 		return "remove the alias"
+	case o.rank == byAsset:
+		return "rename or move the bundle's file"
 	}
 	return ""
 }

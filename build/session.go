@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -50,12 +49,14 @@ type Session struct {
 	urls  *urlMemos    // the posts' URLs
 }
 
-// sourceLists are the sources a build found, with an index by absolute
-// path, and what decided them.
+// sourceLists are what discovery found (see [builder.discoverAll]), with
+// an index of the listed files by absolute path, and what decided them.
 type sourceLists struct {
-	posts, pages, static []source
-	from                 key // the configuration the lists depend on
-	index                map[string]*source
+	posts, pages, static, strays []source
+	assets                       map[string][]source
+	strayWarnings                []error
+	from                         key // the configuration the lists depend on
+	index                        map[string]*source
 }
 
 // NewSession returns a session with nothing in memory yet.
@@ -198,16 +199,18 @@ func discoveryKey(cfg *Config) key {
 }
 
 // discoverSources lists the sources: from the session's lists when every
-// changed path is a source they have, re-stating only those, or else as
-// [builder.discoverAll] does. Pre-build hooks may write any file, so with
-// hooks the lists always come from the disk.
+// changed path is a listed file still there, re-stating only those, or
+// else as [builder.discoverAll] does. Pre-build hooks may write any file,
+// so with hooks the lists always come from the disk.
 func (b *builder) discoverSources(changed []string) error {
 	s := b.sess
 	var from key
 	if s != nil {
 		from = discoveryKey(&b.cfg)
-		if changed != nil && s.lists != nil && s.lists.from == from && len(b.cfg.Build.Hooks.PreBuild) == 0 && s.lists.restat(b.cfg.Root, changed) {
-			b.srcPosts, b.srcPages, b.srcStatic = s.lists.posts, s.lists.pages, s.lists.static
+		if l := s.lists; changed != nil && l != nil && l.from == from && len(b.cfg.Build.Hooks.PreBuild) == 0 && l.restat(b.cfg.Root, changed) {
+			b.srcPosts, b.srcPages, b.srcStatic, b.srcStrays = l.posts, l.pages, l.static, l.strays
+			b.assets, b.strayWarnings = l.assets, l.strayWarnings
+			b.discoverImages()
 			b.opts.Logger.Debug("sources re-stated", "changed", len(changed))
 			return nil
 		}
@@ -217,14 +220,18 @@ func (b *builder) discoverSources(changed []string) error {
 		return err
 	}
 	if s != nil {
-		s.lists = newSourceLists(from, b.srcPosts, b.srcPages, b.srcStatic)
+		l := &sourceLists{posts: b.srcPosts, pages: b.srcPages, static: b.srcStatic, strays: b.srcStrays,
+			assets: b.assets, strayWarnings: b.strayWarnings, from: from}
+		l.makeIndex()
+		s.lists = l
 	}
 	return nil
 }
 
-func newSourceLists(from key, posts, pages, static []source) *sourceLists {
-	l := &sourceLists{posts: posts, pages: pages, static: static, from: from, index: make(map[string]*source, len(posts)+len(pages)+len(static))}
-	for _, list := range [][]source{posts, pages, static} {
+// makeIndex indexes the listed files by absolute path.
+func (l *sourceLists) makeIndex() {
+	l.index = make(map[string]*source, len(l.posts)+len(l.pages)+len(l.static)+len(l.strays))
+	for _, list := range [][]source{l.posts, l.pages, l.static, l.strays} {
 		for i := range list {
 			abs, err := filepath.Abs(list[i].abs)
 			if err != nil {
@@ -237,18 +244,18 @@ func newSourceLists(from key, posts, pages, static []source) *sourceLists {
 			l.index[abs] = &list[i]
 		}
 	}
-	return l
 }
 
 // restat brings the lists up to date for the changed paths, stat-ing each
 // as discover does. It reports false, leaving the lists unusable, when a
-// path is not a listed source (a new file, a directory, anything else).
+// path is not a listed regular file still there (a new file, a removed
+// one, a directory, anything else): then only a new discovery knows.
 func (l *sourceLists) restat(root string, changed []string) bool {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return false
 	}
-	removed := false
+	updated := map[string]*source{}
 	for _, c := range changed {
 		p := filepath.FromSlash(c)
 		if !filepath.IsAbs(p) {
@@ -259,19 +266,19 @@ func (l *sourceLists) restat(root string, changed []string) bool {
 			return false
 		}
 		fi, err := os.Stat(src.abs)
-		switch {
-		case err != nil && !os.IsNotExist(err):
+		if err != nil || !fi.Mode().IsRegular() {
 			return false
-		case err != nil || !fi.Mode().IsRegular():
-			src.abs = ""
-			removed = true
-		default:
-			src.size, src.modTime = fi.Size(), fi.ModTime().UnixNano()
 		}
+		src.size, src.modTime = fi.Size(), fi.ModTime().UnixNano()
+		updated[src.rel] = src
 	}
-	if removed {
-		gone := func(s source) bool { return s.abs == "" }
-		*l = *newSourceLists(l.from, slices.DeleteFunc(l.posts, gone), slices.DeleteFunc(l.pages, gone), slices.DeleteFunc(l.static, gone))
+	// The bundles' lists of assets hold copies of the strays.
+	for _, list := range l.assets {
+		for i := range list {
+			if src := updated[list[i].rel]; src != nil {
+				list[i].size, list[i].modTime = src.size, src.modTime
+			}
+		}
 	}
 	return true
 }

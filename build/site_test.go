@@ -17,6 +17,7 @@ import (
 
 	"github.com/blog-gen/blog/build"
 	"github.com/blog-gen/blog/diag"
+	"github.com/blog-gen/blog/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata fixtures")
@@ -32,7 +33,9 @@ var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 //	-- want/warnings --     the warnings of a build, file:line: warning: msg
 //
 // Sections not under want/ are the site's files. A line "flags: drafts
-// future" in the archive comment sets build flags.
+// future" in the archive comment sets build flags; a line "needs:
+// docutils" skips the fixture where docutils is missing (and fails it
+// under BLOG_TEST_STRICT=1).
 func TestSites(t *testing.T) {
 	files, err := filepath.Glob("testdata/sites/*.txtar")
 	if err != nil || len(files) == 0 {
@@ -44,6 +47,9 @@ func TestSites(t *testing.T) {
 			ar, err := txtar.ParseFile(file)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if slices.Contains(fixtureNeeds(ar.Comment), "docutils") {
+				testenv.Docutils(t)
 			}
 			dir := t.TempDir()
 			for _, f := range ar.Files {
@@ -179,6 +185,17 @@ func snapshot(t testing.TB, dir string) map[string]string {
 func fixtureFlags(comment []byte) []string {
 	for line := range strings.Lines(string(comment)) {
 		if rest, ok := strings.CutPrefix(line, "flags:"); ok {
+			return strings.Fields(rest)
+		}
+	}
+	return nil
+}
+
+// fixtureNeeds returns the words of the comment's "needs:" line: the
+// real programs the fixture's build runs (docutils).
+func fixtureNeeds(comment []byte) []string {
+	for line := range strings.Lines(string(comment)) {
+		if rest, ok := strings.CutPrefix(line, "needs:"); ok {
 			return strings.Fields(rest)
 		}
 	}

@@ -25,7 +25,7 @@ func stampPath(dir string) string { return filepath.Join(dir, "stamp") }
 
 func (b *builder) fingerprint(out string) key {
 	h := newHasher(cacheFormat, out).key(b.global)
-	for _, list := range [][]source{b.srcPosts, b.srcPages, b.srcStatic} {
+	for _, list := range [][]source{b.srcPosts, b.srcPages, b.srcStatic, b.srcStrays} {
 		h.str("list")
 		for _, s := range list {
 			h.str(s.rel)
@@ -59,7 +59,7 @@ func (b *builder) upToDate(out string) (Result, bool) {
 	if st.NextDue != 0 && !b.opts.Now().Before(time.Unix(0, st.NextDue)) {
 		return Result{}, false
 	}
-	for _, list := range [][]source{b.srcPosts, b.srcPages, b.srcStatic} {
+	for _, list := range [][]source{b.srcPosts, b.srcPages, b.srcStatic, b.srcStrays} {
 		for _, s := range list {
 			if s.modTime >= st.Started-int64(racyWindow) {
 				return Result{}, false

@@ -205,13 +205,13 @@ func (b *builder) checkPostURL(it *item) error {
 
 // permalinkVars are the values it gives build.permalink's placeholders.
 func (b *builder) permalinkVars(it *item) *permalinkVars {
-	v := &permalinkVars{date: it.fm.Date, slug: it.fm.Slug, filename: fileStem(it.rel), categories: it.fm.Categories}
+	v := &permalinkVars{date: it.fm.Date, slug: it.fm.Slug, filename: fileStem(it.name()), categories: it.fm.Categories}
 	v.title = jekyllTitle(v.filename)
 	if it.src.FM.Slug != "" {
 		v.title = it.src.FM.Slug
 	}
 	if postsDir, err := filepath.Rel(b.cfg.Root, b.cfg.path(b.cfg.Build.Posts)); err == nil {
-		under := strings.TrimPrefix(it.rel, filepath.ToSlash(postsDir)+"/")
+		under := strings.TrimPrefix(it.name(), filepath.ToSlash(postsDir)+"/")
 		if dir, _, ok := strings.Cut(under, "/"); ok {
 			v.section = dir
 		}

@@ -51,8 +51,11 @@ func (c *Config) validate(positions keyPositions) error {
 	c.validateSite(ck)
 	c.validateBuild(ck)
 	c.checkTOC(ck.badf)
+	c.checkRelated(ck.badf)
 	c.validateHooks(ck)
 	c.validateHighlight(ck)
+	c.validateRST(ck)
+	c.validateImages(ck)
 	if c.Feeds.Items < 1 {
 		ck.badf("feeds.items", "want 1 or more, not %d", c.Feeds.Items)
 	}

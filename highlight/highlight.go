@@ -73,10 +73,11 @@ type Highlighter struct {
 	// slots holds one token per block being highlighted; see Highlight.
 	slots chan struct{}
 
-	doubtAfter time.Duration // see tokenise; tests change these
-	tries      int
-	lexBudget  time.Duration
-	now        func() time.Time // the clock lexer steps are timed with
+	doubtAfter   time.Duration // see tokenise; tests change these
+	tries        int
+	lexBudget    time.Duration
+	matchTimeout time.Duration    // see raised
+	now          func() time.Time // the clock lexer steps are timed with
 }
 
 // maxCachedLexers bounds the lexer cache: lang comes from user content, and
@@ -89,7 +90,7 @@ const maxCachedLexers = 256
 func New(opts Options) (*Highlighter, error) {
 	opts = opts.withDefaults()
 	h := &Highlighter{opts: opts, lexers: map[string]chroma.Lexer{}, slots: make(chan struct{}, runtime.GOMAXPROCS(0)),
-		doubtAfter: doubtAfter, tries: tries, lexBudget: lexBudget, now: time.Now}
+		doubtAfter: doubtAfter, tries: tries, lexBudget: lexBudget, matchTimeout: raisedMatchTimeout, now: time.Now}
 	var err error
 	if h.style, err = lookupStyle("style", opts.Style); err != nil {
 		return nil, err
@@ -231,7 +232,7 @@ func (h *Highlighter) lexer(lang string) chroma.Lexer {
 		return l
 	}
 	if l = lexers.Get(lang); l != nil {
-		l = raised(l)
+		l = raised(l, h.matchTimeout)
 	}
 	h.mu.Lock()
 	if len(h.lexers) < maxCachedLexers {

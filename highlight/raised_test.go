@@ -44,23 +44,28 @@ func threadCPU(t *testing.T) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// TestHighlightRaisedTimeout: a comment that takes 400ms of CPU to match is
-// past chroma's timeout, which would leave "/*" to the operator rule, but
-// not past the one Highlight gives the rules of the lexer a block names,
-// even at a load that stretches it eightfold. The step is slow, so
-// Highlight cannot vouch for the block; it is exact all the same.
+// TestHighlightRaisedTimeout: a comment that takes 500ms of CPU to match
+// is past chroma's timeout, which would leave "/*" to the operator rule,
+// but not past the one Highlight gives the rules of the lexer a block
+// names. The step is slow, so Highlight cannot vouch for the block; it is
+// exact all the same. The test raises the timeout from 10s to an hour: at
+// a load of 40 on two cores, half a second of CPU took over ten.
 func TestHighlightRaisedTimeout(t *testing.T) {
-	code := longComment(t, 400*time.Millisecond) // before the parallel tests run
+	code := longComment(t, 500*time.Millisecond) // before the parallel tests run
 	t.Parallel()
 	want := mustHighlight(t, exactHighlighter(t, Options{}, "go"), "go", code)
 	h := mustNew(t, Options{})
+	if h.matchTimeout != raisedMatchTimeout {
+		t.Fatalf("New gives lexers a match timeout of %v, want %v", h.matchTimeout, raisedMatchTimeout)
+	}
+	h.matchTimeout = time.Hour
 	h.tries = 1 // the slow step would only be lexed again
 	h.lexBudget = time.Hour
 	var b strings.Builder
 	if err := h.Highlight(&b, "go", code, nil); !errors.Is(err, ErrInexact) {
-		t.Errorf("Highlight(400ms comment) = %v, want an error wrapping ErrInexact", err)
+		t.Errorf("Highlight(500ms comment) = %v, want an error wrapping ErrInexact", err)
 	}
 	if got := b.String(); got != want {
-		t.Errorf("Highlight(400ms comment) wrote %.300q…, want %.300q…", got, want)
+		t.Errorf("Highlight(500ms comment) wrote %.300q…, want %.300q…", got, want)
 	}
 }

@@ -52,19 +52,25 @@ const (
 )
 
 // raisedLexers memoizes raised: copies are compiled on first use, once
-// per process.
-var raisedLexers sync.Map // chroma.Lexer → chroma.Lexer
+// per process and timeout.
+var raisedLexers sync.Map // raisedKey → chroma.Lexer
+
+type raisedKey struct {
+	l       chroma.Lexer
+	timeout time.Duration
+}
 
 // raised returns a lexer that lexes as l does but whose own rules have
-// raisedMatchTimeout, or l itself if l is not a RegexLexer. The copy
-// looks up the lexers it delegates to (Using) in chroma's registry, as l
-// does.
-func raised(l chroma.Lexer) chroma.Lexer {
+// the match timeout given (raisedMatchTimeout outside tests), or l itself
+// if l is not a RegexLexer. The copy looks up the lexers it delegates to
+// (Using) in chroma's registry, as l does.
+func raised(l chroma.Lexer, timeout time.Duration) chroma.Lexer {
 	rl, ok := l.(*chroma.RegexLexer)
 	if !ok {
 		return l
 	}
-	if c, ok := raisedLexers.Load(l); ok {
+	key := raisedKey{l, timeout}
+	if c, ok := raisedLexers.Load(key); ok {
 		return c.(chroma.Lexer)
 	}
 	// Rules compiles rl too: chroma has no way to read rules uncompiled.
@@ -74,11 +80,11 @@ func raised(l chroma.Lexer) chroma.Lexer {
 	}
 	c := chroma.MustNewLexer(rl.Config(), func() chroma.Rules {
 		rules := rules.Clone()
-		rules[raiseState] = []chroma.Rule{{Mutator: raiseTimeout{}}}
+		rules[raiseState] = []chroma.Rule{{Mutator: raiseTimeout{timeout}}}
 		return rules
 	})
 	c.SetRegistry(lexers.GlobalLexerRegistry)
-	v, _ := raisedLexers.LoadOrStore(l, chroma.Lexer(c))
+	v, _ := raisedLexers.LoadOrStore(key, chroma.Lexer(c))
 	return v.(chroma.Lexer)
 }
 
@@ -86,15 +92,15 @@ func raised(l chroma.Lexer) chroma.Lexer {
 const raiseState = "highlight: raise match timeout"
 
 // raiseTimeout is a LexerMutator: when chroma compiles a lexer, it gives
-// every compiled rule raisedMatchTimeout, then removes its own state.
-type raiseTimeout struct{}
+// every compiled rule its timeout, then removes its own state.
+type raiseTimeout struct{ timeout time.Duration }
 
 func (raiseTimeout) Mutate(*chroma.LexerState) error { return nil }
 
-func (raiseTimeout) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
+func (m raiseTimeout) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
 	for _, rs := range rules {
 		for _, r := range rs {
-			r.Regexp.MatchTimeout = raisedMatchTimeout
+			r.Regexp.MatchTimeout = m.timeout
 		}
 	}
 	delete(rules, state)

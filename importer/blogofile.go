@@ -25,8 +25,9 @@ func Blogofile(ctx context.Context, src, dst string, opts Options) (*Report, err
 	return s.importFrom(ctx, &blogofile{s: s, root: src}, dst, opts)
 }
 
-// Blogofile's markup ($$code) is converted as each post is read.
-func (b *blogofile) convert() {}
+// Blogofile's markup ($$code) is converted as each post is read; what
+// is left is redirecting its feeds and category pages.
+func (b *blogofile) convert() { b.redirects() }
 
 type blogofile struct {
 	s        *site
@@ -70,7 +71,13 @@ func (b *blogofile) config() error {
 	}
 	c.UnsafeHTML = true // python-markdown passes HTML through
 	b.pattern = cmpOr(get("auto_permalink.path"), ":blog_path/:year/:month/:day/:title")
-	if p := strings.TrimPrefix(b.pattern, ":blog_path"); !strings.ContainsAny(strings.NewReplacer(":year", "", ":month", "", ":day", "", ":title", "").Replace(p), ":") {
+	// The new site's root is the old blog.path, which the pattern names
+	// as :blog_path or writes out.
+	p, under := strings.CutPrefix(b.pattern, ":blog_path")
+	if !under && b.blogPath != "" {
+		p, under = strings.CutPrefix(b.pattern, b.blogPath)
+	}
+	if (under || b.blogPath == "") && !strings.ContainsAny(strings.NewReplacer(":year", "", ":month", "", ":day", "", ":title", "").Replace(p), ":") {
 		c.Permalink = strings.TrimSuffix(strings.ReplaceAll(p, ":title", ":slug"), "/") + "/"
 	}
 	b.loc = b.s.zone("_config.py")
@@ -165,9 +172,6 @@ func (b *blogofile) post(rel string) error {
 	}
 	d.body = text
 	b.s.report.Warnings = append(b.s.report.Warnings, toErrors(c.warns)...)
-	if d.oldURL != d.newURL(b.s.cfg.Permalink) {
-		d.aliases = append(d.aliases, d.oldURL)
-	}
 	b.s.docs = append(b.s.docs, d)
 	return nil
 }

@@ -38,6 +38,7 @@ type hugo struct {
 	refs       map[string]*doc // content paths and file names → doc
 	docs       []*doc
 	resources  map[string][]string // a bundle's directory under content/ → its files
+	rss        string              // the file name of Hugo's RSS feeds
 }
 
 // hugoConfigs are the names Hugo reads its configuration from, in order.
@@ -96,11 +97,21 @@ func (h *hugo) config() error {
 	if n, err := strconv.Atoi(cmpOr(get("paginate"), get("pagination"))); err == nil && n > 0 {
 		c.Paginate = n
 	}
-	if m, ok := lower["markup"].(map[string]any); ok {
-		if g, ok := m["goldmark"].(map[string]any); ok {
-			if r, ok := g["renderer"].(map[string]any); ok && r["unsafe"] == true {
-				c.UnsafeHTML = true
-			}
+	h.outputs(lower)
+	h.loc = h.s.zone(cmpOr(name, "config.toml"))
+	return nil
+}
+
+// outputs reads the settings of how Hugo wrote pages: raw HTML passed
+// through, the RSS feeds' name, each section's permalink pattern.
+func (h *hugo) outputs(lower map[string]any) {
+	if lowerKeys(lowerKeys(lowerKeys(lower["markup"])["goldmark"])["renderer"])["unsafe"] == true {
+		h.s.cfg.UnsafeHTML = true
+	}
+	h.rss = "index.xml"
+	if of, ok := lowerKeys(lower["outputformats"])["rss"]; ok {
+		if name := str(lowerKeys(of)["basename"]); name != "" && safeSegment(name) {
+			h.rss = name + ".xml" // outputFormats.RSS.baseName renames every feed
 		}
 	}
 	h.permalinks = map[string]string{}
@@ -111,8 +122,20 @@ func (h *hugo) config() error {
 			}
 		}
 	}
-	h.loc = h.s.zone(cmpOr(name, "config.toml"))
-	return nil
+}
+
+// lowerKeys is the map v with its keys in lower case (Hugo's are not
+// case-sensitive), or nil when v is not a map.
+func lowerKeys(v any) map[string]any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, x := range m {
+		out[strings.ToLower(k)] = x
+	}
+	return out
 }
 
 func str(v any) string {
@@ -246,9 +269,16 @@ func (h *hugo) walk(ctx context.Context) error {
 
 func (h *hugo) content(rel, ext string) error {
 	src := "content/" + rel
-	data, err := os.ReadFile(filepath.Join(h.root, "content", filepath.FromSlash(rel)))
+	file := filepath.Join(h.root, "content", filepath.FromSlash(rel))
+	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
+	}
+	if (ext == ".html" || ext == ".htm") && isHTMLDocument(data) {
+		// A whole page of the writer's own, which Hugo published as it
+		// is: it stays one, at its old URL.
+		h.s.copies[path.Join("static", strings.TrimSuffix(rel, path.Ext(rel)), "index.html")] = file
+		return nil
 	}
 	m, body, line, err := hugoFrontMatter(src, data)
 	if err != nil {
@@ -300,10 +330,8 @@ func (h *hugo) content(rel, ext string) error {
 	d.stem = base
 	if !d.page {
 		// Hugo sites often name files like Jekyll's: keep one date.
+		// The build slugifies the name after the date, as Jekyll's.
 		d.stem = d.date.Format("2006-01-02") + "-" + strings.TrimPrefix(base, d.date.Format("2006-01-02")+"-")
-		if d.slug == "" && render.Slugify(base) != base {
-			d.slug = render.Slugify(base)
-		}
 	}
 	if bundle {
 		d.stem = path.Join(base, "index")
@@ -316,6 +344,13 @@ func (h *hugo) content(rel, ext string) error {
 	h.refs[path.Base(rel)] = d
 	h.refs["/"+rel] = d
 	return nil
+}
+
+// isHTMLDocument reports whether data is a whole HTML page, not content
+// with front matter.
+func isHTMLDocument(data []byte) bool {
+	head := strings.ToLower(strings.TrimSpace(string(data[:min(len(data), 512)])))
+	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")
 }
 
 func anyList(v any) []string {
@@ -354,10 +389,10 @@ func (h *hugo) defaultURL(d *doc, section, base string) string {
 func (h *hugo) convert() {
 	e := &env{site: h.params, basePath: h.basePath, url: func(ref string) (string, bool) {
 		if d, ok := h.refs[strings.TrimPrefix(ref, "/")]; ok {
-			return h.basePath + d.oldURL, true
+			return h.basePath + cmpOr(d.url, d.oldURL), true
 		}
 		if d, ok := h.refs[ref]; ok {
-			return h.basePath + d.oldURL, true
+			return h.basePath + cmpOr(d.url, d.oldURL), true
 		}
 		return "", false
 	}}
@@ -370,13 +405,9 @@ func (h *hugo) convert() {
 		convertShortcodes(c, params)
 		d.body = c.out.String()
 		h.s.report.Warnings = append(h.s.report.Warnings, toErrors(c.warns)...)
-		// Hugo's URLs are kept as aliases of the new ones: blog's
-		// default scheme differs from Hugo's.
-		if d.oldURL != "" && d.oldURL != d.newURL("") {
-			d.aliases = append(d.aliases, d.oldURL)
-		}
 		for _, f := range h.resources[d.bundle] {
-			h.s.copies[path.Join("posts", path.Dir(d.stem), path.Base(f))] = f
+			h.s.copies[path.Join(path.Dir(d.name), path.Base(f))] = f
 		}
 	}
+	h.redirects()
 }

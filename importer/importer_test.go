@@ -3,10 +3,13 @@ package importer
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"flag"
+	"html"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -114,48 +117,207 @@ func compareWant(t *testing.T, file string, ar *txtar.Archive, got map[string][]
 	}
 }
 
-// buildImported builds the imported blog and returns its _site.
-func buildImported(t *testing.T, dir string) string {
+// buildImported builds the imported blog as blog build would (drafts
+// and future posts left out) and returns its _site and configuration.
+func buildImported(t *testing.T, dir string) (string, build.Config) {
 	t.Helper()
 	cfg, err := build.Load(dir)
 	if err != nil {
 		t.Fatalf("the imported blog's config: %v", err)
 	}
 	now := func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }
-	if _, err := build.Run(t.Context(), cfg, build.Options{Now: now, Drafts: true}); err != nil {
+	if _, err := build.Run(t.Context(), cfg, build.Options{Now: now}); err != nil {
 		t.Fatalf("building the imported blog: %v", err)
 	}
-	return filepath.Join(dir, "_site")
+	return filepath.Join(dir, "_site"), cfg
 }
 
-// hasPage reports whether site publishes urlPath: as a page, or as a
-// redirect page written for an alias.
-func hasPage(site, urlPath string) bool {
-	p := filepath.Join(site, filepath.FromSlash(urlPath))
-	if strings.HasSuffix(urlPath, "/") {
-		p = filepath.Join(p, "index.html")
-	}
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular()
+// expect is what a fixture's built site must show.
+type expect struct {
+	complete bool
+	// oldURLs maps each URL of the old site to the title of the post or
+	// page it must lead to: that page itself, or a redirect page to it.
+	oldURLs map[string]string
+	// drafts are imported files that must be drafts, absent from the site.
+	drafts []string
+	// kept is markup the fixture keeps as text on purpose, with a warning.
+	kept []string
+	// warnedLinks are links the fixture leaves broken on purpose, with a
+	// warning: to a draft, to a file left on the old host.
+	warnedLinks []string
 }
 
-func TestJekyll(t *testing.T) {
-	t.Parallel()
-	dir, rep := runFixture(t, "jekyll", Jekyll)
-	if rep.Complete() {
-		t.Error("report: complete, want the warnings for the dynamic Liquid")
+// checkImport imports testdata/name.txtar (see runFixture), builds the
+// new blog and checks it against want; then imports again into a fresh
+// directory, which must give the same bytes.
+func checkImport(t *testing.T, name string, imp importFunc, want expect) string {
+	t.Helper()
+	dir, rep := runFixture(t, name, imp)
+	if rep.Complete() != want.complete {
+		t.Errorf("report: Complete() = %v, want %v (warnings: %v)", rep.Complete(), want.complete, rep.Warnings)
 	}
-	site := buildImported(t, dir)
-	for _, u := range []string{"/2010/07/21/hello.html", "/notes/2011/01/02/second.html", "/about/", "/images/cat.png"} {
-		if !hasPage(site, u) {
-			t.Errorf("old URL %s is not in the built site", u)
+	site, cfg := buildImported(t, dir)
+	for old, title := range want.oldURLs {
+		final, page := follow(t, site, cfg.Site.URL, old)
+		if page == "" {
+			continue
+		}
+		if !strings.Contains(page, "<title>"+html.EscapeString(title)) {
+			t.Errorf("old URL %s leads to %s, which is not %q", old, final, title)
 		}
 	}
+	for _, d := range want.drafts {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(d)))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if !bytes.Contains(data, []byte("\ndraft: true\n")) {
+			t.Errorf("%s is not a draft:\n%s", d, data)
+		}
+		u, err := build.SourceURL(cfg, d, data, false)
+		if err != nil {
+			t.Errorf("build.SourceURL(%s): %v", d, err)
+		} else if hasPage(site, u) {
+			t.Errorf("draft %s is published at %s", d, u)
+		}
+	}
+	checkNoLeftovers(t, site, want.kept)
+	checkLinks(t, site, cfg, want.warnedLinks)
 	// A second import of the same site writes the same bytes.
-	again, _ := runFixture(t, "jekyll", Jekyll)
-	if d := diffTrees(t, filepath.Join(dir), again); d != "" {
+	again, _ := runFixture(t, name, imp)
+	if d := diffTrees(t, dir, again); d != "" {
 		t.Errorf("a second import differs:\n%s", d)
 	}
+	return site
+}
+
+func basePath(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
+			return u[i+3+j:]
+		}
+	}
+	return "/"
+}
+
+var refresh = regexp.MustCompile(`<meta http-equiv="refresh" content="0; url=([^"]+)">`)
+
+// follow reads the page at the old URL u in site, following one redirect
+// page to a URL under siteURL; it returns the final URL and page ("" after
+// reporting an error).
+func follow(t *testing.T, site, siteURL, u string) (string, string) {
+	t.Helper()
+	page, ok := readPage(site, u)
+	if !ok {
+		t.Errorf("old URL %s: nothing there in the built site", u)
+		return u, ""
+	}
+	m := refresh.FindStringSubmatch(page)
+	if m == nil {
+		return u, page
+	}
+	target := html.UnescapeString(m[1])
+	rel, ok := strings.CutPrefix(target, siteURL)
+	if !ok {
+		rel, ok = strings.CutPrefix(target, basePath(siteURL))
+	}
+	if !ok {
+		t.Errorf("old URL %s redirects to %s, outside the site (%s)", u, target, siteURL)
+		return target, ""
+	}
+	final, ok := readPage(site, "/"+rel)
+	if !ok {
+		t.Errorf("old URL %s redirects to %s, which is not in the built site", u, target)
+		return target, ""
+	}
+	if refresh.MatchString(final) {
+		t.Errorf("old URL %s redirects to %s, another redirect", u, target)
+	}
+	return target, final
+}
+
+func readPage(site, u string) (string, bool) {
+	p := filepath.Join(site, filepath.FromSlash(u))
+	if strings.HasSuffix(u, "/") {
+		p = filepath.Join(p, "index.html")
+	}
+	data, err := os.ReadFile(p)
+	return string(data), err == nil
+}
+
+// hasPage reports whether site publishes urlPath.
+func hasPage(site, urlPath string) bool {
+	_, ok := readPage(site, urlPath)
+	return ok
+}
+
+// leftoverMarkup is the markup of the old tools, which must not be in a
+// built page outside code.
+var leftoverMarkup = []string{"{%", "{{ site.", "{{site.", "{{<", "{{%", "$$code", "[caption", "[gallery", "[sourcecode", "[code", "[audio", "[video", "{:toc}", "{: ."}
+
+var codeBlocks = regexp.MustCompile(`(?s)<pre\b.*?</pre>|<code\b.*?</code>`)
+
+// checkNoLeftovers fails for old markup in any built HTML page outside
+// <pre> and <code>, but for the kept constructs.
+func checkNoLeftovers(t *testing.T, site string, kept []string) {
+	t.Helper()
+	err := filepath.WalkDir(site, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		text := html.UnescapeString(codeBlocks.ReplaceAllString(string(data), ""))
+		for _, k := range kept {
+			text = strings.ReplaceAll(text, k, "")
+		}
+		for _, m := range leftoverMarkup {
+			if i := strings.Index(text, m); i >= 0 {
+				rel, _ := filepath.Rel(site, p)
+				t.Errorf("%s: %q left outside code: …%s…", rel, m, text[max(0, i-40):min(len(text), i+60)])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+var linkAttr = regexp.MustCompile(`\s(?:href|src)="([^"#?]+)[^"]*"`)
+
+// checkLinks fails for a link of a built page to a path of the site that
+// is not in it (the who's-online widget's endpoint is served, not built).
+func checkLinks(t *testing.T, site string, cfg build.Config, warned []string) {
+	t.Helper()
+	base := strings.TrimSuffix(basePath(cfg.Site.URL), "/")
+	filepath.WalkDir(site, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range linkAttr.FindAllStringSubmatch(string(data), -1) {
+			u := html.UnescapeString(m[1])
+			u = strings.TrimPrefix(u, strings.TrimSuffix(cfg.Site.URL, "/"))
+			rel, ok := strings.CutPrefix(u, base+"/")
+			if !ok || !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") || strings.HasPrefix(u, cfg.Widget.Path+"/") || slices.Contains(warned, u) {
+				continue
+			}
+			if !hasPage(site, "/"+rel) {
+				if fi, err := os.Stat(filepath.Join(site, filepath.FromSlash(rel))); err != nil || !fi.IsDir() || !hasPage(site, "/"+rel+"/") {
+					from, _ := filepath.Rel(site, p)
+					t.Errorf("%s links to %s, which is not in the built site", from, u)
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // diffTrees compares the source files of two imported blogs.
@@ -182,36 +344,109 @@ func diffTrees(t *testing.T, a, b string) string {
 	return cmp.Diff(read(a), read(b))
 }
 
+func TestJekyll(t *testing.T) {
+	t.Parallel()
+	site := checkImport(t, "jekyll", Jekyll, expect{
+		oldURLs: map[string]string{
+			"/2010/07/21/hello.html":        "Hello, world",
+			"/notes/2011/01/02/second.html": "Second",
+			"/about/":                       "About",
+			"/contact.html":                 "Contact",
+		},
+		drafts: []string{"posts/2012-03-04-unfinished.md"},
+		kept:   []string{"{% if site.x %}", "{% endif %}"},
+	})
+	if !hasPage(site, "/images/cat.png") {
+		t.Error("/images/cat.png is not in the built site")
+	}
+}
+
 func TestHugo(t *testing.T) {
 	t.Parallel()
-	dir, _ := runFixture(t, "hugo", Hugo)
-	buildImported(t, dir)
+	checkImport(t, "hugo", Hugo, expect{
+		oldURLs: map[string]string{
+			"/posts/first-post/":       "First post",
+			"/custom/place/":           "Moved",
+			"/posts/2019-02-03-dated/": "Dated file name",
+			"/posts/bundle/":           "Bundled",
+			"/about/":                  "About",
+			"/standalone/":             "Standalone",
+		},
+		drafts:      []string{"posts/2020-06-02-second.md", "posts/2019-01-01-gone.md"},
+		kept:        []string{"{{< notice warning >}}", "{{< /notice >}}"},
+		warnedLinks: []string{"/2020/06/the-second/"},
+	})
 }
 
 func TestBlogofile(t *testing.T) {
 	t.Parallel()
-	runFixture(t, "blogofile", Blogofile)
+	checkImport(t, "blogofile", Blogofile, expect{
+		complete: true,
+		oldURLs: map[string]string{
+			"/2011/04/17/first-post/": "First Post",
+		},
+		drafts: []string{"posts/2012-01-02-html-post.md"},
+	})
 }
 
 func TestWordPress(t *testing.T) {
 	t.Parallel()
-	dir, _ := runFixture(t, "wordpress", WordPress)
-	site := buildImported(t, dir)
-	for _, u := range []string{"/2011/04/17/hello-world/", "/about/"} {
-		if !hasPage(site, u) {
-			t.Errorf("URL %s is not in the built site", u)
-		}
+	site := checkImport(t, "wordpress", WordPress, expect{
+		oldURLs: map[string]string{
+			"/2011/04/17/hello-world/": "Hello world!",
+			"/about/":                  "About",
+		},
+		drafts:      []string{"posts/2011-05-01-half-done.md"},
+		warnedLinks: []string{"/wp-content/uploads/2011/04/cat.jpg"},
+	})
+	// The comments' thread is the post's, as the theme names it: its URL.
+	var wxr struct {
+		Items []struct {
+			ID       string   `xml:"http://www.disqus.com/ thread_identifier"`
+			Comments []string `xml:"http://wordpress.org/export/1.0/ comment>comment_id"`
+		} `xml:"channel>item"`
 	}
-	page, err := os.ReadFile(filepath.Join(site, "2011/04/17/hello-world/index.html"))
+	data, err := os.ReadFile(filepath.Join(site, "..", "comments.wxr"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := xml.Unmarshal(data, &wxr); err != nil {
+		t.Fatalf("comments.wxr: %v", err)
+	}
+	if len(wxr.Items) != 1 || !hasPage(site, wxr.Items[0].ID) || !slices.Equal(wxr.Items[0].Comments, []string{"1"}) {
+		t.Errorf("comments.wxr: threads %+v, want one, at a post's URL, with comment 1 only (not the spam, not the pingback)", wxr.Items)
+	}
+	page, _ := readPage(site, "/2011/04/17/hello-world/")
 	for _, want := range []string{"<figure><img", "<figcaption>A cat</figcaption>", `<ul class="gallery">`} {
-		if !strings.Contains(string(page), want) {
+		if !strings.Contains(page, want) {
 			t.Errorf("the imported post's page has no %s", want)
 		}
 	}
-	if strings.Contains(string(page), "[caption") || strings.Contains(string(page), "[gallery") {
-		t.Error("WordPress shortcodes left in the built page")
+}
+
+// TestBlogofileAutoPermalink: blog.auto_permalink.path names the blog's
+// path as :blog_path or writes it out; either way the new site's root is
+// that path, so build.permalink starts after it.
+func TestBlogofileAutoPermalink(t *testing.T) {
+	t.Parallel()
+	for pattern, want := range map[string]string{
+		":blog_path/:year/:month/:day/:title": "/:year/:month/:day/:slug/",
+		"/blog/:year/:month/:title":           "/:year/:month/:slug/",
+		"/elsewhere/:year/:title":             "",
+	} {
+		b := &blogofile{s: newSite(), root: t.TempDir()}
+		if err := os.MkdirAll(filepath.Join(b.root, "_posts"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cfg := "site.url = \"http://example.com\"\nblog.path = \"/blog\"\nblog.auto_permalink.path = \"" + pattern + "\"\n"
+		if err := os.WriteFile(filepath.Join(b.root, "_config.py"), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.config(); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.s.cfg.Permalink; got != want {
+			t.Errorf("auto_permalink.path %q: build.permalink %q, want %q", pattern, got, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -79,6 +80,14 @@ func (j *jekyll) config() error {
 	}
 	j.baseURL = strings.TrimSuffix(get("url"), "/")
 	j.basePath = strings.TrimSuffix(get("baseurl"), "/")
+	if j.baseURL == "" {
+		// A GitHub Pages site names its host in CNAME instead.
+		if cname, err := os.ReadFile(filepath.Join(j.root, "CNAME")); err == nil {
+			if host := strings.TrimSpace(string(cname)); host != "" && safeSegment(host) && !strings.Contains(host, ":") {
+				j.baseURL = "https://" + host
+			}
+		}
+	}
 	if j.baseURL != "" {
 		c.URL = j.baseURL + j.basePath + "/"
 	}
@@ -137,26 +146,59 @@ func (j *jekyll) walk(ctx context.Context) error {
 			}
 			return nil
 		}
-		dir := path.Dir(rel)
-		switch {
-		case strings.Contains("/"+dir+"/", "/_posts/"):
-			return j.post(rel, false)
-		case strings.Contains("/"+dir+"/", "/_drafts/"):
-			return j.post(rel, true)
-		case strings.HasPrefix(name, "_") || strings.HasPrefix(name, "."):
-			return nil
-		case isMedia(name):
-			j.s.copies["static/"+rel] = p
-			return nil
-		case (strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")) && !isReadme(rel):
-			if strings.HasPrefix(name, "index.") && dir == "." {
-				j.s.warn(diag.Pos{File: rel}, "the old home page is not imported: blog's index lists the posts")
-				return nil
-			}
-			return j.page(rel)
-		}
-		return nil
+		return j.file(p, rel, name)
 	})
+}
+
+// file takes one file of the old site, at p (rel from its root).
+func (j *jekyll) file(p, rel, name string) error {
+	dir := path.Dir(rel)
+	inPosts := strings.Contains("/"+dir+"/", "/_posts/")
+	inDrafts := strings.Contains("/"+dir+"/", "/_drafts/")
+	switch {
+	case (inPosts || inDrafts) && !isPostFile(name):
+		// An image beside the posts: Jekyll publishes none of them.
+		j.s.warn(diag.Pos{File: rel}, "not a post (Jekyll does not publish the other files of _posts/ and _drafts/): skipped")
+		return nil
+	case inPosts || inDrafts:
+		return j.post(rel, inDrafts)
+	case strings.HasPrefix(name, "_") || strings.HasPrefix(name, "."):
+		return nil
+	case isMedia(name):
+		j.s.copies["static/"+rel] = p
+		return nil
+	case (strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")) && !isReadme(rel),
+		(strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm")) && name != "404.html" && hasFrontMatter(p):
+		if strings.HasPrefix(name, "index.") && dir == "." {
+			// Not a loss: the new home page lists the posts, as the old one did.
+			j.s.report.Notes = append(j.s.report.Notes, rel+": the old home page is not imported: the new one lists the posts")
+			return nil
+		}
+		return j.page(rel)
+	}
+	return nil
+}
+
+// hasFrontMatter reports whether the file starts with a front matter
+// line, which makes Jekyll convert an HTML file (its layout, its Liquid).
+func hasFrontMatter(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	return string(head[:n]) == "---\n" || string(head[:n]) == "---\r"
+}
+
+// isPostFile reports whether name is in a format Jekyll converts.
+func isPostFile(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".markdown", ".mkd", ".mkdn", ".html", ".htm", ".textile":
+		return true
+	}
+	return false
 }
 
 func isReadme(rel string) bool {
@@ -310,7 +352,7 @@ func (j *jekyll) convert() {
 		url: func(ref string) (string, bool) {
 			ref = strings.TrimPrefix(strings.TrimSpace(ref), "/")
 			if d, ok := j.posts[ref]; ok {
-				return j.basePath + d.oldURL, true
+				return j.basePath + cmpOr(d.url, d.oldURL), true
 			}
 			return "", false
 		},
@@ -328,15 +370,8 @@ func (j *jekyll) convert() {
 			d.params = append(d.params, yaml.MapItem{Key: k, Value: v})
 		}
 		j.s.report.Warnings = append(j.s.report.Warnings, toErrors(c.warns)...)
-		switch {
-		case d.page:
-			if d.oldURL != d.newURL("") && d.oldURL != "/" {
-				d.aliases = append(d.aliases, d.oldURL)
-			}
-		case j.s.cfg.Permalink == "" && d.oldURL != d.newURL(""):
-			d.aliases = append(d.aliases, d.oldURL)
-		}
 	}
+	j.redirects()
 }
 
 func toErrors(ws []*diag.Error) []error {

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"html"
 	"regexp"
 	"strings"
 )
@@ -273,8 +274,73 @@ func (c *converter) kramdownIAL(off int) int {
 		c.setParam("toc", true)
 		return end
 	}
+	if c.spanIAL(m) {
+		return end
+	}
 	c.warnf(off, "kramdown attribute list %s: blog's Markdown has no attribute lists: removed", m)
 	return end
+}
+
+var (
+	// lastLink is a Markdown link or image just before an attribute list.
+	lastLink = regexp.MustCompile(`(!?)\[([^\]\n]*)\]\(\s*<?([^\s()<>]+)>?(?:\s+"([^"\n]*)")?\s*\)$`)
+	// ialPart is one attribute of a list: key="value", key=value, .class or #id.
+	ialPart = regexp.MustCompile(`^\s*(?:([A-Za-z][\w:-]*)=(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))|\.([\w-]+)|#([\w-]+))`)
+)
+
+// spanIAL applies the attribute list m to the link or image written just
+// before it ([text](url){:target="_blank"}, ![alt](src){:width="300"}) by
+// writing that element as HTML, which the imported site passes through.
+// It reports false, writing nothing, when there is no such element or m
+// is not a plain list of attributes.
+func (c *converter) spanIAL(m string) bool {
+	out := c.out.String()
+	lm := lastLink.FindStringSubmatchIndex(out)
+	if lm == nil {
+		return false
+	}
+	var attrs strings.Builder
+	var classes []string
+	rest := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(m, "{:"), "}"))
+	for rest != "" {
+		pm := ialPart.FindStringSubmatch(rest)
+		if pm == nil {
+			return false
+		}
+		switch {
+		case pm[5] != "":
+			classes = append(classes, pm[5])
+		case pm[6] != "":
+			attrs.WriteString(` id="` + html.EscapeString(pm[6]) + `"`)
+		case strings.HasPrefix(strings.ToLower(pm[1]), "on"):
+			return false // an event handler is script: not carried over
+		default:
+			attrs.WriteString(" " + pm[1] + `="` + html.EscapeString(pm[2]+pm[3]+pm[4]) + `"`)
+		}
+		rest = strings.TrimSpace(rest[len(pm[0]):])
+	}
+	if len(classes) > 0 {
+		attrs.WriteString(` class="` + html.EscapeString(strings.Join(classes, " ")) + `"`)
+	}
+	sub := func(i int) string {
+		if lm[2*i] < 0 {
+			return ""
+		}
+		return out[lm[2*i]:lm[2*i+1]]
+	}
+	title := ""
+	if t := sub(4); t != "" {
+		title = ` title="` + html.EscapeString(t) + `"`
+	}
+	var el string
+	if sub(1) == "!" {
+		el = `<img src="` + html.EscapeString(sub(3)) + `" alt="` + html.EscapeString(sub(2)) + `"` + title + attrs.String() + `>`
+	} else {
+		el = `<a href="` + html.EscapeString(sub(3)) + `"` + title + attrs.String() + `>` + sub(2) + `</a>`
+	}
+	c.out.Reset()
+	c.out.WriteString(out[:lm[0]] + el)
+	return true
 }
 
 // dropTOCList removes the "* TOC" list item kramdown replaces by the table

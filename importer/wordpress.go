@@ -1,11 +1,14 @@
 package importer
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -27,27 +30,37 @@ import (
 // opts.Markdown); pages go to pages/; drafts, pending and private posts
 // become drafts; comments are written to comments.wxr for Disqus.
 func WordPress(ctx context.Context, export, dst string, opts Options) (*Report, error) {
-	f, err := os.Open(export)
+	s := newSite()
+	w := &wordpress{s: s, export: export, file: path.Base(export), opts: opts, attachments: map[string]string{}, nicenames: map[string]string{}}
+	defer w.close()
+	return s.importFrom(ctx, w, dst, opts)
+}
+
+// The export's channel holds the site's settings: they are read with
+// its items, by walk.
+func (w *wordpress) config() error { return nil }
+
+func (w *wordpress) walk(ctx context.Context) error {
+	f, err := os.Open(w.export)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
-	s := newSite()
-	w := &wordpress{s: s, file: path.Base(export), opts: opts, attachments: map[string]string{}}
 	if err := w.read(ctx, f); err != nil {
-		return nil, err
+		return err
 	}
-	if err := w.finish(); err != nil {
-		return nil, err
+	w.finish()
+	return w.uploads(ctx)
+}
+
+// WordPress's markup is converted as each item is read; what is left is
+// pointing links at the downloaded copies, under the new site's path.
+func (w *wordpress) convert() {
+	w.rewriteUploads()
+	w.redirects()
+	if err := w.writeComments(); err != nil {
+		w.s.warn(diag.Pos{File: w.file}, "the comments for Disqus: %v: not written", err)
 	}
-	if len(w.comments) > 0 {
-		s.extra["comments.wxr"] = w.commentsWXR()
-		s.report.Notes = append(s.report.Notes, fmt.Sprintf("the comments of %d posts are in comments.wxr, which Disqus imports (Admin → Import → WordPress)", len(w.comments)))
-	}
-	if err := s.write(dst, opts); err != nil {
-		return nil, err
-	}
-	return &s.report, nil
 }
 
 // wxrItem is one <item> of the export: a post, page, attachment or
@@ -69,6 +82,7 @@ type wxrItem struct {
 	Categories []wxrCategory `xml:"category"`
 	Comments   []wxrComment  `xml:"comment"`
 	line       int
+	comments   spooled // the approved comments, once kept
 }
 
 type wxrCategory struct {
@@ -79,28 +93,38 @@ type wxrCategory struct {
 
 // wxrComment is kept as it came, for the Disqus file.
 type wxrComment struct {
-	Inner string `xml:",innerxml"`
+	Approved string `xml:"comment_approved"`
+	Type     string `xml:"comment_type"`
+	Inner    string `xml:",innerxml"`
 }
 
 type wordpress struct {
 	s           *site
-	file        string
+	export      string // the export's path
+	file        string // its name, for positions
 	opts        Options
 	baseURL     string
 	items       []*wxrItem
 	attachments map[string]string // post_id → URL
-	comments    []*wxrItem        // the posts that have comments
+	attachPages [][2]string       // an attachment's page → its file's URL
+	spool       *os.File          // the approved comments of every post, as read
+	spoolSize   int64
+	threads     []thread          // the posts that have comments
+	temps       []string          // temporary files to remove
+	local       map[string]string // downloaded upload URL → its path under static/
+	nicenames   map[string]string // "tag\x00Name" or "category\x00Name" → the term's old slug
+	pretty      bool              // some post had a path URL, not ?p=N
 }
 
 // maxItem bounds one item of the export (a post with its comments).
 const maxItem = 32 << 20
 
 func (w *wordpress) read(ctx context.Context, r io.Reader) error {
-	cr := &countingReader{r: r}
+	cr := &countingReader{r: bufio.NewReaderSize(r, 64<<10)}
 	dec := xml.NewDecoder(cr)
 	dec.Strict = false
 	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
-	sawChannel := false
+	sawChannel, sawItem := false, false
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -126,7 +150,7 @@ func (w *wordpress) read(ctx context.Context, r io.Reader) error {
 			}
 			w.baseURL = strings.TrimSuffix(strings.TrimSpace(v), "/")
 		case "title", "description", "language":
-			if len(w.items) > 0 {
+			if sawItem {
 				continue // the channel's own come before its items
 			}
 			var v string
@@ -146,7 +170,10 @@ func (w *wordpress) read(ctx context.Context, r io.Reader) error {
 				continue
 			}
 			it.line = line
-			w.items = append(w.items, &it)
+			sawItem = true
+			if err := w.keep(&it); err != nil {
+				return err
+			}
 		}
 	}
 	if !sawChannel {
@@ -167,30 +194,30 @@ func (w *wordpress) channelField(name, v string) {
 	}
 }
 
-// countingReader remembers how many newlines it has read, so a decoder
-// error can name a line.
+// countingReader counts the newlines the decoder has consumed, so a
+// position can be given as a line. It is an io.ByteReader, so the decoder
+// reads from it byte by byte (through its buffer) and does no buffering
+// of its own: the count is exact at every token, and its memory constant.
 type countingReader struct {
-	r     io.Reader
-	lines []int64 // offsets of every newline read so far
-	off   int64
+	r     *bufio.Reader
+	lines int
+}
+
+func (c *countingReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if b == '\n' && err == nil {
+		c.lines++
+	}
+	return b, err
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	for i := range n {
-		if p[i] == '\n' {
-			c.lines = append(c.lines, c.off+int64(i))
-		}
-	}
-	c.off += int64(n)
+	c.lines += bytes.Count(p[:n], []byte("\n"))
 	return n, err
 }
 
-func (w *wordpress) line(cr *countingReader, dec *xml.Decoder) int {
-	off := dec.InputOffset()
-	n, _ := slices.BinarySearch(cr.lines, off)
-	return n + 1
-}
+func (w *wordpress) line(cr *countingReader, _ *xml.Decoder) int { return cr.lines + 1 }
 
 func (w *wordpress) xmlError(cr *countingReader, dec *xml.Decoder, err error) error {
 	var se *xml.SyntaxError
@@ -205,25 +232,15 @@ func (w *wordpress) xmlError(cr *countingReader, dec *xml.Decoder, err error) er
 
 // finish turns the items into posts and pages, now that every
 // attachment's URL is known.
-func (w *wordpress) finish() error {
+func (w *wordpress) finish() {
 	c := &w.s.cfg
 	c.UnsafeHTML = true // the posts are HTML
 	c.URL = w.baseURL + "/"
 	if w.baseURL == "" {
 		c.URL = ""
 	}
-	for _, it := range w.items {
-		if it.Type == "attachment" {
-			w.attachments[it.ID] = it.Attachment
-		}
-	}
 	var patterns []string
 	for _, it := range w.items {
-		switch it.Type {
-		case "post", "page":
-		default:
-			continue
-		}
 		d, err := w.doc(it)
 		if err != nil {
 			w.s.report.Warnings = append(w.s.report.Warnings, err)
@@ -233,23 +250,33 @@ func (w *wordpress) finish() error {
 			patterns = append(patterns, permalinkPattern(d.oldURL, d.date, it.Name))
 		}
 		w.s.docs = append(w.s.docs, d)
-		if len(it.Comments) > 0 {
-			w.comments = append(w.comments, it)
+		if it.comments.n > 0 {
+			w.threads = append(w.threads, thread{it: it, d: d})
+		}
+		it.Content = "" // converted: d.body has it now
+	}
+	c.Permalink = majority(patterns)
+}
+
+// majority is the permalink structure of more than half of the published
+// posts, which becomes build.permalink (the others get aliases), or "".
+func majority(patterns []string) string {
+	count := map[string]int{}
+	for _, p := range patterns {
+		if p != "" {
+			count[p]++
 		}
 	}
-	// One structure for every published post becomes build.permalink.
-	if len(patterns) > 0 && !slices.Contains(patterns, "") {
-		if p := patterns[0]; !slices.ContainsFunc(patterns, func(q string) bool { return q != p }) {
-			c.Permalink = p
+	best := ""
+	for _, p := range slices.Sorted(maps.Keys(count)) {
+		if count[p] > count[best] {
+			best = p
 		}
 	}
-	w.listUploads()
-	for _, d := range w.s.docs {
-		if d.oldURL != "" && d.oldURL != d.newURL(c.Permalink) {
-			d.aliases = append(d.aliases, d.oldURL)
-		}
+	if 2*count[best] <= len(patterns) {
+		return ""
 	}
-	return nil
+	return best
 }
 
 // permalinkPattern finds the structure of a post's URL: its date and
@@ -309,6 +336,12 @@ func (w *wordpress) doc(it *wxrItem) (*doc, error) {
 		d.updated = t
 	}
 	d.cats, d.tags = wpTerms(it.Categories)
+	for _, c := range it.Categories {
+		kind := map[string]string{"category": "category", "post_tag": "tag"}[c.Domain]
+		if nice, err := url.PathUnescape(c.Nicename); err == nil && kind != "" && nice != "" {
+			w.nicenames[kind+"\x00"+strings.TrimSpace(c.Name)] = nice
+		}
+	}
 	d.slug = it.Name
 	name := cmpOr(it.Name, render.Slugify(d.title), "post-"+it.ID)
 	if decoded, err := url.PathUnescape(name); err == nil {
@@ -322,11 +355,13 @@ func (w *wordpress) doc(it *wxrItem) (*doc, error) {
 	if !d.page {
 		d.stem = d.date.Format("2006-01-02") + "-" + name
 	}
-	if u, err := url.Parse(it.Link); err == nil && it.Link != "" {
+	// A draft was never published: its link (?p=N) is nobody's bookmark.
+	if u, err := url.Parse(it.Link); err == nil && it.Link != "" && !d.draft {
 		p := u.EscapedPath()
 		if u.RawQuery != "" || p == "" {
-			w.s.warn(pos, "%q was at %s: a query URL cannot be redirected by a static site", d.title, it.Link)
+			w.s.warn(pos, "%q was at %s: a query URL cannot be redirected by a static site (on Netlify, add a _redirects rule with a query parameter)", d.title, it.Link)
 		} else {
+			w.pretty = true
 			p, _ = url.PathUnescape(p)
 			d.oldURL = strings.TrimPrefix(p, urlPath(w.baseURL))
 			if !strings.HasPrefix(d.oldURL, "/") {
@@ -359,56 +394,6 @@ func atoiOr(s string) any {
 		return n
 	}
 	return s
-}
-
-// commentsWXR is a WXR file of the posts that had comments, with their
-// comments, in the form Disqus imports.
-func (w *wordpress) commentsWXR() []byte {
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dsq="http://www.disqus.com/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.0/">
-<channel>
-`)
-	esc := func(s string) string {
-		var e strings.Builder
-		xml.EscapeText(&e, []byte(s))
-		return e.String()
-	}
-	for _, it := range w.comments {
-		b.WriteString("<item>\n<title>" + esc(it.Title) + "</title>\n<link>" + esc(it.Link) + "</link>\n")
-		b.WriteString("<dsq:thread_identifier>" + esc(it.ID) + "</dsq:thread_identifier>\n")
-		b.WriteString("<wp:post_date_gmt>" + esc(it.DateGMT) + "</wp:post_date_gmt>\n<wp:comment_status>open</wp:comment_status>\n")
-		for _, c := range it.Comments {
-			b.WriteString("<wp:comment>" + c.Inner + "</wp:comment>\n")
-		}
-		b.WriteString("</item>\n")
-	}
-	b.WriteString("</channel>\n</rss>\n")
-	return []byte(b.String())
-}
-
-var uploadURL = regexp.MustCompile(`https?://[^\s"'<>()]+/wp-content/uploads/[^\s"'<>()]+`)
-
-// listUploads warns once about the files posts link to on the old host:
-// they stop working when it goes, so the report says how to fetch them.
-func (w *wordpress) listUploads() {
-	seen := map[string]bool{}
-	var urls []string
-	for _, d := range w.s.docs {
-		for _, u := range uploadURL.FindAllString(d.body, -1) {
-			if !seen[u] {
-				seen[u] = true
-				urls = append(urls, u)
-			}
-		}
-	}
-	if len(urls) == 0 {
-		return
-	}
-	slices.Sort(urls)
-	w.s.warn(diag.Pos{File: w.file}, "%d files are linked on the old host (%s, …): fetch them into static/ with: wget -x -nH -P static -i uploads.txt, then replace the host in the posts",
-		len(urls), urls[0])
-	w.s.extra["uploads.txt"] = []byte(strings.Join(urls, "\n") + "\n")
 }
 
 // wpDate is an item's date: post_date is the blog's local time and

@@ -3,8 +3,6 @@ package render
 import (
 	"fmt"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/blog-gen/blog/diag"
 )
 
@@ -12,7 +10,7 @@ import (
 // the build checks later (slug, permalink, url).
 func (m *FrontMatter) notePos(key string, p diag.Pos) {
 	switch key {
-	case "slug", "permalink", "url":
+	case "slug", "permalink", "url", "series":
 		if m.Pos == nil {
 			m.Pos = make(map[string]diag.Pos)
 		}
@@ -23,17 +21,16 @@ func (m *FrontMatter) notePos(key string, p diag.Pos) {
 // addAliases appends the old URLs of an aliases (Hugo, Zola) or
 // redirect_from (Jekyll) value, a list or a single string, to m.Aliases,
 // noting where each is. A string is one URL: URLs may hold commas.
-func (m *FrontMatter) addAliases(key string, val ast.Node, pos func(ast.Node) diag.Pos) error {
-	items := []ast.Node{val}
-	if seq, ok := val.(*ast.SequenceNode); ok {
-		items = seq.Values
+func (m *FrontMatter) addAliases(key string, val fmValue) error {
+	items := []fmValue{val}
+	if val.kind == fmList {
+		items = val.items
 	}
 	var errs diag.List
 	for _, n := range items {
-		n = unwrap(n)
-		s, err := scalarString(n)
+		s, err := n.scalar()
 		if err != nil {
-			errs.Add(&diag.Error{Pos: pos(n), Err: fmt.Errorf("%s: want a list of paths such as /2011/04/old-post/: %w", key, err)})
+			errs.Add(&diag.Error{Pos: n.pos, Err: fmt.Errorf("%s: want a list of paths such as /2011/04/old-post/: %w", key, err)})
 			continue
 		}
 		if s == "" {
@@ -42,7 +39,7 @@ func (m *FrontMatter) addAliases(key string, val ast.Node, pos func(ast.Node) di
 		if m.Pos == nil {
 			m.Pos = make(map[string]diag.Pos)
 		}
-		m.Pos[fmt.Sprintf("aliases.%d", len(m.Aliases))] = pos(n)
+		m.Pos[fmt.Sprintf("aliases.%d", len(m.Aliases))] = n.pos
 		m.Aliases = append(m.Aliases, s)
 	}
 	return errs.Err()

@@ -7,10 +7,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
 )
 
 // Links under a sub-path
@@ -137,42 +134,4 @@ func rebaseHTML(base string, b []byte) []byte {
 			return []byte(string(m[1]) + q + rebase(base, v) + q)
 		})
 	})
-}
-
-// rawHTMLRenderer renders raw HTML (allowed by markdown.unsafe_html) with
-// its links rebased. It does what goldmark's renderer does for these
-// nodes, with the rewrite in between; it is registered only when raw HTML
-// is allowed and the site has a base path.
-type rawHTMLRenderer struct{ base string }
-
-func (r rawHTMLRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(ast.KindHTMLBlock, r.block)
-	reg.Register(ast.KindRawHTML, r.inline)
-}
-
-func (r rawHTMLRenderer) block(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	n := node.(*ast.HTMLBlock)
-	if entering {
-		for i := 0; i < n.Lines().Len(); i++ {
-			seg := n.Lines().At(i)
-			html.DefaultWriter.SecureWrite(w, rebaseHTML(r.base, seg.Value(src)))
-		}
-	} else if n.HasClosure() {
-		html.DefaultWriter.SecureWrite(w, rebaseHTML(r.base, n.ClosureLine.Value(src)))
-	}
-	return ast.WalkContinue, nil
-}
-
-func (r rawHTMLRenderer) inline(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if !entering {
-		return ast.WalkSkipChildren, nil
-	}
-	n := node.(*ast.RawHTML)
-	var b []byte
-	for i := 0; i < n.Segments.Len(); i++ {
-		seg := n.Segments.At(i)
-		b = append(b, seg.Value(src)...)
-	}
-	_, _ = w.Write(rebaseHTML(r.base, b))
-	return ast.WalkSkipChildren, nil
 }

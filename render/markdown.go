@@ -44,12 +44,20 @@ type MarkdownOptions struct {
 	// TOCLevels are the lowest and highest heading levels the table of
 	// contents lists; zero means h2–h3.
 	TOCLevels [2]int
+	// TOCLabel names the table of contents for screen readers; "" is
+	// "Contents".
+	TOCLabel string
+	// Images gives local images their size and smaller copies; nil
+	// leaves images as written (but for lazy loading and figures).
+	Images ImageResolver
 }
 
 // Markdown converts post bodies to HTML. It is safe for concurrent use.
 type Markdown struct {
 	md        goldmark.Markdown
 	tocLevels [2]int
+	tocLabel  string
+	unsafe    bool
 }
 
 // Rendered is a post body converted to HTML.
@@ -88,13 +96,15 @@ func NewMarkdown(opts MarkdownOptions) *Markdown {
 	if opts.UnsafeHTML {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
-	transformers := []util.PrioritizedValue{util.Prioritized(moreTransformer{}, 100)}
+	transformers := []util.PrioritizedValue{
+		util.Prioritized(moreTransformer{}, 100),
+		// Before links are rebased: the resolver sees what the post says.
+		util.Prioritized(imageTransformer{res: opts.Images, unsafe: opts.UnsafeHTML}, 150),
+	}
 	if base := basePath(opts.BasePath); base != "/" {
 		transformers = append(transformers, util.Prioritized(linkTransformer{base: base}, 200))
-		if opts.UnsafeHTML {
-			rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(rawHTMLRenderer{base: base}, 100)))
-		}
 	}
+	rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(imageRenderer{base: opts.BasePath, unsafe: opts.UnsafeHTML}, 100)))
 	md := goldmark.New(
 		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(
@@ -107,13 +117,18 @@ func NewMarkdown(opts MarkdownOptions) *Markdown {
 	if levels == [2]int{} {
 		levels = [2]int{2, 3}
 	}
-	return &Markdown{md: md, tocLevels: levels}
+	label := opts.TOCLabel
+	if label == "" {
+		label = "Contents"
+	}
+	return &Markdown{md: md, tocLevels: levels, tocLabel: label, unsafe: opts.UnsafeHTML}
 }
 
 // Render converts src, the body of file starting at line bodyLine, to
 // HTML. Errors from the highlighter carry the code block's position.
 func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, error) {
 	ctx := parser.NewContext()
+	ctx.Set(fileKey, file)
 	doc := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 	var buf bytes.Buffer
 	buf.Grow(len(src) * 2)
@@ -128,7 +143,7 @@ func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, erro
 	out := buf.Bytes()
 	r := Rendered{HTML: template.HTML(out), Words: countWords(src)}
 	toc := tocEntries(doc, src, m.tocLevels)
-	r.TOC, r.Headings, r.HasCode, r.Image = tocHTML(toc), len(toc), hasCode(doc), firstImage(doc)
+	r.TOC, r.Headings, r.HasCode, r.Image = tocHTML(toc, m.tocLabel), len(toc), hasCode(doc), firstImage(doc)
 	if i := bytes.Index(out, []byte(moreMark)); i >= 0 {
 		r.HasMore = true
 		r.Summary = template.HTML(bytes.TrimSpace(out[:i]))

@@ -105,6 +105,8 @@ type Page struct {
 	Term        *Term   // for tag and category; its Posts are all the term's posts, without body fields
 	Terms       []*Term // for tags and categories
 	Year        *Year   // for year
+	Related     []*Post // for post: the posts sharing most tags and categories (meta views)
+	Series      *Series // for post: the series it is in, if any
 	FeedAtom    string  // feed URLs to advertise in <head>; empty when none
 	FeedRSS     string
 	FeedJSON    string

@@ -21,7 +21,7 @@ import (
 // pageTemplates are the theme files that render a whole page, one per
 // page kind. Every other .html file under partials/ (and base.html) is
 // shared by all of them.
-var pageTemplates = []string{"post.html", "page.html", "list.html", "terms.html", "archive.html", "404.html"}
+var pageTemplates = []string{"post.html", "page.html", "list.html", "terms.html", "archive.html", "404.html", "search.html"}
 
 // Templates is a parsed theme. It is safe for concurrent use.
 type Templates struct {
@@ -34,9 +34,18 @@ type Templates struct {
 }
 
 // LoadTemplates parses the theme in fsys (template names are paths
-// relative to its root). dir is how files are named in errors, for
-// example "templates".
+// relative to its root) with English labels. dir is how files are named
+// in errors, for example "templates".
 func LoadTemplates(fsys fs.FS, dir string) (*Templates, error) {
+	return LoadTheme(fsys, dir, nil)
+}
+
+// LoadTheme is [LoadTemplates] with the labels of cat (nil: English),
+// which templates read with {{T "key"}} and {{localDate "long" .Date}}.
+func LoadTheme(fsys fs.FS, dir string, cat *Catalog) (*Templates, error) {
+	if cat == nil {
+		cat = English()
+	}
 	t := &Templates{
 		pages:   make(map[string]*template.Template),
 		display: make(map[string]string),
@@ -65,7 +74,7 @@ func LoadTemplates(fsys fs.FS, dir string) (*Templates, error) {
 		return nil, err
 	}
 	var errs diag.List
-	common := template.New("").Funcs(funcs)
+	common := template.New("").Funcs(funcs).Funcs(cat.funcs())
 	for _, name := range shared {
 		if _, err := common.New(name).Parse(string(t.Sources[name])); err != nil {
 			errs.Add(t.templateError(err))

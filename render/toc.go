@@ -68,12 +68,12 @@ func headingText(h ast.Node, src []byte) string {
 // tocHTML renders entries as a nested list in a labelled nav: a heading
 // deeper than the one before opens a sublist, a shallower one closes
 // sublists back to its level.
-func tocHTML(entries []tocEntry) template.HTML {
+func tocHTML(entries []tocEntry, label string) template.HTML {
 	if len(entries) == 0 {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString(`<nav class="toc" aria-label="Contents">` + "\n")
+	b.WriteString(`<nav class="toc" aria-label="` + template.HTMLEscapeString(label) + `">` + "\n")
 	var stack []int // levels of the open lists
 	for _, e := range entries {
 		switch {

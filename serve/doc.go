@@ -18,7 +18,7 @@
 // # Watching and rebuilding
 //
 // The server watches _config.yaml and, recursively, the posts, pages,
-// templates and static directories of the site with fsnotify, adding new
+// templates, static and i18n directories of the site with fsnotify, adding new
 // directories as they appear. Dotfiles, editors' swap and backup files and
 // the output directory are ignored. Changes are debounced ([Options.Debounce])
 // so an editor's save (write to a temporary file, rename over the original,

@@ -2,6 +2,8 @@ package serve
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"io/fs"
 	"mime"
@@ -140,7 +142,28 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", ct)
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if rel == "latest.json" && fi.Size() <= maxTagged {
+		serveTagged(w, r, rel, fi.ModTime(), f)
+		return
+	}
 	http.ServeContent(w, r, path.Base(rel), fi.ModTime(), f)
+}
+
+// maxTagged is the largest file served with an ETag of its content.
+const maxTagged = 64 << 10
+
+// serveTagged serves a small file with a strong ETag of its content, so
+// that If-None-Match answers 304: latest.json, which every open page polls
+// (static hosts send ETags of their own).
+func serveTagged(w http.ResponseWriter, r *http.Request, rel string, mod time.Time, f io.Reader) {
+	data, err := io.ReadAll(io.LimitReader(f, maxTagged+1))
+	if err != nil {
+		http.Error(w, "cannot read "+rel, http.StatusInternalServerError)
+		return
+	}
+	sum := sha256.Sum256(data)
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
+	http.ServeContent(w, r, path.Base(rel), mod, bytes.NewReader(data))
 }
 
 // relPath maps a URL path to a path inside the output directory, or false

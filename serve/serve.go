@@ -382,7 +382,7 @@ func (s *Server) buildIDLocked() string {
 // sourceDirs returns the directories of the site to watch recursively.
 func sourceDirs(cfg build.Config) []string {
 	var dirs []string
-	for _, d := range []string{cfg.Build.Posts, cfg.Build.Pages, cfg.Build.Templates, cfg.Build.Static} {
+	for _, d := range []string{cfg.Build.Posts, cfg.Build.Pages, cfg.Build.Templates, cfg.Build.Static, build.I18nDir} {
 		if strings.TrimSpace(d) == "" {
 			continue
 		}

@@ -150,7 +150,9 @@ func addrKey(s string) (key string, ip netip.Addr, ok bool) {
 
 // guestCap bounds how many distinct guests one client address adds within
 // a window: three tabs of one browser are one guest anyway, but rotating
-// the User-Agent would otherwise add one guest per request. It is safe for
+// the User-Agent (or the browser id) would otherwise add one guest per
+// request. Guests are told apart by their browser id or, without one,
+// their user agent. It is safe for
 // concurrent use and bounded in memory (maxClients addresses).
 type guestCap struct {
 	max    int
@@ -173,7 +175,8 @@ func newGuestCap(max int, window time.Duration) *guestCap {
 	return &guestCap{max: max, window: window, seed: maphash.MakeSeed(), addrs: map[string]*addrGuests{}}
 }
 
-// admit reports whether the guest (addr, ua) counts at now: it is one of
+// admit reports whether the guest (addr, ua), ua being the user agent or
+// the browser id, counts at now: it is one of
 // the address's guests of the window, or there is room for one more.
 func (g *guestCap) admit(addr, ua string, now time.Time) bool {
 	h := maphash.String(g.seed, ua)

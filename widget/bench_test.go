@@ -46,7 +46,13 @@ func BenchmarkPresenceHeartbeat(b *testing.B) {
 // BenchmarkHitHandler measures the handler alone, what POST /hit costs
 // beyond the HTTP server: 10,000 distinct readers on 50 pages, requests
 // and response writer reused, no flushing (the batch only coalesces).
-func BenchmarkHitHandler(b *testing.B) {
+func BenchmarkHitHandler(b *testing.B) { benchHitHandler(b, false) }
+
+// BenchmarkHitHandlerBrowserID is BenchmarkHitHandler with the bodies
+// widget.js sends when it has storage: the path and a browser id.
+func BenchmarkHitHandlerBrowserID(b *testing.B) { benchHitHandler(b, true) }
+
+func benchHitHandler(b *testing.B, withID bool) {
 	s, _, _ := miniServer(b, Options{HitRate: -1})
 	const readers = 10_000
 	type hit struct {
@@ -62,7 +68,11 @@ func BenchmarkHitHandler(b *testing.B) {
 		r := httptest.NewRequest("POST", "/hit", nil)
 		r.RemoteAddr = fmt.Sprintf("10.0.%d.%d:1", i/250, i%250)
 		setBeaconHeaders(r.Header, fmt.Sprintf("Mozilla/5.0 (X11; Linux x86_64) bench-reader-%d", i))
-		hits[i] = hit{r, strings.NewReader(fmt.Sprintf(`{"path":"/2030/05/post-%d/"}`, i%50))}
+		data := fmt.Sprintf(`{"path":"/2030/05/post-%d/"}`, i%50)
+		if withID {
+			data = fmt.Sprintf(`{"path":"/2030/05/post-%d/","id":"%022d"}`, i%50, i)
+		}
+		hits[i] = hit{r, strings.NewReader(data)}
 		r.Body = body{hits[i].body, io.NopCloser(nil)} // reused: Seek rewinds it
 	}
 	w := &nopWriter{h: http.Header{}}

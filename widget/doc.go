@@ -5,7 +5,8 @@
 // A [Server] is an [net/http.Handler] (mount it with [net/http.StripPrefix]
 // at the site's widget path, "/_online" by default) serving:
 //
-//	POST /hit        the page's beacon (text/plain JSON {"path", "token"}) → 204
+//	POST /hit        the page's beacon (text/plain JSON {"path", "token", "id"}) → 204
+//	POST /leave      a reader going (the same, plus "all" for the whole site) → 204
 //	GET  /           the [Snapshot] JSON, ?path=/post/ for one page's readers
 //	GET  /stream     Server-Sent Events of the snapshot (Options.Stream)
 //	GET  /widget.js  the embedded script that renders [data-whos-online]
@@ -25,7 +26,10 @@
 // periodic RENAME to old, SUNION to read). Hits are coalesced in memory and
 // written about once a second in one transaction, so Redis load follows
 // distinct readers, not requests; snapshots are read at most once per
-// Options.Refresh per instance. With no Redis configured, the Server runs
+// Options.Refresh per instance. A leave (POST /leave, sent at pagehide)
+// takes its reader off the page's and, when the browser shows no other
+// page of the site, the site's sets at the next flush; the window only
+// removes the readers who never sent one. With no Redis configured, the Server runs
 // an embedded miniredis and advances its clock itself; snapshots then say
 // scope "local".
 //
@@ -35,9 +39,11 @@
 // ([SignToken]: "NAME|EXPIRY|hex(HMAC-SHA256(secret, NAME|EXPIRY))"), sent in
 // the widget's data-token attribute or a percent-encoded "wo_token" cookie,
 // from POST /report with "Authorization: Bearer SECRET", or from
-// [Middleware] in a Go host site. Guests are an HMAC of (site, address,
-// user agent) under a random key that changes every day: never the raw
-// address. One address adds at most Options.GuestsPerAddr guests per
+// [Middleware] in a Go host site. Guests are an HMAC under a random key
+// that changes every day of (site, browser id), the id being a random
+// one widget.js keeps in localStorage and renews daily, or, for a
+// browser without one, of (site, address, user agent): never the raw
+// address or id. One address adds at most Options.GuestsPerAddr guests per
 // window, and X-Forwarded-For is believed only from Options.TrustedProxies. Crawlers (by the crawler-user-agents list), programs
 // that lack the headers every browser sends with a beacon, prefetches and
 // readers sending Sec-GPC or DNT are not recorded (see Options.RecordGPC).

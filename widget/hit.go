@@ -51,8 +51,8 @@ func readUpTo(r io.Reader, buf []byte, limit int) ([]byte, error) {
 	return buf, nil
 }
 
-// parseHitFast decodes the hit bodies widget.js sends, {"path":"…"} and
-// {"path":"…","token":"…"} in any order with JSON whitespace. It reports
+// parseHitFast decodes the hit bodies widget.js sends, {"path":"…"} with
+// "token" and "id" or not, in any order with JSON whitespace. It reports
 // false, leaving the body to encoding/json, for anything else:
 // other keys (including differently cased ones), escapes, non-ASCII or
 // control bytes in strings, null, or malformed JSON. When it reports true,
@@ -97,6 +97,8 @@ func parseHitInto(body []byte, h *hitBody, paths *pathIntern) bool {
 			h.Path = paths.get(val)
 		case "token":
 			h.Token = string(val)
+		case "id":
+			h.ID = string(val)
 		default:
 			return false
 		}

@@ -20,6 +20,7 @@ import (
 func FuzzParseHitFast(f *testing.F) {
 	for _, s := range []string{
 		`{"path":"/a/"}`, `{"path":"/a/","token":"alice|1|00"}`, ` { "token" : "t" , "path" : "/p" } `,
+		`{"path":"/a/","id":"AAAAAAAAAAAAAAAAAAAAAA"}`, `{"id":"x","token":"t","path":"/p"}`,
 		`{}`, `{"path":""}`, `{"Path":"/a/"}`, `{"path":"/a/","path":"/b/"}`, `{"path":null}`,
 		`{"path":"\u002f"}`, `{"path":"/é/"}`, `{"path":"/a/",}`, `{"path":"/a/"} x`, `{"path":"/a/"`,
 		`{"path":"/a/"}{}`, `{"other":1}`, "\v{}", "", " ", `{"path":"/a/` + "\x7f" + `"}`,
@@ -47,9 +48,10 @@ func FuzzParseHitFast(f *testing.F) {
 
 func TestParseHitFast(t *testing.T) {
 	for body, want := range map[string]bool{
-		`{"path":"/a/"}`:                       true,
-		` {"token":"x|1|ab", "path":"/a/"} `:   true,
-		`{}`:                                   true,
+		`{"path":"/a/"}`:                     true,
+		` {"token":"x|1|ab", "path":"/a/"} `: true,
+		`{}`:                                 true,
+		`{"id":"AAAAAAAAAAAAAAAAAAAAAA","path":"/a/"}`: true,
 		`{"Path":"/a/"}`:                       false, // json matches keys case-insensitively: leave it to json
 		`{"path":"\/a\/"}`:                     false,
 		`{"path":"/a/","n":1}`:                 false,

@@ -58,8 +58,9 @@ type Options struct {
 	Timeout time.Duration
 
 	// NoGuests stops counting anonymous readers. Default false: guests are
-	// counted, as an HMAC of (site, address, user agent) under a random
-	// per-day key, never as a raw address.
+	// counted, as an HMAC under a random per-day key of (site, browser id)
+	// or, for a browser that sends no id, (site, address, user agent);
+	// never as a raw address or id.
 	NoGuests bool
 	// RecordGPC records readers who send "Sec-GPC: 1" or "DNT: 1". Default
 	// false: they are not recorded.
@@ -106,9 +107,10 @@ type Options struct {
 	// with bursts of 10×. Zero means 5; negative disables the limit.
 	HitRate float64
 	// GuestsPerAddr caps the distinct guests (browsers, told apart by
-	// user agent) one client address adds within Window, on each
-	// instance; the hits of further ones are not counted. It keeps one
-	// client from inflating the count by rotating its User-Agent, while a
+	// their browser id, else by user agent) one client address adds
+	// within Window, on each instance; the hits of further ones are not
+	// counted. It keeps one client from inflating the count by rotating
+	// its User-Agent or browser id, while a
 	// household or an office behind one address still counts a few
 	// readers. Zero means 4; negative disables the cap.
 	GuestsPerAddr int

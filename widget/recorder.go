@@ -105,3 +105,25 @@ func (r *recorder) keep(b *batch, now time.Time) {
 	r.pending = b
 	r.dropped.Add(int64(lost))
 }
+
+// leave records that the reader member ("u:NAME" or "g:HASH") left path
+// at now and, with all, the site: their sightings made until now are
+// taken out of the pending batch and, at the next flush, out of Redis.
+func (r *recorder) leave(now time.Time, member, path string, all bool) {
+	if !validPath(path) {
+		path = ""
+	}
+	if path == "" && !all {
+		return
+	}
+	ms := now.UnixMilli()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pending.n >= maxPending {
+		r.dropped.Add(1)
+		return
+	}
+	if !r.pending.leave(member, path, all, ms, r.o.MaxPages) {
+		r.dropped.Add(1) // too many pages pending: the window removes the reader
+	}
+}

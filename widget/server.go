@@ -30,7 +30,8 @@ const (
 // Server is the who's-online endpoint: an http.Handler serving the routes
 // below at the root of wherever it is mounted (use [http.StripPrefix]):
 //
-//	POST /hit        a page's beacon: {"path": "/x/", "token": "…"} → 204
+//	POST /hit        a page's beacon: {"path": "/x/", "token": "…", "id": "…"} → 204
+//	POST /leave      a reader going: {"path": "/x/", "id": "…", "all": true} → 204
 //	GET  /           the snapshot as JSON ([Snapshot]), ?path=/x/ for one page
 //	GET  /stream     Server-Sent Events of the snapshot (when Options.Stream)
 //	GET  /widget.js  the embedded script
@@ -108,6 +109,7 @@ func New(opts Options) (*Server, error) {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /hit", s.handleHit)
+	mux.HandleFunc("POST /leave", s.handleLeave)
 	mux.HandleFunc("GET /{$}", s.handleSnapshot)
 	mux.HandleFunc("GET /stream", s.handleStream)
 	mux.HandleFunc("GET /widget.js", s.handleJS)
@@ -216,6 +218,7 @@ func (s *Server) handlePreflight(w http.ResponseWriter, r *http.Request) {
 type hitBody struct {
 	Path  string `json:"path"`
 	Token string `json:"token"`
+	ID    string `json:"id"` // the per-browser id; see validID
 }
 
 func (s *Server) handleHit(w http.ResponseWriter, r *http.Request) {
@@ -264,37 +267,17 @@ func (s *Server) handleHit(w http.ResponseWriter, r *http.Request) {
 
 // hit records one beacon, seen at now, unless it comes from a crawler or
 // a program that is not a browser, is a prefetch, or comes from a reader
-// who opted out.
+// who opted out (see identify).
 func (s *Server) hit(r *http.Request, now time.Time, addr string, h hitBody) {
-	ua := header(r.Header, "User-Agent")
-	if isCrawler(ua) || notBrowser(r, ua) || isPrefetch(r) || (!s.o.RecordGPC && optedOut(r)) {
+	member, ok := s.identify(r, now, addr, h, true)
+	if !ok {
 		return
 	}
-	token := h.Token
-	if token == "" {
-		if c, err := r.Cookie(tokenCookie); err == nil {
-			token, _ = url.PathUnescape(c.Value)
-		}
+	name := ""
+	if n, ok := strings.CutPrefix(member, "u:"); ok {
+		name = n
 	}
-	if token != "" {
-		if name, err := ParseToken(s.o.Secret, token, now); err == nil {
-			s.recordAt(now, name, "u:"+name, h.Path)
-			return
-		}
-	}
-	if s.o.NoGuests {
-		return
-	}
-	if s.guests != nil && !s.guests.admit(addr, ua, now) {
-		s.dropped.Add(1)
-		return
-	}
-	day, err := s.days.get(r.Context(), now)
-	if err != nil {
-		s.dropped.Add(1)
-		return
-	}
-	s.recordAt(now, "", day.hash.member(s.o.Site, addr, ua), h.Path)
+	s.recordAt(now, name, member, h.Path)
 }
 
 // Report records that the named reader, vouched for by the caller, is

@@ -274,12 +274,13 @@ func TestNoRawAddressInRedis(t *testing.T) {
 	r := hitReq("2001:db8::1234", ua2, `{"path":"/a/","token":"`+tok+`"}`)
 	serve(s, r)
 	serve(s, hitReq("2001:db8::99", ua2, `{"path":"/a/"}`))
+	serve(s, hitReq("2001:db8::98", ua2, `{"path":"/a/","id":"BrowserIdOfTheReader01"}`))
 	s.flush(t.Context())
 	dump := mr.Dump()
 	for _, key := range mr.Keys() {
 		dump += key + "\n"
 	}
-	for _, raw := range []string{"203.0.113", "2001:db8", ua1, "Firefox"} {
+	for _, raw := range []string{"203.0.113", "2001:db8", ua1, "Firefox", "BrowserIdOfTheReader01"} {
 		if strings.Contains(dump, raw) {
 			t.Errorf("redis holds %q:\n%s", raw, dump)
 		}
@@ -771,6 +772,13 @@ func TestGuestInflation(t *testing.T) {
 			reqs:       func(i int) *http.Request { return fwd("127.0.0.1", fmt.Sprint("198.51.100.", i), ua1) },
 			n:          100,
 			wantGuests: 100,
+		},
+		{
+			name:       "rotating browser ids",
+			opts:       Options{HitRate: -1},
+			reqs:       func(i int) *http.Request { return hitReq("192.0.2.1", ua1, fmt.Sprintf(`{"id":"%022d"}`, i)) },
+			n:          50,
+			wantGuests: 4,
 		},
 		{
 			name:       "a household",

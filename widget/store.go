@@ -35,7 +35,8 @@ type batch struct {
 	users  map[string]int64
 	guests map[string]int64
 	pages  map[string]map[string]int64
-	n      int // distinct (population, member) pairs
+	gone   map[string]map[string]int64 // readers who left: path ("" for the site) → member → ms; see leave
+	n      int                         // distinct (population, member) pairs, sightings and leaves
 }
 
 func newBatch() *batch {
@@ -70,6 +71,10 @@ func (b *batch) addMember(name, member, path string, ms int64, maxPages int) boo
 		b.n += put(b.users, name, ms)
 	} else {
 		b.n += put(b.guests, member[len("g:"):], ms)
+	}
+	if len(b.gone) > 0 { // the reader came back
+		b.back("", member, ms)
+		b.back(path, member, ms)
 	}
 	if path == "" {
 		return true
@@ -111,10 +116,12 @@ func (b *batch) prune(minMs int64) {
 	}
 	drop(b.users)
 	drop(b.guests)
-	for p, m := range b.pages {
-		drop(m)
-		if len(m) == 0 {
-			delete(b.pages, p)
+	for _, pages := range []map[string]map[string]int64{b.pages, b.gone} {
+		for p, m := range pages {
+			drop(m)
+			if len(m) == 0 {
+				delete(pages, p)
+			}
 		}
 	}
 }
@@ -146,6 +153,18 @@ func (b *batch) merge(from *batch, max, maxPages int) (lost int) {
 		}
 		add(dst, src)
 	}
+	for p, src := range from.gone {
+		for member, ms := range src {
+			if b.n >= max {
+				lost++
+				continue
+			}
+			if !b.leave(member, p, p == "", ms, maxPages) {
+				lost++
+			}
+		}
+	}
+	b.settle()
 	return lost
 }
 
@@ -252,6 +271,7 @@ func (s *zsetStore) touch(ctx context.Context, b *batch, now time.Time) error {
 		if len(b.pages) > 0 {
 			s.indexPages(ctx, p, b, min)
 		}
+		s.removeGone(ctx, p, b)
 		return nil
 	})
 	return txErr(cmds, err)

@@ -92,6 +92,7 @@ func (s *setsStore) touch(ctx context.Context, b *batch, now time.Time) error {
 			trimPages.Eval(ctx, p, []string{key}, s.k.page(""), min, s.maxPages, ":cur", ":old")
 			p.PExpire(ctx, key, s.ttl)
 		}
+		s.removeGone(ctx, p, b)
 		return nil
 	})
 	return txErr(cmds, err)

@@ -126,6 +126,8 @@ var contractCases = []struct {
 	{"IdleLeavesNothing", contractIdleLeavesNothing},
 	{"PagesCappedGlobally", contractPagesCappedGlobally},
 	{"MembersCappedBetweenTicks", contractMembersCappedBetweenTicks},
+	{"LeaveRemovesAtOnce", contractLeaveRemovesAtOnce},
+	{"LeaveKeepsLaterSighting", contractLeaveKeepsLaterSighting},
 }
 
 // runContract runs the store contract suite for both strategies against

@@ -87,7 +87,7 @@
       if (now - last < heartbeat / 2) return;
     }
     if (store) { try { store.setItem(key, String(now)); } catch (e) { /* full */ } }
-    var data = JSON.stringify(token ? { path: path, token: token } : { path: path });
+    var data = JSON.stringify(payload());
     var url = base + "/hit";
     var sent = false;
     try { sent = navigator.sendBeacon && navigator.sendBeacon(url, data); } catch (e) { sent = false; }
@@ -101,6 +101,7 @@
   function fetchSnapshot() {
     clearTimeout(pollTimer);
     if (!visible()) return;
+    checkLatest(false);
     fetch(base + "/?path=" + encodeURIComponent(path), { cache: "no-cache", credentials: "omit" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(show, hide)
@@ -119,7 +120,163 @@
     es.onerror = hide; // EventSource reconnects by itself
   }
 
+  // ---- Per-browser id --------------------------------------------------
+  // A random id for this browser, kept in localStorage and renewed every
+  // UTC day, so that browsers sharing an address and a user agent count
+  // apart. The endpoint keeps only a day-keyed HMAC of it. Without
+  // storage there is none, and the endpoint tells readers apart by
+  // address and user agent.
+  var idKey = "wo-id";
+  function browserID() {
+    if (!store || !window.crypto || !crypto.getRandomValues) return "";
+    var day = new Date().toISOString().slice(0, 10);
+    try {
+      var saved = JSON.parse(store.getItem(idKey) || "null");
+      if (saved && saved.day === day && /^[A-Za-z0-9_-]{22}$/.test(saved.id)) return saved.id;
+      var bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);
+      var id = btoa(String.fromCharCode.apply(null, bytes))
+        .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      store.setItem(idKey, JSON.stringify({ id: id, day: day }));
+      return id;
+    } catch (e) { return ""; } // storage full or refused
+  }
+
+  // payload is the body of a hit or a leave: this page, the reader's
+  // token and the browser id, when there are.
+  function payload() {
+    var body = { path: path };
+    if (token) body.token = token;
+    var id = browserID();
+    if (id) body.id = id;
+    return body;
+  }
+
+  // ---- Leave beacon ----------------------------------------------------
+  // When this tab goes (pagehide) or is hidden, tell the endpoint, so the
+  // reader drops off the counts at its next flush instead of after the
+  // whole window. The visible tabs of this browser are listed in
+  // localStorage ("wo-tabs"): no leave while another shows this page, and
+  // a leave of this page only ("all" false) while another shows the site.
+  // Tabs that crashed drop off the list after two heartbeats.
+  var tabKey = "wo-tabs";
+  var tabID = Date.now().toString(36) + Math.random().toString(36).slice(2);
+  var gone = false;
+  function markTab(shown) {
+    var list = {}, now = Date.now();
+    if (!store) return list;
+    try { list = JSON.parse(store.getItem(tabKey) || "{}") || {}; } catch (e) { list = {}; }
+    for (var k in list) {
+      if (!list[k] || now - list[k].t > 2 * heartbeat + 5000) delete list[k];
+    }
+    if (shown) list[tabID] = { p: path, t: now }; else delete list[tabID];
+    try { store.setItem(tabKey, JSON.stringify(list)); } catch (e) { /* full */ }
+    return list;
+  }
+  function leave() {
+    if (gone) return;
+    gone = true;
+    var others = markTab(false), site = false;
+    for (var k in others) {
+      if (others[k].p === path) return; // another tab still shows this page
+      site = true;
+    }
+    var body = payload();
+    body.all = !site;
+    var data = JSON.stringify(body), url = base + "/leave", sent = false;
+    try { sent = navigator.sendBeacon && navigator.sendBeacon(url, data); } catch (e) { sent = false; }
+    if (!sent && window.fetch) {
+      fetch(url, { method: "POST", body: data, keepalive: true, credentials: "include",
+                   headers: { "Content-Type": "text/plain" } }).catch(function () {});
+    }
+  }
+  function back() {
+    gone = false;
+    markTab(true);
+  }
+  function watchLeave() {
+    if (visible()) markTab(true);
+    setInterval(function () { if (visible() && !gone) markTab(true); }, heartbeat);
+    window.addEventListener("pagehide", leave);
+    window.addEventListener("pageshow", function (e) {
+      if (e.persisted && visible()) { back(); beat(true); } // back from the back-forward cache
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (visible()) back(); else leave();
+    });
+  }
+
+  // ---- New post notice -------------------------------------------------
+  // The page names its build's newest post (data-latest-url, -date on the
+  // [data-new-post] live region); latest.json names the site's. While the
+  // tab is visible it is checked on each snapshot poll, or every heartbeat
+  // when there is no poll (a static host with no endpoint, a stream), with
+  // If-None-Match so an unchanged one costs a 304. A newer post shows
+  // "New post: TITLE" once per post per browser, until dismissed (its
+  // button or Escape).
+  var notice = document.querySelector("[data-new-post]");
+  var noticeKey = "wo-new-post";
+  var latestTag = "", latestAt = 0, shownURL = "";
+  function checkLatest(force) {
+    if (!notice || !window.fetch || !visible()) return;
+    var now = Date.now();
+    if (!force && now - latestAt < 0.9 * Math.min(poll || heartbeat, heartbeat)) return;
+    latestAt = now;
+    var src = notice.getAttribute("data-src") || "/latest.json";
+    var headers = latestTag ? { "If-None-Match": latestTag } : {};
+    fetch(src, { cache: "no-store", credentials: "same-origin", headers: headers })
+      .then(function (r) {
+        if (r.status !== 200) return null; // 304: unchanged
+        latestTag = r.headers.get("ETag") || "";
+        return r.json();
+      })
+      .then(newPost)
+      .catch(function () {});
+  }
+  function newPost(l) {
+    if (!l || typeof l.url !== "string" || typeof l.title !== "string" || !l.url || !l.title) return;
+    var u;
+    try { u = new URL(l.url, location.href); } catch (e) { return; }
+    if (u.origin !== location.origin) return;
+    var mine = notice.getAttribute("data-latest-url") || "";
+    var at = Date.parse(l.date), since = Date.parse(notice.getAttribute("data-latest-date") || "");
+    if (l.url === mine || isNaN(at) || at <= since) return;
+    if (l.url === shownURL) return;
+    try {
+      if (store && store.getItem(noticeKey) === l.url) return; // shown before in this browser
+      if (store) store.setItem(noticeKey, l.url);
+    } catch (e) { /* shown here anyway */ }
+    shownURL = l.url;
+    var p = document.createElement("p");
+    p.appendChild(document.createTextNode((notice.getAttribute("data-label") || "New post:") + " "));
+    var a = document.createElement("a");
+    a.href = u.href;
+    a.textContent = l.title;
+    p.appendChild(a);
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "new-post-dismiss";
+    b.textContent = notice.getAttribute("data-dismiss") || "Dismiss";
+    b.addEventListener("click", dismiss);
+    notice.textContent = "";
+    notice.appendChild(p);
+    notice.appendChild(b);
+  }
+  function dismiss() { notice.textContent = ""; }
+  function watchLatest() {
+    if (!notice) return;
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && notice.firstChild) dismiss();
+    });
+    document.addEventListener("visibilitychange", function () { checkLatest(true); });
+    // Every heartbeat; checkLatest skips what a poll just did.
+    setInterval(function () { checkLatest(false); }, heartbeat);
+    checkLatest(true);
+  }
+
   beat(true);
+  watchLeave();
+  watchLatest();
   setInterval(function () { if (visible()) beat(false); }, heartbeat);
   document.addEventListener("visibilitychange", function () {
     if (!visible()) return;

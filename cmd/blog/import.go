@@ -17,6 +17,8 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlagSet("import", stderr)
 	into := fs.Bool("into", false, "add to the existing blog in DIR instead of creating it (never overwrites a file)")
 	markdown := fs.Bool("markdown", false, "wordpress: convert the HTML of posts to Markdown")
+	download := fs.Bool("download", false, "wordpress: fetch the files posts link to on the old host into static/ and link to the copies")
+	downloadDir := fs.String("download-dir", "", "wordpress: keep downloads here between runs, so a second run fetches only what is missing (default EXPORT.xml.files)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: blog import wordpress EXPORT.xml DIR
        blog import jekyll|hugo|blogofile OLD-SITE DIR
@@ -46,7 +48,7 @@ Flags:
 	if !ok {
 		return usagef("blog import: unknown origin %q: want wordpress, jekyll, hugo or blogofile", rest[0])
 	}
-	rep, err := imp(ctx, rest[1], rest[2], importer.Options{Into: *into, Markdown: *markdown})
+	rep, err := imp(ctx, rest[1], rest[2], importer.Options{Into: *into, Markdown: *markdown, Download: *download, DownloadDir: *downloadDir})
 	if err != nil {
 		return err
 	}

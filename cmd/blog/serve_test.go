@@ -221,7 +221,7 @@ func TestServeCommand(t *testing.T) {
 
 // chromium returns the path of Chromium, or skips the test when it is not
 // installed (fails with BLOG_TEST_STRICT=1, as in CI).
-func chromium(t *testing.T) string {
+func chromium(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -236,7 +236,7 @@ func chromium(t *testing.T) string {
 }
 
 // newBrowser starts a headless Chromium with a fresh profile for the test.
-func newBrowser(t *testing.T) context.Context {
+func newBrowser(t testing.TB) context.Context {
 	t.Helper()
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium(t)),
@@ -264,7 +264,7 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 // step runs actions on tab with a bounded wait.
-func step(t *testing.T, tab context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+func step(t testing.TB, tab context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(tab, serveWait)
 	defer cancel()
@@ -275,7 +275,7 @@ func step(t *testing.T, tab context.Context, what string, actions ...chromedp.Ac
 
 // waitJS evaluates the JavaScript expression cond in tab until it is true.
 // It polls from Go, not in the page, because the page reloads meanwhile.
-func waitJS(t *testing.T, tab context.Context, s *servedSite, what, cond string) {
+func waitJS(t testing.TB, tab context.Context, s *servedSite, what, cond string) {
 	t.Helper()
 	deadline := time.Now().Add(serveWait)
 	var lastErr error

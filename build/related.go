@@ -1,0 +1,209 @@
+package build
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blog-gen/blog/diag"
+	"github.com/blog-gen/blog/render"
+)
+
+// Reading on: each post page shows its related posts (the ones sharing
+// most of its tags and categories) and, for a post in a series, the
+// series. Both come from front matter only, which the site-wide meta key
+// covers: a post page is rendered again whenever any post's tags,
+// categories, series, title or date change.
+
+// readingOn is what a post page shows after the post.
+type readingOn struct {
+	related []*render.Post
+	series  *render.Series
+}
+
+// relatedScan is the most posts a term may have for relatedPosts to take
+// all of them as candidates; of a more common term, it takes the
+// relatedScan posts nearest in date to the post.
+const relatedScan = 64
+
+// relatedPosts returns, for each of posts, the count posts sharing most of
+// its tags and categories (a tag and a category of one name are different
+// terms); ties go to the newer post, then to the one whose source path
+// sorts first.
+//
+// It never compares every pair: it walks an inverted index from each term
+// to its posts in date order. The candidates are every post of a term
+// with at most relatedScan posts and, of a more common term (a tag on half
+// the site), the relatedScan posts nearest in date; each candidate's
+// shared terms are then counted exactly. The work per post is bounded by
+// its terms times relatedScan, plus the posts of its rare terms.
+func relatedPosts(posts []*item, count int) map[*item][]*item {
+	out := make(map[*item][]*item, len(posts))
+	if count <= 0 || len(posts) < 2 {
+		return out
+	}
+	r := newRelated(posts)
+	for i, it := range posts {
+		if top := r.top(int32(i), count); len(top) > 0 {
+			list := make([]*item, len(top))
+			for k, j := range top {
+				list[k] = posts[j]
+			}
+			out[it] = list
+		}
+	}
+	return out
+}
+
+// related is relatedPosts' index and scratch space.
+type related struct {
+	terms   [][]*render.Term         // each post's terms
+	index   map[*render.Term][]int32 // each term's posts, in rank order
+	rank    []int32                  // each post's place in tie order: newer first, then by path
+	shared  []int32                  // terms shared with the current post; 0 for posts not met
+	touched []int32                  // posts met, whose shared must be reset
+	best    []int32                  // the list so far, best first
+}
+
+func newRelated(posts []*item) *related {
+	r := &related{index: make(map[*render.Term][]int32), terms: make([][]*render.Term, len(posts)),
+		rank: make([]int32, len(posts)), shared: make([]int32, len(posts))}
+	order := make([]int32, len(posts))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, c int32) int {
+		pa, pc := posts[a], posts[c]
+		return cmp.Or(pc.fm.Date.Compare(pa.fm.Date), strings.Compare(pa.rel, pc.rel))
+	})
+	for i, it := range posts {
+		r.terms[i] = append(slices.Clone(it.meta.Tags), it.meta.Categories...)
+	}
+	for k, i := range order {
+		r.rank[i] = int32(k)
+		for _, t := range r.terms[i] {
+			r.index[t] = append(r.index[t], i)
+		}
+	}
+	return r
+}
+
+// better reports whether post a ranks before post c.
+func (r *related) better(a, c int32) bool {
+	return r.shared[a] > r.shared[c] || r.shared[a] == r.shared[c] && r.rank[a] < r.rank[c]
+}
+
+// offer puts post j in the list of the best count if it belongs there.
+func (r *related) offer(j int32, count int) {
+	if len(r.best) == count && !r.better(j, r.best[count-1]) {
+		return
+	}
+	if len(r.best) < count {
+		r.best = append(r.best, j)
+	} else {
+		r.best[count-1] = j
+	}
+	for k := len(r.best) - 1; k > 0 && r.better(r.best[k], r.best[k-1]); k-- {
+		r.best[k], r.best[k-1] = r.best[k-1], r.best[k]
+	}
+}
+
+// top returns the count posts related to post i, best first. The slice is
+// reused by the next call.
+func (r *related) top(i int32, count int) []int32 {
+	r.touched, r.best = r.touched[:0], r.best[:0]
+	r.shared[i] = -1 // never its own candidate
+	for _, t := range r.terms[i] {
+		list := r.index[t]
+		if len(list) > relatedScan {
+			at, _ := slices.BinarySearchFunc(list, r.rank[i], func(j, rank int32) int { return cmp.Compare(r.rank[j], rank) })
+			lo := max(0, min(at-relatedScan/2, len(list)-relatedScan-1))
+			list = list[lo : lo+relatedScan+1]
+		}
+		for _, j := range list {
+			if r.shared[j] != 0 {
+				continue
+			}
+			n := int32(0)
+			for _, u := range r.terms[i] {
+				if slices.Contains(r.terms[j], u) {
+					n++
+				}
+			}
+			r.shared[j] = n
+			r.touched = append(r.touched, j)
+			r.offer(j, count)
+		}
+	}
+	for _, j := range r.touched {
+		r.shared[j] = 0
+	}
+	r.shared[i] = 0
+	return r.best
+}
+
+// seriesName is the series: value of a post's front matter, "" when none.
+func seriesName(fm *render.FrontMatter) string {
+	s, _ := fm.Params["series"].(string)
+	return strings.TrimSpace(s)
+}
+
+// checkSeries reports a series: value that is not a name.
+func checkSeries(rel string, fm *render.FrontMatter) error {
+	v, ok := fm.Params["series"]
+	if !ok || v == nil {
+		return nil
+	}
+	if s, isStr := v.(string); isStr && strings.TrimSpace(s) != "" {
+		return nil
+	}
+	pos := fm.Pos["series"]
+	pos.File = rel
+	return &diag.Error{Pos: pos, Err: fmt.Errorf("series: want the series' name, a string, not %v", v)}
+}
+
+// readingOn computes what each post page shows after the post: related
+// posts and its series, whose posts are listed oldest first (then by
+// source path).
+func (b *builder) readingOn() map[*item]readingOn {
+	rel := relatedPosts(b.posts, b.cfg.Related.Count)
+	series := make(map[string]*render.Series)
+	for i := len(b.posts) - 1; i >= 0; i-- { // oldest first
+		it := b.posts[i]
+		name := seriesName(&it.fm)
+		if name == "" {
+			continue
+		}
+		s := series[name]
+		if s == nil {
+			s = &render.Series{Name: name}
+			series[name] = s
+		}
+		s.Posts = append(s.Posts, it.meta)
+	}
+	for _, s := range series {
+		slices.SortStableFunc(s.Posts, func(a, c *render.Post) int {
+			return cmp.Or(a.Date.Compare(c.Date), strings.Compare(a.Source, c.Source))
+		})
+	}
+	out := make(map[*item]readingOn, len(b.posts))
+	for _, it := range b.posts {
+		var r readingOn
+		for _, o := range rel[it] {
+			r.related = append(r.related, o.meta)
+		}
+		r.series = series[seriesName(&it.fm)]
+		if r.related != nil || r.series != nil {
+			out[it] = r
+		}
+	}
+	return out
+}
+
+// checkRelated checks the related: section.
+func (c *Config) checkRelated(bad func(key, format string, args ...any)) {
+	if c.Related.Count < 0 {
+		bad("related.count", "want 0 (no related posts) or more, not %d", c.Related.Count)
+	}
+}

@@ -1,0 +1,114 @@
+package importer
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/blog-gen/blog/diag"
+)
+
+// linkTarget is the target of a Markdown link or image, or of an href or
+// src attribute: group 1 is what comes before it, group 2 the URL.
+var linkTarget = regexp.MustCompile(`(\]\(\s*<?|\b(?:src|href)\s*=\s*["'])([^\s"'<>()]+)`)
+
+// fixLinks points the posts' links at the new site: a link to an old URL
+// of a post (on the old host, or a path from its root) goes to the post's
+// new URL, without the detour of a redirect; a relative link to a file
+// that exists only at the site's root (old themes set <base href> to the
+// root, so images/x.png meant /images/x.png) becomes a path from the
+// root. Links that resolve as they are, and every other link, are left.
+func (s *site) fixLinks() {
+	base := strings.TrimSuffix(urlPath(cmpOr(s.build.Site.URL, "/")), "/")
+	old := map[string]string{} // old URL path → new URL, with the base
+	for _, d := range s.docs {
+		if d.url == "" || d.draft {
+			continue
+		}
+		for _, a := range append([]string{d.oldURL}, d.aliases...) {
+			if a = aliasPath(a); a != "" && a != "/" {
+				old[a] = base + d.url
+			}
+		}
+	}
+	for _, r := range s.redirects {
+		if strings.HasPrefix(r.to, "/") {
+			old[r.from] = base + r.to // an old feed or tag page
+		}
+	}
+	drafts := map[string]*doc{} // a draft's new URL → the draft
+	for _, d := range s.docs {
+		if d.draft && d.url != "" {
+			drafts[base+d.url] = d
+		}
+	}
+	oldHost := hostOf(s.cfg.URL)
+	for _, d := range s.docs {
+		if d.bundle == "" { // a bundle's relative links are to the files beside it
+			d.body = linkTarget.ReplaceAllStringFunc(d.body, func(m string) string {
+				sm := linkTarget.FindStringSubmatch(m)
+				if to := s.newLink(sm[2], oldHost, base, old); to != "" {
+					return sm[1] + to
+				}
+				return m
+			})
+		}
+		if d.draft {
+			continue
+		}
+		for _, sm := range linkTarget.FindAllStringSubmatch(d.body, -1) {
+			if to, ok := drafts[strings.SplitN(sm[2], "#", 2)[0]]; ok {
+				s.warn(diag.Pos{File: d.src}, "links to %s, a draft: the link is broken until the draft is published", to.src)
+			}
+		}
+	}
+}
+
+// newLink is the new target of the link u, or "" to leave it.
+func (s *site) newLink(u, oldHost, base string, old map[string]string) string {
+	pu, err := url.Parse(u)
+	if err != nil || pu.Opaque != "" {
+		return ""
+	}
+	suffix := ""
+	if pu.RawQuery != "" {
+		suffix = "?" + pu.RawQuery
+	}
+	if pu.Fragment != "" {
+		suffix += "#" + pu.EscapedFragment()
+	}
+	switch {
+	case pu.Scheme == "http" || pu.Scheme == "https":
+		if oldHost == "" || hostOf(u) != oldHost {
+			return ""
+		}
+		p := strings.TrimPrefix(pu.Path, strings.TrimSuffix(urlPath(s.cfg.URL), "/"))
+		if to, ok := old[aliasPath(p)]; ok {
+			return to + suffix
+		}
+		if to, ok := old[aliasPath(p)+"/"]; ok {
+			return to + suffix
+		}
+	case pu.Scheme != "" || pu.Host != "" || pu.Path == "":
+	case strings.HasPrefix(pu.Path, "/"):
+		if to, ok := old[pu.Path]; ok && pu.Path != to {
+			return to + suffix
+		}
+	default:
+		root := path.Clean("/" + pu.Path)
+		if _, ok := s.copies[path.Join("static", root)]; ok {
+			return base + root + suffix
+		}
+	}
+	return ""
+}
+
+// hostOf is u's host, lower case, without www.; "" for a path.
+func hostOf(u string) string {
+	pu, err := url.Parse(strings.TrimSpace(u))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(pu.Hostname()), "www.")
+}
