@@ -59,9 +59,9 @@ type sourceLists struct {
 
 	// What discovery found beside the posts: kept as found, since a change
 	// to any of these files lists again.
-	strays, images []source
-	assets         map[string][]source
-	strayWarnings  []error
+	strays        []source
+	assets        map[string][]source
+	strayWarnings []error
 }
 
 // NewSession returns a session with nothing in memory yet.
@@ -214,7 +214,7 @@ func (b *builder) discoverSources(changed []string) error {
 		from = discoveryKey(&b.cfg)
 		if changed != nil && s.lists != nil && s.lists.from == from && len(b.cfg.Build.Hooks.PreBuild) == 0 && s.lists.restat(b.cfg.Root, changed) {
 			b.srcPosts, b.srcPages, b.srcStatic = s.lists.posts, s.lists.pages, s.lists.static
-			b.srcStrays, b.assets, b.strayWarnings, b.srcImages = s.lists.strays, s.lists.assets, s.lists.strayWarnings, s.lists.images
+			b.srcStrays, b.assets, b.strayWarnings = s.lists.strays, s.lists.assets, s.lists.strayWarnings
 			b.opts.Logger.Debug("sources re-stated", "changed", len(changed))
 			return nil
 		}
@@ -225,7 +225,7 @@ func (b *builder) discoverSources(changed []string) error {
 	}
 	if s != nil {
 		s.lists = newSourceLists(from, b.srcPosts, b.srcPages, b.srcStatic)
-		s.lists.strays, s.lists.assets, s.lists.strayWarnings, s.lists.images = b.srcStrays, b.assets, b.strayWarnings, b.srcImages
+		s.lists.strays, s.lists.assets, s.lists.strayWarnings = b.srcStrays, b.assets, b.strayWarnings
 		for _, st := range b.srcStrays {
 			// A bundle's file or a file that is not a post: what it is
 			// depends on its neighbours, so a change to one lists again.
@@ -293,7 +293,7 @@ func (l *sourceLists) restat(root string, changed []string) bool {
 		}
 		kept := *l
 		*l = *newSourceLists(l.from, slices.DeleteFunc(l.posts, gone), slices.DeleteFunc(l.pages, gone), slices.DeleteFunc(l.static, gone))
-		l.strays, l.assets, l.strayWarnings, l.images = kept.strays, kept.assets, kept.strayWarnings, kept.images
+		l.strays, l.assets, l.strayWarnings = kept.strays, kept.assets, kept.strayWarnings
 		for _, st := range l.strays {
 			if abs, err := filepath.Abs(st.abs); err == nil {
 				l.index[abs] = nil
