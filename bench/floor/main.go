@@ -27,7 +27,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -137,13 +136,4 @@ func floor(posts [][]byte, jobs int) error {
 	fmt.Printf("floor posts=%d blocks=%d jobs=%d wall_ms=%d cpu_ms=%d out_bytes=%d\n",
 		len(posts), blocks.Load(), jobs, wall.Milliseconds(), cpu.Milliseconds(), outBytes.Load())
 	return nil
-}
-
-// cpuTime is the user and system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
