@@ -163,7 +163,9 @@ func TestDeployHardLinksUnchangedFiles(t *testing.T) {
 	writeFile(t, filepath.Join(cfg.Root, "posts", "2026-01-01-post-1.md"), post("Post 1", "2026-01-01")+"An edit.\n")
 	commitAll(t, cfg.Root, "edit post 1")
 	second := mustDeploy(t, cfg, Options{})
-	if second.Linked == 0 || second.Files-second.Linked > 5 {
+	// The edit changes the post's page, the pages and feeds that show it,
+	// and the search files that hold its text: all but a few are the same.
+	if second.Linked == 0 || second.Files-second.Linked > 10 {
 		t.Errorf("second deploy: %d files, %d linked; want all but a few linked", second.Files, second.Linked)
 	}
 	if second.Bytes >= first.Bytes/2 {
