@@ -366,7 +366,10 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 	if s.opts.OnBuild != nil {
 		s.opts.OnBuild(ev)
 	}
-	if changed != nil {
+	// A save that changed nothing in the output (an editor's second write
+	// of the same bytes) reloads nothing: the page may have moved on.
+	unchanged := ev.Err == nil && !failedBefore && ev.Result.Written == 0 && ev.Result.Removed == 0
+	if changed != nil && !unchanged {
 		s.broadcast(m)
 	}
 }
