@@ -3,7 +3,6 @@ package widget
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -49,21 +48,10 @@ func validID(id string) bool {
 }
 
 func (s *Server) handleLeave(w http.ResponseWriter, r *http.Request) {
-	if !s.originAllowed(r) {
-		http.Error(w, "origin not allowed", http.StatusForbidden)
-		return
-	}
-	s.cors(w, r)
 	bp := hitBufs.Get().(*[]byte)
 	defer hitBufs.Put(bp)
-	body, err := readHitBody(w, r.Body, *bp)
-	*bp = body[:0]
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "bad body", http.StatusBadRequest)
+	body, ok := s.beaconBody(w, r, bp)
+	if !ok {
 		return
 	}
 	var lb leaveBody

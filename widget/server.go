@@ -214,6 +214,28 @@ func (s *Server) handlePreflight(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// beaconBody checks a beacon's origin, sets its CORS headers and reads
+// its bounded body into *bp (a buffer of hitBufs), for POST /hit and
+// /leave. When it reports false it has answered the request.
+func (s *Server) beaconBody(w http.ResponseWriter, r *http.Request, bp *[]byte) ([]byte, bool) {
+	if !s.originAllowed(r) {
+		http.Error(w, "origin not allowed", http.StatusForbidden)
+		return nil, false
+	}
+	s.cors(w, r)
+	body, err := readHitBody(w, r.Body, *bp)
+	*bp = body[:0]
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return nil, false
+		}
+		http.Error(w, "bad body", http.StatusBadRequest)
+		return nil, false
+	}
+	return body, true
+}
+
 // hitBody is what widget.js beacons.
 type hitBody struct {
 	Path  string `json:"path"`
@@ -222,21 +244,10 @@ type hitBody struct {
 }
 
 func (s *Server) handleHit(w http.ResponseWriter, r *http.Request) {
-	if !s.originAllowed(r) {
-		http.Error(w, "origin not allowed", http.StatusForbidden)
-		return
-	}
-	s.cors(w, r)
 	bp := hitBufs.Get().(*[]byte)
 	defer hitBufs.Put(bp)
-	body, err := readHitBody(w, r.Body, *bp)
-	*bp = body[:0]
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "bad body", http.StatusBadRequest)
+	body, ok := s.beaconBody(w, r, bp)
+	if !ok {
 		return
 	}
 	h, ok := parseHitInterned(body, s.paths)
