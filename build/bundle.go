@@ -127,16 +127,10 @@ func (bundleAssets) plan(p *planner) ([]*output, error) {
 // assetOutput is the output copying the asset src to the path out. The
 // file is read only when its size or time changed.
 func (b *builder) assetOutput(src source, out string) (*output, error) {
-	st := b.reuse(src)
-	if st == nil {
-		b.reads.Add(1)
-		data, err := os.ReadFile(src.abs)
-		if err != nil {
-			return nil, err
-		}
-		st = &sourceState{Size: src.size, ModTime: src.modTime, Hash: hashBytes(data)}
+	st, err := b.copiedState(src)
+	if err != nil {
+		return nil, err
 	}
-	b.next.Sources[src.rel] = st
 	abs, h := src.abs, st.Hash
 	return &output{path: out, dep: newHasher("asset").key(h).sum(), from: origin{what: "bundle file " + src.rel, pos: diag.Pos{File: src.rel}, rank: byAsset}, render: func() ([]byte, error) {
 		data, err := os.ReadFile(abs)

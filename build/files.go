@@ -60,16 +60,10 @@ func (b *builder) planStatic() ([]*output, error) {
 			}
 			rel = r
 		}
-		st := b.reuse(src)
-		if st == nil {
-			b.reads.Add(1)
-			data, err := os.ReadFile(src.abs)
-			if err != nil {
-				return nil, err
-			}
-			st = &sourceState{Size: src.size, ModTime: src.modTime, Hash: hashBytes(data)}
+		st, err := b.copiedState(src)
+		if err != nil {
+			return nil, err
 		}
-		b.next.Sources[src.rel] = st
 		abs, h := src.abs, st.Hash
 		files[rel] = &output{path: rel, dep: newHasher("static").key(h).sum(), from: origin{what: "static file " + src.rel, pos: diag.Pos{File: src.rel}, rank: byStatic}, render: func() ([]byte, error) {
 			data, err := os.ReadFile(abs)
@@ -116,4 +110,21 @@ func (b *builder) themeStatic() (map[string]*output, error) {
 		return nil
 	})
 	return files, err
+}
+
+// copiedState is the source state of a file copied as is (a static file,
+// a bundle's file), recorded for the next build: the last build's when
+// its size and time say it is unchanged, else read and hashed.
+func (b *builder) copiedState(src source) (*sourceState, error) {
+	st := b.reuse(src)
+	if st == nil {
+		b.reads.Add(1)
+		data, err := os.ReadFile(src.abs)
+		if err != nil {
+			return nil, err
+		}
+		st = &sourceState{Size: src.size, ModTime: src.modTime, Hash: hashBytes(data)}
+	}
+	b.next.Sources[src.rel] = st
+	return st, nil
 }
