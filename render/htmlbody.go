@@ -13,18 +13,20 @@ import (
 
 // HTMLBody reads post bodies written in HTML (.html and .htm posts). The
 // HTML is the writer's own, like raw HTML with markdown.unsafe_html: it is
-// passed through as written, with two changes that make it work as a
-// Markdown body does: root-relative links and images are put under the
-// site's base path, and headings the table of contents lists get an id
-// when they have none. It is safe for concurrent use.
+// passed through as written, with the changes that make it work as a
+// Markdown body does: local images get their size, lazy loading and
+// srcset (see [ImageResolver]), root-relative links and images are put
+// under the site's base path, and headings the table of contents lists
+// get an id when they have none. It is safe for concurrent use.
 type HTMLBody struct {
 	base      string
 	tocLevels [2]int
 	tocLabel  string
+	images    ImageResolver
 }
 
 // NewHTMLBody returns an HTML body reader. It uses the BasePath,
-// TOCLevels and TOCLabel of opts.
+// TOCLevels, TOCLabel and Images of opts.
 func NewHTMLBody(opts MarkdownOptions) *HTMLBody {
 	levels := opts.TOCLevels
 	if levels == [2]int{} {
@@ -34,7 +36,7 @@ func NewHTMLBody(opts MarkdownOptions) *HTMLBody {
 	if label == "" {
 		label = "Contents"
 	}
-	return &HTMLBody{base: basePath(opts.BasePath), tocLevels: levels, tocLabel: label}
+	return &HTMLBody{base: basePath(opts.BasePath), tocLevels: levels, tocLabel: label, images: opts.Images}
 }
 
 // moreRE is a <!--more--> mark as a writer may write it in HTML.
@@ -46,7 +48,8 @@ var moreRE = regexp.MustCompile(`(?i)<!--\s*more\s*-->`)
 // lists, tables and code are passed over, as in Markdown. file and
 // bodyLine are for errors; HTML has none: a browser reads any bytes.
 func (h *HTMLBody) Render(file string, src []byte, bodyLine int) (Rendered, error) {
-	out := src
+	edits, _ := imageEdits(h.images, file, src, true) // before rebasing: the resolver knows the src as written
+	out := editImgTags(src, edits)
 	if h.base != "/" {
 		out = rebaseHTML(h.base, out)
 	}

@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -12,7 +11,6 @@ import (
 	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
-	"golang.org/x/net/html"
 
 	"github.com/blog-gen/blog/diag"
 )
@@ -94,8 +92,7 @@ func (m *Markdown) Images(src []byte, bodyLine int) []ImageRef {
 			}
 			raw, start := rawBytes(n, src)
 			for _, t := range imgTags(raw) {
-				_, alt := t.attrs["alt"] // alt="" marks a decorative image
-				ref := ImageRef{Dest: t.src, Alt: alt}
+				ref := ImageRef{Dest: t.src, Alt: t.hasAlt()}
 				ref.Line, ref.Col = at(start + t.offset)
 				refs = append(refs, ref)
 			}
@@ -105,21 +102,6 @@ func (m *Markdown) Images(src []byte, bodyLine int) []ImageRef {
 		return ast.WalkContinue, nil
 	})
 	return refs
-}
-
-// hasImgTag reports whether src may hold an <img> tag, in any case.
-func hasImgTag(src []byte) bool {
-	for i := bytes.IndexByte(src, '<'); i >= 0 && i+4 <= len(src); {
-		if bytes.EqualFold(src[i:i+4], []byte("<img")) {
-			return true
-		}
-		j := bytes.IndexByte(src[i+1:], '<')
-		if j < 0 {
-			return false
-		}
-		i += j + 1
-	}
-	return false
 }
 
 // imageAlt is the text of an image's description.
@@ -158,50 +140,6 @@ func rawBytes(n ast.Node, src []byte) ([]byte, int) {
 	}
 	first := segs.At(0)
 	return b, first.Start
-}
-
-// imgTag is an <img> start tag found in raw HTML.
-type imgTag struct {
-	offset, end int // of the tag in the raw HTML
-	src         string
-	attrs       map[string]string // lower-case names
-	selfClosing bool
-}
-
-// imgTags finds the <img> tags of raw HTML with the HTML tokenizer, so
-// attributes are read as a browser reads them.
-func imgTags(raw []byte) []imgTag {
-	if !hasImgTag(raw) {
-		return nil
-	}
-	var tags []imgTag
-	z := html.NewTokenizer(bytes.NewReader(raw))
-	offset := 0
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			return tags
-		}
-		n := len(z.Raw())
-		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
-			name, more := z.TagName()
-			if string(name) == "img" {
-				t := imgTag{offset: offset, end: offset + n, attrs: map[string]string{}, selfClosing: tt == html.SelfClosingTagToken}
-				for more {
-					var k, v []byte
-					k, v, more = z.TagAttr()
-					if _, dup := t.attrs[string(k)]; !dup {
-						t.attrs[string(k)] = string(v)
-					}
-				}
-				t.src = t.attrs["src"]
-				if t.src != "" {
-					tags = append(tags, t)
-				}
-			}
-		}
-		offset += n
-	}
 }
 
 // imageAttrs are the attributes an image gets, in order: width and height,
@@ -268,15 +206,8 @@ func (t imageTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 				return ast.WalkSkipChildren, nil
 			}
 			raw, _ := rawBytes(n, src)
-			add := map[int]tagEdit{}
-			for _, tag := range imgTags(raw) {
-				if t.res != nil && file != "" {
-					if info, ok := t.res.ResolveImage(file, tag.src); ok {
-						add[tag.offset] = tagEdit{attrs: missingAttrs(imageAttrs(info, first), tag.attrs), src: info.Src}
-					}
-				}
-				first = false
-			}
+			add, has := imageEdits(t.res, file, raw, first)
+			first = first && !has
 			if len(add) > 0 {
 				n.SetAttribute(rawImagesAttr, add)
 			}
@@ -286,31 +217,6 @@ func (t imageTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 		return ast.WalkContinue, nil
 	})
 	figures(doc)
-}
-
-// tagEdit is what the transformer does to an <img> tag in raw HTML.
-type tagEdit struct {
-	attrs [][2]string // attributes to add
-	src   string      // the new src; "" keeps it
-}
-
-// srcAttrRE matches the src attribute of a tag, with its value.
-var srcAttrRE = regexp.MustCompile(`(?i)(\ssrc\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>` + "`" + `]+)`)
-
-// missingAttrs drops from attrs those the tag sets itself: the writer's
-// own loading wins, and so does a width or height (the file's size would
-// contradict it).
-func missingAttrs(attrs [][2]string, has map[string]string) [][2]string {
-	_, w := has["width"]
-	_, h := has["height"]
-	var out [][2]string
-	for _, a := range attrs {
-		if _, ok := has[a[0]]; ok || (w || h) && (a[0] == "width" || a[0] == "height") {
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
 }
 
 // figures replaces each paragraph holding only an image with a title by a
@@ -376,40 +282,7 @@ func (r imageRenderer) figure(w util.BufWriter, _ []byte, n ast.Node, entering b
 // rebases its links.
 func (r imageRenderer) rewrite(n ast.Node, raw []byte) []byte {
 	if v, ok := n.Attribute(rawImagesAttr); ok {
-		add := v.(map[int]tagEdit)
-		var out []byte
-		last := 0
-		for _, t := range imgTags(raw) {
-			edit, ok := add[t.offset]
-			if !ok {
-				continue
-			}
-			attrs := edit.attrs
-			if edit.src != "" {
-				tag := raw[t.offset:t.end]
-				if loc := srcAttrRE.FindSubmatchIndex(tag); loc != nil {
-					out = append(out, raw[last:t.offset+loc[4]]...)
-					out = append(out, '"')
-					out = append(out, html.EscapeString(edit.src)...)
-					out = append(out, '"')
-					last = t.offset + loc[5]
-				}
-			}
-			cut := t.end - 1
-			if t.selfClosing {
-				cut = bytes.LastIndexByte(raw[t.offset:t.end], '/') + t.offset
-			}
-			out = append(out, raw[last:cut]...)
-			out = bytes.TrimRight(out, " \t\n")
-			for _, a := range attrs {
-				out = fmt.Appendf(out, ` %s="%s"`, a[0], html.EscapeString(a[1]))
-			}
-			if t.selfClosing {
-				out = append(out, ' ')
-			}
-			last = cut
-		}
-		raw = append(out, raw[last:]...)
+		raw = editImgTags(raw, v.(map[int]tagEdit))
 	}
 	if base := basePath(r.base); r.base != "" && base != "/" {
 		raw = rebaseHTML(base, raw)
