@@ -339,8 +339,8 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			f := b.formatOf(src.rel)
 			fm, body, bodyLine, err := f.readFrontMatter(src.rel, data, b.loc)
 			var images []render.ImageRef
-			if err == nil && f.name == "markdown" {
-				images = b.md.Images(body, bodyLine)
+			if err == nil && f.images != nil {
+				images = f.images(body, bodyLine)
 			}
 			if err == nil {
 				err = b.checkURLs(src.rel, &fm)

@@ -30,14 +30,17 @@ type bodyFormat struct {
 	// line). A format with front matter of its own (a reST field list)
 	// sets it.
 	frontMatter func(file string, src []byte, loc *time.Location) (fm render.FrontMatter, body []byte, bodyLine int, err error)
+	// images lists the images body shows, with their positions in the
+	// file; nil for a format whose images the build does not handle.
+	images func(body []byte, bodyLine int) []render.ImageRef
 }
 
 // bodyFormats returns the formats this build reads in posts/ and pages/,
 // made from the configuration once in setup.
 func (b *builder) bodyFormats() []bodyFormat {
 	return append([]bodyFormat{
-		{name: "markdown", exts: []string{".md", ".markdown"}, render: b.renderMarkdown},
-		{name: "html", exts: []string{".html", ".htm"}, render: b.renderHTML},
+		{name: "markdown", exts: []string{".md", ".markdown"}, render: b.renderMarkdown, images: b.md.Images},
+		{name: "html", exts: []string{".html", ".htm"}, render: b.renderHTML, images: b.htmlBody.Images},
 	}, b.rstFormats()...)
 }
 

@@ -219,6 +219,11 @@ func (s *equivSite) newPost() {
 		}
 		s.write("posts/"+path.Dir(name)+"/photo.jpg", s.sentence(3))
 	}
+	if kind == 4 && s.rng.IntN(2) == 0 { // a photo beside it, published under _img/ with its copies
+		jpg := postStem(name) + ".jpg"
+		s.write("posts/"+jpg, string(jpegBytes(s.t, 300+s.rng.IntN(400), 100)))
+		post += fmt.Sprintf("<p><img src=%q alt=\"a photo\"></p>\n", jpg)
+	}
 	s.write("posts/"+name, post)
 }
 
@@ -532,7 +537,11 @@ func (s *equivSite) editImage() string {
 	img := fmt.Sprintf("img/i%d.png", s.rng.IntN(3))
 	s.write("static/"+img, string(pngBytes(s.t, 200+s.rng.IntN(500), 50+s.rng.IntN(50))))
 	name := "posts/" + s.pick()
-	s.write(name, string(readFile(s.t, filepath.Join(s.root, name)))+"\n![a picture](/"+img+")\n")
+	tag := "![a picture](/" + img + ")"
+	if strings.HasSuffix(name, ".html") {
+		tag = fmt.Sprintf("<p><img src=\"/%s\" alt=\"a picture\"></p>", img)
+	}
+	s.write(name, string(readFile(s.t, filepath.Join(s.root, name)))+"\n"+tag+"\n")
 	return "image " + img + " in " + name
 }
 

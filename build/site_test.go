@@ -1,6 +1,7 @@
 package build_test
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,7 +33,9 @@ var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 //	-- want/stderr --       for a failing build, the error lines
 //	-- want/warnings --     the warnings of a build, file:line: warning: msg
 //
-// Sections not under want/ are the site's files. A line "flags: drafts
+// Sections not under want/ are the site's files; one whose name ends in
+// .base64 is a binary file (an image), written decoded without that
+// ending. A line "flags: drafts
 // future" in the archive comment sets build flags; a line "needs:
 // docutils" skips the fixture where docutils is missing (and fails it
 // under BLOG_TEST_STRICT=1).
@@ -56,7 +59,14 @@ func TestSites(t *testing.T) {
 				if strings.HasPrefix(f.Name, "want/") {
 					continue
 				}
-				writeFile(t, filepath.Join(dir, f.Name), f.Data)
+				name, data := f.Name, f.Data
+				if n, ok := strings.CutSuffix(name, ".base64"); ok { // a binary file: a real PNG or JPEG
+					name = n
+					if data, err = base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(f.Data)), "")); err != nil {
+						t.Fatalf("%s: %v", f.Name, err)
+					}
+				}
+				writeFile(t, filepath.Join(dir, name), data)
 			}
 			cfg, err := build.Load(dir)
 			var stderr string
