@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"io"
@@ -24,6 +25,43 @@ type staticSite struct {
 	mu          sync.Mutex
 	searchBytes int64
 	searchFiles []string
+	// precompressed makes the server compress each file once, as a host
+	// that serves precompressed files (or caches what it compressed)
+	// does, for benchmarks that measure the reader's side; the files
+	// must not change while it serves them.
+	precompressed bool
+	gz            map[string]gzipped
+}
+
+// gzipped is a file's compressed response.
+type gzipped struct {
+	ctype string
+	body  []byte
+}
+
+// cached returns the compressed response to r, compressing it the first
+// time; ok is false when it is not a file's 200 response.
+func (s *staticSite) cached(files http.Handler, r *http.Request) (gzipped, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g, ok := s.gz[r.URL.Path]; ok || !s.precompressed || r.Method != http.MethodGet {
+		return g, ok
+	}
+	rec := httptest.NewRecorder()
+	files.ServeHTTP(rec, r)
+	if rec.Code != http.StatusOK {
+		return gzipped{}, false
+	}
+	var buf bytes.Buffer
+	z := gzip.NewWriter(&buf)
+	z.Write(rec.Body.Bytes())
+	z.Close()
+	g := gzipped{ctype: rec.Header().Get("Content-Type"), body: buf.Bytes()}
+	if s.gz == nil {
+		s.gz = map[string]gzipped{}
+	}
+	s.gz[r.URL.Path] = g
+	return g, true
 }
 
 func (s *staticSite) reset() {
@@ -65,9 +103,14 @@ func serveStatic(t testing.TB, dir string) *staticSite {
 		cw := &countingWriter{Writer: w}
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Header().Set("Cache-Control", "no-store")
-		z, _ := gzip.NewWriterLevel(cw, gzip.DefaultCompression)
-		files.ServeHTTP(gzipWriter{w, z}, r)
-		z.Close()
+		if g, ok := s.cached(files, r); ok {
+			w.Header().Set("Content-Type", g.ctype)
+			cw.Write(g.body)
+		} else {
+			z, _ := gzip.NewWriterLevel(cw, gzip.DefaultCompression)
+			files.ServeHTTP(gzipWriter{w, z}, r)
+			z.Close()
+		}
 		if strings.HasPrefix(r.URL.Path, "/search/") && r.URL.Path != "/search/" {
 			s.mu.Lock()
 			s.searchBytes += cw.n
