@@ -7,6 +7,7 @@ import (
 	"flag"
 	"html"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 )
@@ -162,7 +164,7 @@ func checkImport(t *testing.T, name string, imp importFunc, want expect) string 
 		if page == "" {
 			continue
 		}
-		if !strings.Contains(page, "<title>"+html.EscapeString(title)) {
+		if m := pageTitle.FindStringSubmatch(page); m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), title) {
 			t.Errorf("old URL %s leads to %s, which is not %q", old, final, title)
 		}
 	}
@@ -200,6 +202,8 @@ func basePath(u string) string {
 	}
 	return "/"
 }
+
+var pageTitle = regexp.MustCompile(`<title>([^<]*)`)
 
 var refresh = regexp.MustCompile(`<meta http-equiv="refresh" content="0; url=([^"]+)">`)
 
@@ -302,16 +306,20 @@ func checkLinks(t *testing.T, site string, cfg build.Config, warned []string) {
 		if err != nil {
 			return err
 		}
+		from, _ := filepath.Rel(site, p)
+		pageURL := &url.URL{Path: base + "/" + filepath.ToSlash(from)}
 		for _, m := range linkAttr.FindAllStringSubmatch(string(data), -1) {
 			u := html.UnescapeString(m[1])
 			u = strings.TrimPrefix(u, strings.TrimSuffix(cfg.Site.URL, "/"))
+			if ref, err := url.Parse(u); err == nil && ref.Scheme == "" && ref.Host == "" && !strings.HasPrefix(u, "/") {
+				u = pageURL.ResolveReference(ref).Path // a relative link, such as a bundle's image
+			}
 			rel, ok := strings.CutPrefix(u, base+"/")
 			if !ok || !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") || strings.HasPrefix(u, cfg.Widget.Path+"/") || slices.Contains(warned, u) {
 				continue
 			}
 			if !hasPage(site, "/"+rel) {
 				if fi, err := os.Stat(filepath.Join(site, filepath.FromSlash(rel))); err != nil || !fi.IsDir() || !hasPage(site, "/"+rel+"/") {
-					from, _ := filepath.Rel(site, p)
 					t.Errorf("%s links to %s, which is not in the built site", from, u)
 				}
 			}
@@ -363,7 +371,7 @@ func TestJekyll(t *testing.T) {
 
 func TestHugo(t *testing.T) {
 	t.Parallel()
-	checkImport(t, "hugo", Hugo, expect{
+	site := checkImport(t, "hugo", Hugo, expect{
 		oldURLs: map[string]string{
 			"/posts/first-post/":       "First post",
 			"/custom/place/":           "Moved",
@@ -376,14 +384,36 @@ func TestHugo(t *testing.T) {
 		kept:        []string{"{{< notice warning >}}", "{{< /notice >}}"},
 		warnedLinks: []string{"/2020/06/the-second/"},
 	})
+	// The page bundle stays a bundle: its page and its image side by
+	// side, the image's relative link resolving in the built site.
+	cfg, err := build.Load(filepath.Dir(site))
+	if err != nil {
+		t.Fatal(err)
+	}
+	final, page := follow(t, site, cfg.Site.URL, "/posts/bundle/")
+	m := regexp.MustCompile(`<img [^>]*src="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the bundle's page %s has no image", final)
+	}
+	base, _ := url.Parse(final)
+	img := base.ResolveReference(&url.URL{Path: html.UnescapeString(m[1])})
+	if data, ok := readPage(site, strings.TrimPrefix(img.Path, strings.TrimSuffix(basePath(cfg.Site.URL), "/"))); !ok || data != "PNG\n" {
+		t.Errorf("the bundle's image %s (from %s on %s) is not the imported photo.png", img.Path, m[1], final)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(site), "posts", "bundle", "index.md")); err != nil {
+		t.Errorf("the bundle is not imported as a bundle: %v", err)
+	}
 }
 
 func TestBlogofile(t *testing.T) {
+	testenv.Docutils(t) // the reST posts are built
 	t.Parallel()
 	checkImport(t, "blogofile", Blogofile, expect{
 		complete: true,
 		oldURLs: map[string]string{
-			"/2011/04/17/first-post/": "First Post",
+			"/2011/04/17/first-post/":     "First Post",
+			"/2011/05/01/second-in-rest/": "Second, in reST",
+			"/2011/05/02/rest-notes/":     "C++ & Go, notes",
 		},
 		drafts: []string{"posts/2012-01-02-html-post.md"},
 	})
