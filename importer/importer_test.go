@@ -360,6 +360,8 @@ func TestJekyll(t *testing.T) {
 			"/notes/2011/01/02/second.html": "Second",
 			"/about/":                       "About",
 			"/contact.html":                 "Contact",
+			"/2012/03/05/late-night.html":   "Late at night",
+			"/2012/04/01/eastern.html":      "Eastern",
 		},
 		drafts: []string{"posts/2012-03-04-unfinished.md"},
 		kept:   []string{"{% if site.x %}", "{% endif %}"},

@@ -267,6 +267,11 @@ func (j *jekyll) post(rel string, draft bool) error {
 	if err := fillDoc(d, &m, j.loc); err != nil {
 		j.s.report.Warnings = append(j.s.report.Warnings, err)
 	}
+	if d.zoned {
+		// Jekyll dated the post, and its URL, in the site's time zone
+		// (Time#localtime); so does the new front matter.
+		d.date = d.date.In(j.loc)
+	}
 	if d.title == "" {
 		d.title = strings.ReplaceAll(title, "-", " ")
 	}
@@ -329,7 +334,9 @@ func (j *jekyll) postURL(d *doc, title, perma string) string {
 	for _, c := range d.cats {
 		cats = append(cats, url.PathEscape(strings.ToLower(c)))
 	}
-	t := d.date
+	// Jekyll reads a date with a zone of its own as the same instant in
+	// the site's time zone (Time#localtime), and dates the URL there.
+	t := d.date.In(j.loc)
 	r := strings.NewReplacer(
 		":year", t.Format("2006"), ":i_month", strconv.Itoa(int(t.Month())), ":month", t.Format("01"),
 		":i_day", strconv.Itoa(t.Day()), ":day", t.Format("02"), ":y_day", fmt.Sprintf("%03d", t.YearDay()),
