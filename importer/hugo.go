@@ -338,6 +338,9 @@ func (h *hugo) content(rel, ext string) error {
 		d.bundle = path.Dir(rel)
 	}
 	d.oldURL = cmpOr(oldURL, h.defaultURL(d, section, base))
+	for i, a := range d.aliases {
+		d.aliases[i] = hugoAlias(d.oldURL, a)
+	}
 	h.docs = append(h.docs, d)
 	h.s.docs = append(h.s.docs, d)
 	h.refs[rel] = d
@@ -351,6 +354,22 @@ func (h *hugo) content(rel, ext string) error {
 func isHTMLDocument(data []byte) bool {
 	head := strings.ToLower(strings.TrimSpace(string(data[:min(len(data), 512)])))
 	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")
+}
+
+// hugoAlias is the path Hugo wrote the alias a of the page published at
+// pageURL: a relative alias (no leading slash) is relative to the
+// directory the page's own directory is in, as Hugo resolves it
+// (path.Join(page, "..", a)), so "old" on /posts/new/ is /posts/old.
+func hugoAlias(pageURL, a string) string {
+	a = strings.TrimSpace(a)
+	if a == "" || strings.HasPrefix(a, "/") || strings.Contains(a, "://") {
+		return a
+	}
+	p := path.Join(path.Dir(strings.TrimSuffix(urlPath(pageURL), "/")), a)
+	if strings.HasSuffix(a, "/") && p != "/" {
+		p += "/"
+	}
+	return p
 }
 
 func anyList(v any) []string {

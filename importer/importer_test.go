@@ -376,6 +376,9 @@ func TestHugo(t *testing.T) {
 	site := checkImport(t, "hugo", Hugo, expect{
 		oldURLs: map[string]string{
 			"/posts/first-post/":       "First post",
+			"/posts/old-first/":        "First post",
+			"/legacy/first.html":       "First post",
+			"/absolute/first/":         "First post",
 			"/custom/place/":           "Moved",
 			"/posts/2019-02-03-dated/": "Dated file name",
 			"/posts/bundle/":           "Bundled",
@@ -452,6 +455,30 @@ func TestWordPress(t *testing.T) {
 	for _, want := range []string{"<figure><img", "<figcaption>A cat</figcaption>", `<ul class="gallery">`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the imported post's page has no %s", want)
+		}
+	}
+}
+
+// TestHugoAlias: a Hugo alias without a leading slash is relative to
+// the directory above the page's own, as Hugo writes it.
+func TestHugoAlias(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ page, alias, want string }{
+		{"/posts/new/", "old", "/posts/old"},
+		{"/posts/new/", "old/", "/posts/old/"},
+		{"/posts/new/", "old.html", "/posts/old.html"},
+		{"/posts/new/", "../top/", "/top/"},
+		{"/posts/new/", "./sibling/", "/posts/sibling/"},
+		{"/posts/new.html", "old", "/posts/old"},
+		{"/about/", "me/", "/me/"},
+		{"/2020/05/slug/", "2019/slug/", "/2020/05/2019/slug/"},
+		{"https://example.com/posts/new/", "old/", "/posts/old/"},
+		{"/posts/new/", "/abs/", "/abs/"},
+		{"/posts/new/", "https://example.com/x/", "https://example.com/x/"},
+		{"/posts/new/", "../../../x/", "/x/"},
+	} {
+		if got := hugoAlias(c.page, c.alias); got != c.want {
+			t.Errorf("hugoAlias(%q, %q) = %q, want %q", c.page, c.alias, got, c.want)
 		}
 	}
 }
