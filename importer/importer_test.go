@@ -419,6 +419,7 @@ func TestBlogofile(t *testing.T) {
 			"/2011/04/17/first-post/":     "First Post",
 			"/2011/05/01/second-in-rest/": "Second, in reST",
 			"/2011/05/02/rest-notes/":     "C++ & Go, notes",
+			"/2011/06/01/it-s-here/":      "It's here",
 		},
 		drafts: []string{"posts/2012-01-02-html-post.md"},
 	})
@@ -507,5 +508,72 @@ func TestBlogofileAutoPermalink(t *testing.T) {
 		if got := b.s.cfg.Permalink; got != want {
 			t.Errorf("auto_permalink.path %q: build.permalink %q, want %q", pattern, got, want)
 		}
+	}
+}
+
+// TestBlogofilePlaceholders: each placeholder of blog.auto_permalink.path
+// expands as the site's Blogofile expanded it (0.8's create_slug and
+// create_guid; 0.7's own slugs and SHA-1), and the imported, built site
+// answers at that old URL with the post or a redirect to it.
+func TestBlogofilePlaceholders(t *testing.T) {
+	t.Parallel()
+	const title = "It's C++: a test, é"
+	post := "---\ntitle: \"" + title + "\"\ndate: 2011/04/17 10:15:00\n---\nBody.\n"
+	guidPost := "---\ntitle: Guided\nguid: post_12~x\ndate: 2011/04/18 10:15:00\n---\nBody.\n"
+	for _, c := range []struct {
+		name, pattern string
+		v07           bool
+		file, data    string
+		want          string // the old URL, under blog.path
+	}{
+		{"title", ":blog_path/:year/:month/:day/:title", false, "001 - first.markdown", post, "/2011/04/17/it-s-c++:-a-test-e/"},
+		{"filename", ":blog_path/:year/:filename", false, "001 - first.markdown", post, "/2011/001-first-markdown/"},
+		{"uuid", ":blog_path/:uuid", false, "001 - first.markdown", post, "/MKWhqxOEiTrRkIgq8ih6-5169Zk=/"},
+		{"uuid-guid", ":blog_path/p/:uuid", false, "002 - guided.markdown", guidPost, "/p/post_12~x/"},
+		{"time", "/blog/:year/:month/:day/:hour:minute/:title.html", false, "001 - first.markdown", post, "/2011/04/17/1015/it-s-c++:-a-test-e.html"},
+		{"title-0.7", ":blog_path/:year/:month/:day/:title", true, "001 - first.markdown", post, "/2011/04/17/it's-c++:-a-test,-é/"},
+		{"filename-0.7", ":blog_path/:filename", true, "001 - first.markdown", post, "/001---first.markdown/"},
+		{"uuid-0.7", ":blog_path/:uuid", true, "001 - first.markdown", post, "/6bb6ffdf6076f8c8ca8895856f7dcc6cc6fa3f88/"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			old := filepath.Join(root, "old")
+			cfg := "site.url = \"http://www.example.com\"\nblog = plugins.blog\nblog.path = \"/blog\"\nblog.timezone = \"US/Eastern\"\nblog.auto_permalink.enabled = True\nblog.auto_permalink.path = \"" + c.pattern + "\"\n"
+			files := map[string]string{"_config.py": cfg, "_posts/" + c.file: c.data}
+			if c.v07 {
+				files["_controllers/blog/post.py"] = "# Blogofile 0.7's blog controller\n"
+			}
+			for name, data := range files {
+				p := filepath.Join(old, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dst := filepath.Join(root, "new")
+			if _, err := Blogofile(t.Context(), old, dst, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			site, bcfg := buildImported(t, dst)
+			final, page := follow(t, site, bcfg.Site.URL, c.want)
+			if page == "" {
+				posts, _ := filepath.Glob(filepath.Join(dst, "posts", "*"))
+				for _, p := range posts {
+					data, _ := os.ReadFile(p)
+					t.Logf("%s:\n%s", p, data)
+				}
+				return
+			}
+			want := title
+			if c.data == guidPost {
+				want = "Guided"
+			}
+			if m := pageTitle.FindStringSubmatch(page); m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), want) {
+				t.Errorf("old URL %s leads to %s, not the post", c.want, final)
+			}
+		})
 	}
 }
