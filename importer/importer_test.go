@@ -364,8 +364,12 @@ func TestJekyll(t *testing.T) {
 			"/2012/04/01/eastern.html":      "Eastern",
 		},
 		drafts: []string{"posts/2012-03-04-unfinished.md"},
-		kept:   []string{"{% if site.x %}", "{% endif %}"},
+		kept:   []string{"{% if site.x %}", "{% endif %}", "{: .note"},
 	})
+	page, _ := readPage(site, "/2012/05/06/kramdown.html")
+	if !strings.Contains(page, `<div class="note">raw HTML</div>`) || strings.Contains(page, "for me only") || strings.Contains(page, "options") {
+		t.Errorf("kramdown extensions: the page shows\n%s", page)
+	}
 	if !hasPage(site, "/images/cat.png") {
 		t.Error("/images/cat.png is not in the built site")
 	}

@@ -385,6 +385,7 @@ func (s *site) importFrom(ctx context.Context, o origin, dst string, opts Option
 		return nil, err
 	}
 	o.convert()
+	s.checkKramdown()
 	s.fixLinks()
 	s.writeRedirects(s.settleAliases())
 	if err := s.write(dst, opts); err != nil {
