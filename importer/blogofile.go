@@ -27,6 +27,7 @@ import (
 // become fenced code.
 func Blogofile(ctx context.Context, src, dst string, opts Options) (*Report, error) {
 	s := newSite()
+	s.root = src
 	return s.importFrom(ctx, &blogofile{s: s, root: src}, dst, opts)
 }
 

@@ -24,6 +24,7 @@ import (
 // hugo.*; content/; static/) as a new blog in dst.
 func Hugo(ctx context.Context, src, dst string, opts Options) (*Report, error) {
 	s := newSite()
+	s.root = src
 	return s.importFrom(ctx, &hugo{s: s, root: src, refs: map[string]*doc{}, resources: map[string][]string{}}, dst, opts)
 }
 

@@ -363,8 +363,9 @@ func TestJekyll(t *testing.T) {
 			"/2012/03/05/late-night.html":   "Late at night",
 			"/2012/04/01/eastern.html":      "Eastern",
 		},
-		drafts: []string{"posts/2012-03-04-unfinished.md"},
-		kept:   []string{"{% if site.x %}", "{% endif %}", "{: .note"},
+		drafts:      []string{"posts/2012-03-04-unfinished.md"},
+		kept:        []string{"{% if site.x %}", "{% endif %}", "{: .note"},
+		warnedLinks: []string{"/other-project/shot.png"},
 	})
 	page, _ := readPage(site, "/2012/05/06/kramdown.html")
 	if !strings.Contains(page, `<div class="note">raw HTML</div>`) || strings.Contains(page, "for me only") || strings.Contains(page, "options") {
@@ -391,7 +392,7 @@ func TestHugo(t *testing.T) {
 		},
 		drafts:      []string{"posts/2020-06-02-second.md", "posts/2019-01-01-gone.md"},
 		kept:        []string{"{{< notice warning >}}", "{{< /notice >}}"},
-		warnedLinks: []string{"/2020/06/the-second/"},
+		warnedLinks: []string{"/2020/06/the-second/", "/posts/2019-02-03-dated/images/gone.png"},
 	})
 	// The page bundle stays a bundle: its page and its image side by
 	// side, the image's relative link resolving in the built site.

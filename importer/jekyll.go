@@ -26,6 +26,7 @@ var jekyllName = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})-(.+)\.(md|markdown
 // _drafts/, Markdown pages and media files) as a new blog in dst.
 func Jekyll(ctx context.Context, src, dst string, opts Options) (*Report, error) {
 	s := newSite()
+	s.root = src
 	return s.importFrom(ctx, &jekyll{s: s, root: src, posts: map[string]*doc{}}, dst, opts)
 }
 

@@ -344,7 +344,7 @@ func snippet(s string) string {
 
 var (
 	// lastLink is a Markdown link or image just before an attribute list.
-	lastLink = regexp.MustCompile(`(!?)\[([^\]\n]*)\]\(\s*<?([^\s()<>]+)>?(?:\s+"([^"\n]*)")?\s*\)$`)
+	lastLink = regexp.MustCompile(`(!?)\[([^\[\]\n]*)\]\(\s*<?([^\s()<>]+)>?(?:\s+"([^"\n]*)")?\s*\)$`)
 	// ialPart is one attribute of a list: key="value", key=value, .class or #id.
 	ialPart = regexp.MustCompile(`^\s*(?:([A-Za-z][\w:-]*)=(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))|\.([\w-]+)|#([\w-]+))`)
 )

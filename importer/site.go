@@ -106,6 +106,7 @@ type siteConfig struct {
 // site is the new blog being written.
 type site struct {
 	cfg    siteConfig
+	root   string // the old site's directory ("" for an export file)
 	docs   []*doc
 	static map[string][]byte // path under static/ → content
 	extra  map[string][]byte // other files, by path in the new blog
