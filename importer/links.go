@@ -119,6 +119,17 @@ func (s *site) newLink(d *doc, u, oldHost, base string, old, copied map[string]s
 		if _, ok := s.copies[path.Join("static", root)]; ok {
 			return base + root + suffix
 		}
+		// A link to another post, relative to this one's old URL or, as
+		// under an old theme's <base href>, to the old site's root: to
+		// that post's new URL (its old one may be another directory).
+		if d.oldURL != "" {
+			if to, ok := s.oldTarget(old, (&url.URL{Path: oldDir(d.oldURL)}).ResolveReference(&url.URL{Path: pu.Path}).Path); ok {
+				return to + suffix
+			}
+		}
+		if to, ok := s.oldTarget(old, root); ok {
+			return to + suffix
+		}
 		// A link relative to the source file itself, as an editor's
 		// preview resolves it (../../static/images/x.png): to where
 		// that file is published.
@@ -133,17 +144,43 @@ func (s *site) newLink(d *doc, u, oldHost, base string, old, copied map[string]s
 		if isMedia(pu.Path) && d.oldURL != "" && s.cfg.URL != "" {
 			// In no file of the old site: the old page showed it from
 			// where the server had it, beside the page's old URL.
-			dir := path.Dir(aliasPath(d.oldURL) + "x") // the old URL's directory
-			if !strings.HasSuffix(dir, "/") {
-				dir += "/"
-			}
-			to := (&url.URL{Path: dir}).ResolveReference(&url.URL{Path: pu.Path}).EscapedPath()
+			to := (&url.URL{Path: oldDir(d.oldURL)}).ResolveReference(&url.URL{Path: pu.Path}).EscapedPath()
 			abs := strings.TrimSuffix(s.cfg.URL, "/") + to
 			s.warn(diag.Pos{File: d.src}, "links to %s, which is not among the old site's files: linked on the old host as %s", pu.Path, abs)
 			return abs + suffix
 		}
 	}
 	return ""
+}
+
+// oldDir is the directory of the old URL u, with a trailing slash: what
+// a relative link on the page at u was resolved against.
+func oldDir(u string) string {
+	dir := path.Dir(aliasPath(u) + "x")
+	if !strings.HasSuffix(dir, "/") {
+		dir += "/"
+	}
+	return dir
+}
+
+// oldTarget is the new URL of the post or page whose old URL is the path
+// p, given as it is, as a directory, or with the old site's base path
+// (the new site's root) in front.
+func (s *site) oldTarget(old map[string]string, p string) (string, bool) {
+	cands := []string{p}
+	if b := strings.TrimSuffix(urlPath(s.cfg.URL), "/"); b != "" {
+		if rest, ok := strings.CutPrefix(p, b+"/"); ok {
+			cands = append(cands, "/"+rest)
+		}
+	}
+	for _, c := range cands {
+		for _, k := range []string{c, strings.TrimSuffix(c, "/") + "/"} {
+			if to, ok := old[k]; ok {
+				return to, true
+			}
+		}
+	}
+	return "", false
 }
 
 // missing reports whether the site path p is no file the import writes
