@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/render"
@@ -311,6 +312,9 @@ func (h *hugo) content(rel, ext string) error {
 	if err := fillDoc(d, &m, h.loc); err != nil {
 		h.s.report.Warnings = append(h.s.report.Warnings, err)
 	}
+	if d.slug != "" {
+		d.slug = hugoPath(d.slug)
+	}
 	if d.date.IsZero() && !publish.IsZero() {
 		d.date = publish
 	}
@@ -355,6 +359,22 @@ func (h *hugo) content(rel, ext string) error {
 func isHTMLDocument(data []byte) bool {
 	head := strings.ToLower(strings.TrimSpace(string(data[:min(len(data), 512)])))
 	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")
+}
+
+// hugoPath is a slug as Hugo puts it in a URL (helpers.MakePathSanitized):
+// white space made hyphens, what is not a letter, digit or one of
+// %._-#+~ dropped, lower case.
+func hugoPath(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case unicode.IsSpace(r):
+			b.WriteByte('-')
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r) || strings.ContainsRune("%._-#+~", r):
+			b.WriteRune(r)
+		}
+	}
+	return strings.ToLower(b.String())
 }
 
 // hugoAlias is the path Hugo wrote the alias a of the page published at

@@ -381,6 +381,7 @@ func TestHugo(t *testing.T) {
 	site := checkImport(t, "hugo", Hugo, expect{
 		oldURLs: map[string]string{
 			"/posts/first-post/":       "First post",
+			"/posts/spaced-out-slug/":  "A spaced slug",
 			"/posts/old-first/":        "First post",
 			"/legacy/first.html":       "First post",
 			"/absolute/first/":         "First post",
