@@ -119,7 +119,7 @@ func (b *blogofile) walk(ctx context.Context) error {
 		if isMedia(name) && !strings.HasPrefix(name, "_") {
 			b.s.copies["static/"+rel] = p
 		}
-		if page, ok := strings.CutSuffix(rel, ".mako"); ok && !strings.HasPrefix(name, "_") {
+		if page, ok := strings.CutSuffix(rel, ".mako"); ok && !strings.HasPrefix(name, "_") && page != "index.html" { // the new site makes its own home page
 			b.s.warn(diag.Pos{File: rel}, "a Mako page: not imported (blog runs no Mako templates), so /%s is missing from the new site: write it as a page in pages/", page)
 		}
 		return nil
