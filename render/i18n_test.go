@@ -47,16 +47,48 @@ func TestCatalogsHaveEveryKey(t *testing.T) {
 	}
 }
 
-// TestTemplatesUseKnownLabels: every {{T "key"}} in the theme names a
-// label English has.
+// TestTemplatesUseKnownLabels: every {{T "key"}} and {{Tforms "key"…}}
+// in the theme names a label English has.
 func TestTemplatesUseKnownLabels(t *testing.T) {
 	keys := English().Keys()
 	for name, src := range themeSources(t) {
+		var used []string
 		for _, m := range tCallRE.FindAllStringSubmatch(src, -1) {
-			if !slices.Contains(keys, m[1]) {
-				t.Errorf("%s: {{T %q}}: no such label in i18n/en.yaml", name, m[1])
+			used = append(used, m[1])
+		}
+		for _, m := range tFormsRE.FindAllStringSubmatch(src, -1) {
+			for _, k := range strings.Fields(m[1]) {
+				used = append(used, strings.Trim(k, `"`))
 			}
 		}
+		for _, k := range used {
+			if !slices.Contains(keys, k) {
+				t.Errorf("%s: {{T %q}}: no such label in i18n/en.yaml", name, k)
+			}
+		}
+	}
+}
+
+// TestCatalogForms: Tforms gives a script every plural form of a label,
+// and a plain text as "other".
+func TestCatalogForms(t *testing.T) {
+	ru, err := NewCatalog("ru", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ru.Forms("online_page", "new_post", "no_such_label")
+	want := map[string]map[string]string{
+		"online_page": {
+			"one":   "{0} читатель на этой странице",
+			"few":   "{0} читателя на этой странице",
+			"many":  "{0} читателей на этой странице",
+			"other": "{0} читателя на этой странице",
+		},
+		"new_post":      {"other": "Новая запись:"},
+		"no_such_label": {"other": "no_such_label"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Forms (-want +got):\n%s", d)
 	}
 }
 
@@ -172,8 +204,12 @@ func FuzzCatalog(f *testing.F) {
 	})
 }
 
-// tCallRE finds the labels a template asks for: {{T "key"}}.
-var tCallRE = regexp.MustCompile(`\bT "([^"]+)"`)
+// tCallRE finds the labels a template asks for: {{T "key"}}, and the
+// first of {{Tforms "key" "key2"…}} (tFormsRE finds them all).
+var tCallRE = regexp.MustCompile(`\bT(?:forms)? "([^"]+)"`)
+
+// tFormsRE finds the arguments of {{Tforms …}}.
+var tFormsRE = regexp.MustCompile(`\bTforms((?: "[^"]+")+)`)
 
 // themeSources are the default theme's template files, by path.
 func themeSources(t *testing.T) map[string]string {
