@@ -235,7 +235,7 @@ const latestPage = `<!doctype html>
   <h2>Who's online</h2><div class="whos-online-body"></div>
 </section>
 <div class="new-post" data-new-post data-src="/latest.json" data-latest-url="/2030/05/post/" data-latest-date="2030-05-01T00:00:00Z"
-  data-label="New post:" data-dismiss="Dismiss" role="status" aria-live="polite"></div>
+  data-label="New post:" data-dismiss="Dismiss" data-dismiss-label="Dismiss the new post notice" role="status" aria-live="polite"></div>
 <script src="/_online/widget.js" defer></script>
 </aside></body></html>`
 
@@ -245,11 +245,13 @@ type noticeState struct {
 	Href   string `json:"href"`
 	Role   string `json:"role"`
 	Button string `json:"button"`
+	Name   string `json:"name"` // the button's aria-label
 }
 
 const readNotice = `(() => { const n = document.querySelector('[data-new-post]'); const a = n.querySelector('a');
 	const b = n.querySelector('button');
-	return {text: n.textContent, href: a ? a.getAttribute('href') : '', role: n.getAttribute('role'), button: b ? b.textContent : ''}; })()`
+	return {text: n.textContent, href: a ? a.getAttribute('href') : '', role: n.getAttribute('role'), button: b ? b.textContent : '',
+	name: b ? b.getAttribute('aria-label') || '' : ''}; })()`
 
 // waitAnswered waits until latest.json has been answered n more times
 // than before: the sentinel that the tab checked it (and, from the second
@@ -294,7 +296,7 @@ func TestBrowserNewPostNotice(t *testing.T) {
 	site.set("/2030/06/new/", "A <b>new</b> post", "2030-06-01T00:00:00Z")
 	var st noticeState
 	waitFor(t, 10*time.Second, func() bool { st = notice(); return st.Text != "" })
-	want := noticeState{Text: "New post: A <b>new</b> postDismiss", Href: ts.URL + "/2030/06/new/", Role: "status", Button: "Dismiss"}
+	want := noticeState{Text: "New post: A <b>new</b> postDismiss", Href: ts.URL + "/2030/06/new/", Role: "status", Button: "Dismiss", Name: "Dismiss the new post notice"}
 	if st != want {
 		t.Errorf("notice = %+v, want %+v", st, want)
 	}
