@@ -38,8 +38,9 @@ import (
 var catalogFiles embed.FS
 
 // Languages are the languages the theme has labels for, by catalogue
-// name. zh is simplified Chinese.
-var Languages = []string{"en", "fr", "de", "es", "pt", "it", "nl", "ja", "zh", "ru"}
+// name. zh is simplified Chinese; ar, he and fa are written right to
+// left.
+var Languages = []string{"en", "fr", "de", "es", "pt", "it", "nl", "ja", "zh", "ru", "ar", "he", "fa"}
 
 // rtlLanguages are written right to left: pages in them get dir="rtl".
 var rtlLanguages = []string{"ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "iw"}

@@ -101,7 +101,8 @@ func TestCatalogMatch(t *testing.T) {
 		{"de-AT", "de", false}, {"es-419", "es", false}, {"pt-BR", "pt", false}, {"it", "it", false},
 		{"nl-BE", "nl", false}, {"ja", "ja", false}, {"ja-JP", "ja", false}, {"zh", "zh", false},
 		{"zh-Hans", "zh", false}, {"zh-CN", "zh", false}, {"ru", "ru", false},
-		{"ar", "en", true}, {"he", "en", true}, {"fa-IR", "en", true},
+		{"ar", "ar", true}, {"ar-EG", "ar", true}, {"he", "he", true}, {"iw", "he", true}, {"fa-IR", "fa", true},
+		{"ur", "en", true},
 		{"sv", "en", false}, {"", "en", false}, {"not a tag!", "en", false},
 	}
 	for _, tc := range tests {
@@ -137,6 +138,20 @@ func TestCatalogText(t *testing.T) {
 			return strings.Join([]string{c.T("posts_count", 1), c.T("posts_count", 3), c.T("posts_count", 5), c.T("posts_count", 21)}, ", ")
 		}, "1 запись, 3 записи, 5 записей, 21 запись"},
 		{"ja", func(c *Catalog) string { return c.T("posts_count", 1) }, "1件の記事"},
+		{"ar", func(c *Catalog) string { return c.Date("long", day) }, "5 مارس 2026"},
+		{"he", func(c *Catalog) string { return c.Date("long", day) }, "5 במרץ 2026"},
+		{"fa", func(c *Catalog) string { return c.Date("long", day) }, "5 مارس 2026"},
+		{"ar", func(c *Catalog) string {
+			var out []string
+			for _, n := range []int{0, 1, 2, 3, 11, 100} {
+				out = append(out, c.T("posts_count", n))
+			}
+			return strings.Join(out, "، ")
+		}, "لا مقالات، مقالة واحدة، مقالتان، 3 مقالات، 11 مقالة، 100 مقالة"},
+		{"he", func(c *Catalog) string {
+			return strings.Join([]string{c.T("posts_count", 1), c.T("posts_count", 2), c.T("posts_count", 5)}, ", ")
+		}, "פוסט אחד, שני פוסטים, 5 פוסטים"},
+		{"fa", func(c *Catalog) string { return c.T("online_page", 0) + "، " + c.T("online_page", 7) }, "0 خواننده در این صفحه، 7 خواننده در این صفحه"},
 		{"en", func(c *Catalog) string { return c.T("page_of", 2, 7) }, "Page 2 of 7"},
 		{"de", func(c *Catalog) string { return c.T("read_more", "Hallo") }, "„Hallo“ lesen"},
 		{"en", func(c *Catalog) string { return c.T("no_such_label") }, "no_such_label"},
