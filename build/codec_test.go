@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"encoding/binary"
+	"hash/crc32"
 	"runtime"
 	"testing"
 	"time"
@@ -48,20 +49,23 @@ func testState() *state {
 	}
 }
 
-func encoded(st *state) []byte {
-	var buf bytes.Buffer
-	encodeState(&buf, st)
-	return buf.Bytes()
+// decodeEncoded decodes st encoded whole.
+func decodeEncoded(st *state, loc *time.Location) (*state, error) {
+	header, pack := encodeState(st)
+	return decodeState(header, pack, loc)
 }
 
 var stateOpts = cmp.Options{cmpopts.IgnoreUnexported(state{}, sourceState{}), cmpopts.EquateEmpty()}
+
+// packOf is the header and pack of st after a full save.
+func packOf(st *state) (header, pack []byte) { return encodeState(st) }
 
 // TestStateRoundTrip: a state decodes to the value encoded.
 func TestStateRoundTrip(t *testing.T) {
 	t.Parallel()
 	want := testState()
 	paris, _ := time.LoadLocation("Europe/Paris")
-	got, err := decodeState(encoded(want), paris)
+	got, err := decodeEncoded(want, paris)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,22 +77,20 @@ func TestStateRoundTrip(t *testing.T) {
 	}
 }
 
-// header encodes the start of a state, up to its count of sources.
-func header(e *encoder, sources int64) {
-	e.str(cacheFormat)
-	e.key(key{})
-	e.str("/out")
-	e.int(0)
-	e.int(sources)
+// onePage is a state header with one source page and no output page,
+// and a pack holding page: what a damaged or hostile page decodes from.
+func onePage(page []byte) (header, pack []byte) {
+	disk := &onDisk{gen: 1, pack: "state-1.pack", src: []pageRef{{Off: 0, Len: int64(len(page)), N: 1, Sum: crc32.Checksum(page, castagnoli)}}}
+	return encodeHeader(&state{Format: cacheFormat}, disk), page
 }
 
-// hugeCount is a state cut short where a list of tags claims 2^31-1
-// entries: a decoder that trusts the count loops and allocates for
-// minutes.
+// hugeCount is a source page cut short where a list of tags claims
+// 2^31-1 entries: a decoder that trusts the count loops and allocates
+// for minutes.
 func hugeCount() []byte {
 	var buf bytes.Buffer
 	e := &encoder{w: &buf}
-	header(e, 1)
+	e.int(1)
 	e.str("posts/a.md")
 	e.int(1)
 	e.int(1)
@@ -103,31 +105,35 @@ func hugeCount() []byte {
 	return buf.Bytes()
 }
 
-// FuzzDecodeState: no input makes the state decoder panic or allocate
-// more than a small multiple of the input's size, and a state it accepts
-// encodes and decodes again to the same value.
+// FuzzDecodeState: no header and pack make the state decoder panic or
+// allocate more than a small multiple of their size, and a state it
+// accepts encodes and decodes again to the same value.
 func FuzzDecodeState(f *testing.F) {
-	valid := encoded(testState())
-	f.Add(valid)
-	f.Add(valid[:len(valid)/2])
-	f.Add(encoded(&state{Format: cacheFormat}))
-	f.Add(hugeCount())
+	header, pack := packOf(testState())
+	f.Add(header, pack)
+	f.Add(header, pack[:len(pack)/2])
+	f.Add(header[:len(header)/2], pack)
+	header, pack = packOf(&state{Format: cacheFormat})
+	f.Add(header, pack)
+	header, pack = onePage(hugeCount())
+	f.Add(header, pack)
 	var many bytes.Buffer
-	header(&encoder{w: &many}, 1<<30) // more sources than any input this size holds
-	f.Add(many.Bytes())
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, data []byte) {
+	(&encoder{w: &many}).int(1 << 30) // more entries than any page this size holds
+	header, pack = onePage(many.Bytes())
+	f.Add(header, pack)
+	f.Add([]byte{}, []byte{})
+	f.Fuzz(func(t *testing.T, header, pack []byte) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		st, err := decodeState(data, time.UTC)
+		st, err := decodeState(header, pack, time.UTC)
 		runtime.ReadMemStats(&after)
-		if n, limit := after.TotalAlloc-before.TotalAlloc, uint64(64*len(data)+1<<20); n > limit {
-			t.Fatalf("decoding %d bytes allocated %d bytes, more than %d", len(data), n, limit)
+		if n, limit := after.TotalAlloc-before.TotalAlloc, uint64(64*(len(header)+len(pack))+1<<20); n > limit {
+			t.Fatalf("decoding %d bytes allocated %d bytes, more than %d", len(header)+len(pack), n, limit)
 		}
 		if err != nil {
 			return
 		}
-		again, err := decodeState(encoded(st), time.UTC)
+		again, err := decodeEncoded(st, time.UTC)
 		if err != nil {
 			t.Fatalf("a decoded state does not decode once encoded again: %v", err)
 		}
