@@ -93,6 +93,10 @@ type state struct {
 	Outputs map[string]outputState
 
 	disk *onDisk // the pages on disk this state was read from or saved to; nil: none
+	// kept: a session holds this state and saves it again later, so the
+	// entries a save encodes keep their encoding (a build's own state
+	// is saved once, and its process may end).
+	kept bool
 }
 
 // sourceState is what the last build knew of one source file. A file whose
@@ -248,7 +252,9 @@ func (st *state) save(dir string) error {
 	if err := writeCacheFile(statePath(dir), encodeHeader(st, next)); err != nil {
 		return err
 	}
-	out.setRaws()
+	if st.kept {
+		out.setRaws()
+	}
 	next.outputs = st.Outputs
 	st.disk = next
 	if disk == nil {

@@ -3,7 +3,10 @@ package build
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -141,4 +144,71 @@ func FuzzDecodeState(f *testing.F) {
 			t.Errorf("re-encoded state differs (-first +second):\n%s", d)
 		}
 	})
+}
+
+// statePack is the path of the state's one pack in dir.
+func statePack(t *testing.T, dir string) string {
+	t.Helper()
+	packs, err := filepath.Glob(filepath.Join(dir, "state-*.pack"))
+	if err != nil || len(packs) != 1 {
+		t.Fatalf("state packs in %s: %v %v, want one", dir, packs, err)
+	}
+	return packs[0]
+}
+
+// TestStateSavesChangedPages: a save writes the pages whose entries
+// changed and nothing else, a pack gets compacted before it is more than
+// half dead, and what is loaded after each save is the state saved.
+func TestStateSavesChangedPages(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st := benchState(400)
+	st.Output, st.Global, st.kept = dir, key{1}, true
+	if err := st.save(dir); err != nil {
+		t.Fatal(err)
+	}
+	packSize := func() int64 {
+		fi, err := os.Stat(statePack(t, dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	full := packSize()
+	if err := st.save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := packSize(); got != full {
+		t.Errorf("a save with nothing changed grew the pack from %d to %d bytes", full, got)
+	}
+	for i := range 60 {
+		name := fmt.Sprintf("posts/2026-01-02-post-number-%05d.md", i*7%400)
+		s := st.Sources[name]
+		s.Words, s.raw = i, ""
+		st.Outputs[fmt.Sprintf("posts/new-%d/index.html", i)] = outputState{Dep: key{byte(i)}}
+		before := packSize()
+		if err := st.save(dir); err != nil {
+			t.Fatal(err)
+		}
+		after := packSize()
+		if after > before && after-before > full/4 {
+			t.Fatalf("save %d: one source and one output changed, and %d bytes were written (the whole pack is %d)", i, after-before, full)
+		}
+		if after > 2*full+full/3 {
+			t.Fatalf("save %d: the pack is %d bytes, more than twice its live %d and a save", i, after, full)
+		}
+		got, reason := loadState(dir, key{1}, dir, time.UTC)
+		if got == nil {
+			t.Fatalf("save %d: %s", i, reason)
+		}
+		_, want := encodeState(st)
+		if _, pack := encodeState(got); !bytes.Equal(pack, want) {
+			t.Fatalf("save %d: the state loaded differs from the state saved", i)
+		}
+		if i == 59 {
+			if d := cmp.Diff(st, got, stateOpts); d != "" {
+				t.Fatalf("save %d: loaded state differs (-saved +loaded):\n%s", i, d)
+			}
+		}
+	}
 }
