@@ -418,6 +418,9 @@ func decodeState(header []byte, pack []byte, loc *time.Location) (*state, error)
 	for _, r := range disk.out {
 		nout += min(r.N, int(r.Len)/minOutputLen)
 	}
+	// Pages may overlap in a damaged header: no more entries than the
+	// pack can hold are allocated ahead (a duplicate fails decoding).
+	nsrc, nout = min(nsrc, len(pack)/minSourceLen), min(nout, len(pack)/minOutputLen)
 	st.Sources = make(map[string]*sourceState, nsrc)
 	st.Outputs = make(map[string]outputState, nout)
 	slab := make([]sourceState, nsrc)
@@ -440,7 +443,7 @@ func decodeState(header []byte, pack []byte, loc *time.Location) (*state, error)
 		}
 		for range r.N {
 			if len(slab) == 0 {
-				return nil, errCorrupt
+				slab = make([]sourceState, 64)
 			}
 			s := &slab[0]
 			slab = slab[1:]

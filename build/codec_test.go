@@ -125,6 +125,15 @@ func FuzzDecodeState(f *testing.F) {
 	header, pack = onePage(many.Bytes())
 	f.Add(header, pack)
 	f.Add([]byte{}, []byte{})
+	// Many pages over the same bytes: a decoder allocating for each page
+	// allocates the pack's entries many times over.
+	_, one := onePage(hugeCount())
+	sum := crc32.Checksum(one, castagnoli)
+	overlap := &onDisk{gen: 1, pack: "state-1.pack"}
+	for range 200 {
+		overlap.src = append(overlap.src, pageRef{Len: int64(len(one)), N: 1, Sum: sum})
+	}
+	f.Add(encodeHeader(&state{Format: cacheFormat}, overlap), one)
 	f.Fuzz(func(t *testing.T, header, pack []byte) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
