@@ -259,7 +259,7 @@ func (b *builder) loadCache(out string) (reason string) {
 	}
 	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: make(map[string]*sourceState, nsrc), Outputs: make(map[string]outputState, nout)}
 	if b.old != nil {
-		b.next.order, b.next.outOrder, b.next.size = b.old.order, b.old.outOrder, b.old.size
+		b.next.disk = b.old.disk
 	}
 	return reason
 }

@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,7 +27,9 @@ import (
 // The incremental cache lives in CacheDir under the site root (or in
 // Options.CacheDir):
 //
-//	state      what the last successful build read and wrote
+//	state      what the last successful build read and wrote: a header
+//	           naming the pack of pages it is in (see codec.go)
+//	state-N.pack the pages of the state
 //	code.pack  highlighted code blocks, back to back
 //	code.idx   where each block is in code.pack, sorted by key
 //	dirty      present while a build applies changes; a build that finds
@@ -37,8 +40,14 @@ import (
 // the cache is trusted beyond what a full build would produce.
 const CacheDir = ".blog-cache"
 
-// cacheFormat changes whenever the layout of the cache files changes.
-const cacheFormat = "blog-cache-8"
+// cacheFormat changes whenever the layout of the state or the stamp
+// changes.
+const cacheFormat = "blog-cache-9"
+
+// codeFormat changes whenever the layout of code.idx or code.pack
+// changes; it is apart from cacheFormat so that a new state layout keeps
+// the highlighted code. Unchanged since blog-cache-8.
+const codeFormat = "blog-cache-8"
 
 // key is a content hash used for sources, outputs and dependencies.
 type key [32]byte
@@ -83,9 +92,11 @@ type state struct {
 	Sources map[string]*sourceState
 	Outputs map[string]outputState
 
-	order    []string // Sources' names as read, sorted; reused when unchanged
-	outOrder []string // Outputs' names as read, sorted; reused when unchanged
-	size     int      // bytes of the encoding read, to size the next one
+	disk *onDisk // the pages on disk this state was read from or saved to; nil: none
+	// kept: a session holds this state and saves it again later, so the
+	// entries a save encodes keep their encoding (a build's own state
+	// is saved once, and its process may end).
+	kept bool
 }
 
 // sourceState is what the last build knew of one source file. A file whose
@@ -108,8 +119,9 @@ type sourceState struct {
 	Images     []render.ImageRef // the images the body shows, known from its front matter parse on
 	Text       string            // the body's text for the search index (render.SearchText)
 
-	// raw is this entry's encoding as read from the cache, nil once the
-	// entry changes: unchanged entries are written back as they were.
+	// raw is this entry's encoding as read from the cache or last
+	// written to it, "" once the entry changes: unchanged entries are
+	// written back as they were, and their page not at all.
 	raw string
 }
 
@@ -120,6 +132,7 @@ type outputState struct {
 	Hash key
 }
 
+// statePath is the state's header; the pages are in the pack it names.
 func statePath(dir string) string { return filepath.Join(dir, "state") }
 func dirtyPath(dir string) string { return filepath.Join(dir, "dirty") }
 
@@ -130,14 +143,26 @@ func loadState(dir string, global key, output string, loc *time.Location) (*stat
 	if _, err := os.Stat(dirtyPath(dir)); err == nil {
 		return nil, "the last build was interrupted"
 	}
-	data, err := os.ReadFile(statePath(dir))
+	header, err := os.ReadFile(statePath(dir))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, "no cache"
 		}
 		return nil, err.Error()
 	}
-	st, err := decodeState(data, loc)
+	// The header names the pack; a header that does not decode is
+	// reported as such, with no pack to read.
+	packName := ""
+	if _, disk, err := decodeHeader(header, math.MaxInt64); err != nil {
+		return nil, "unreadable cache: " + err.Error()
+	} else {
+		packName = disk.pack
+	}
+	pack, err := os.ReadFile(filepath.Join(dir, packName))
+	if err != nil {
+		return nil, "unreadable cache: " + err.Error()
+	}
+	st, err := decodeState(header, pack, loc)
 	switch {
 	case err != nil:
 		return nil, "unreadable cache: " + err.Error()
@@ -161,7 +186,9 @@ func loadState(dir string, global key, output string, loc *time.Location) (*stat
 	return st, ""
 }
 
-// save writes st atomically.
+// save writes the pages of st that changed since the state it came from
+// was read or saved, then the header, which is replaced atomically: a
+// save cut short leaves the last header and every page it names intact.
 func (st *state) save(dir string) error {
 	for _, s := range st.Sources {
 		if s.raw != "" {
@@ -176,10 +203,70 @@ func (st *state) save(dir string) error {
 			s.ParamsYAML = b
 		}
 	}
-	var buf bytes.Buffer
-	buf.Grow(st.size + st.size/8 + 4096)
-	encodeState(&buf, st)
-	return writeCacheFile(statePath(dir), buf.Bytes())
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	disk := st.disk
+	var f *os.File
+	var base int64
+	if disk != nil {
+		// Append to the pack, unless it is gone or mostly dead.
+		var err error
+		if f, err = os.OpenFile(filepath.Join(dir, disk.pack), os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
+			var live int64
+			for _, r := range append(slices.Clip(disk.src), disk.out...) {
+				live += r.Len
+			}
+			if base, err = f.Seek(0, io.SeekEnd); err != nil || base > 2*live {
+				f.Close()
+				f = nil
+			}
+		} else {
+			f = nil
+		}
+	}
+	next := &onDisk{gen: 1}
+	if f != nil {
+		next.gen, next.pack = disk.gen, disk.pack
+	} else {
+		// A new pack with every page: nothing is compared with disk.
+		if disk != nil {
+			next.gen = disk.gen + 1
+		}
+		next.pack = fmt.Sprintf("state-%d.pack", next.gen)
+		disk, base = nil, 0
+	}
+	var out pagesOut
+	next.src, next.out = encodePages(st, disk, base, &out)
+	if f != nil {
+		_, err := f.Write(out.buf.Bytes())
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	} else if err := writeCacheFile(filepath.Join(dir, next.pack), out.buf.Bytes()); err != nil {
+		return err
+	}
+	if err := writeCacheFile(statePath(dir), encodeHeader(st, next)); err != nil {
+		return err
+	}
+	if st.kept {
+		out.setRaws()
+	}
+	next.outputs = st.Outputs
+	st.disk = next
+	if disk == nil {
+		// A new pack: the old ones, and any left by a save cut short, go.
+		old, _ := filepath.Glob(filepath.Join(dir, "state-*.pack"))
+		for _, p := range old {
+			if filepath.Base(p) != next.pack {
+				os.Remove(p)
+			}
+		}
+	}
+	return nil
 }
 
 // codeCache keeps highlighted code blocks across builds, keyed by the
@@ -236,7 +323,7 @@ func (c *codeCache) open() {
 			return
 		}
 		d := &decoder{b: data}
-		if d.str() != cacheFormat {
+		if d.str() != codeFormat {
 			return
 		}
 		size, n := d.int(), d.n()
@@ -429,7 +516,7 @@ func (c *codeCache) save(compact bool) error {
 	slices.SortFunc(recs, func(a, b record) int { return bytes.Compare(a.k[:], b.k[:]) })
 	var idx bytes.Buffer
 	e := &encoder{w: &idx}
-	e.str(cacheFormat)
+	e.str(codeFormat)
 	e.int(size)
 	e.int(int64(len(recs)))
 	var r [recSize]byte

@@ -70,6 +70,23 @@ func TestCacheCorruption(t *testing.T) {
 			b := readFile(t, filepath.Join(dir, "state"))
 			writeFile(t, filepath.Join(dir, "state"), []byte(strings.Replace(string(b), "blog-cache-", "blog-cache-0", 1)))
 		},
+		"damaged state page": func(t *testing.T, dir string) {
+			// One byte of the pack changed: its page fails its checksum.
+			p := statePack(t, dir)
+			b := readFile(t, p)
+			b[len(b)/2] ^= 0x20
+			writeFile(t, p, b)
+		},
+		"truncated state pack": func(t *testing.T, dir string) {
+			p := statePack(t, dir)
+			b := readFile(t, p)
+			writeFile(t, p, b[:len(b)-1])
+		},
+		"missing state pack": func(t *testing.T, dir string) {
+			if err := os.Remove(statePack(t, dir)); err != nil {
+				t.Fatal(err)
+			}
+		},
 		"garbage code pack": func(t *testing.T, dir string) {
 			b := readFile(t, filepath.Join(dir, "code.pack"))
 			for i := range b {
@@ -115,6 +132,16 @@ func TestCacheCorruption(t *testing.T) {
 			}
 		})
 	}
+}
+
+// statePack is the path of the state's pack of pages in the cache dir.
+func statePack(t *testing.T, dir string) string {
+	t.Helper()
+	packs, err := filepath.Glob(filepath.Join(dir, "state-*.pack"))
+	if err != nil || len(packs) != 1 {
+		t.Fatalf("state packs in %s: %v %v, want one", dir, packs, err)
+	}
+	return packs[0]
 }
 
 // TestNoOpAndOneEdit checks what an incremental build does: nothing when

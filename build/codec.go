@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"math"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/blog-gen/blog/diag"
 )
@@ -186,163 +190,419 @@ func (d *decoder) time(loc *time.Location) time.Time {
 	return t
 }
 
-func encodeState(buf *bytes.Buffer, st *state) {
-	e := &encoder{w: buf}
+// The state is kept in pages, so that a build that changes one source
+// writes one page of sources and the few pages of outputs it changed, not
+// the whole state. A source or an output is on page hash(name) mod the
+// number of pages of its kind; within a page, entries are sorted by name.
+// The pages are in a pack file, back to back; a save appends the pages
+// that changed to the pack (a full save, or one that finds the pack more
+// than half dead, writes a new pack) and then replaces the header, which
+// names the pack and locates each page with its length, entry count and
+// checksum. A damaged page fails its checksum: the state is then not used.
+//
+// The header:
+//
+//	format, global key, output, started, generation, pack file name,
+//	source pages (count, then offset, length, entries, checksum each),
+//	output pages (the same), and a checksum of everything before it.
+
+// Entries per page the page counts aim at. Sources carry their search
+// text, so their pages hold fewer.
+const (
+	sourcesPerPage = 32
+	outputsPerPage = 128
+)
+
+// pageRef locates one page in the pack.
+type pageRef struct {
+	Off, Len int64
+	N        int    // entries on the page
+	Sum      uint32 // CRC-32C of the page's bytes
+}
+
+// onDisk is what the cache directory holds of a state: save compares the
+// state with it to write only the pages that changed. It is shared by a
+// state and the next one until a save replaces it.
+type onDisk struct {
+	gen     int64  // generation of the pack: a new pack is state-<gen+1>.pack
+	pack    string // the pack's file name in the cache directory
+	src     []pageRef
+	out     []pageRef
+	outputs map[string]outputState // the outputs as written
+}
+
+// pageOf is the page of name among n pages (FNV-1a).
+func pageOf(name string, n int) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(name); i++ {
+		h ^= uint32(name[i])
+		h *= 16777619
+	}
+	return int(h % uint32(n))
+}
+
+// pageCount is the number of pages for n entries: prev when it still
+// fits them within a factor of four, else a power of two near n/per.
+func pageCount(prev, n, per int) int {
+	if prev > 0 && n <= 4*per*prev && (prev == 1 || n >= per*prev/4) {
+		return prev
+	}
+	p := 1
+	for p*per < n {
+		p *= 2
+	}
+	return p
+}
+
+// encodeSource writes one source entry: its raw encoding when it has one.
+func (e *encoder) source(name string, s *sourceState) {
+	if s.raw != "" {
+		e.w.WriteString(s.raw)
+		return
+	}
+	e.str(name)
+	e.int(s.Size)
+	e.int(s.ModTime)
+	e.key(s.Hash)
+	e.key(s.Meta)
+	fm := &s.FM
+	e.str(fm.Title)
+	e.time(fm.Date)
+	e.time(fm.Updated)
+	e.str(fm.Slug)
+	e.str(fm.Permalink)
+	e.str(fm.URL)
+	e.strs(fm.Aliases)
+	e.positions(fm.Pos)
+	e.strs(fm.Tags)
+	e.strs(fm.Categories)
+	e.bool(fm.Draft)
+	e.str(fm.Summary)
+	e.str(fm.Author)
+	e.pos(fm.DatePos)
+	e.bytes(s.ParamsYAML)
+	e.str(s.Summary)
+	e.int(int64(s.Words))
+	e.bool(s.HasMore)
+	e.bool(s.Rendered)
+	e.warnings(s.Warnings)
+	e.images(s.Images)
+	e.str(s.Text)
+}
+
+// source decodes one source entry into s and returns its name.
+func (d *decoder) source(s *sourceState, loc *time.Location) string {
+	name := d.str()
+	s.Size, s.ModTime, s.Hash, s.Meta = d.int(), d.int(), d.key(), d.key()
+	fm := &s.FM
+	fm.Title = d.str()
+	fm.Date = d.time(loc)
+	fm.Updated = d.time(loc)
+	fm.Slug = d.str()
+	fm.Permalink = d.str()
+	fm.URL = d.str()
+	fm.Aliases = d.strs()
+	fm.Pos = d.positions(name)
+	fm.Tags = d.strs()
+	fm.Categories = d.strs()
+	fm.Draft = d.bool()
+	fm.Summary = d.str()
+	fm.Author = d.str()
+	fm.DatePos = d.pos()
+	s.ParamsYAML = d.bytes()
+	if len(s.ParamsYAML) == 0 {
+		s.ParamsYAML = nil
+	}
+	s.Summary = d.str()
+	s.Words = int(d.int())
+	s.HasMore = d.bool()
+	s.Rendered = d.bool()
+	s.Warnings = d.warnings()
+	s.Images = d.images()
+	s.Text = d.str()
+	return name
+}
+
+func (e *encoder) refs(refs []pageRef) {
+	e.int(int64(len(refs)))
+	for _, r := range refs {
+		e.int(r.Off)
+		e.int(r.Len)
+		e.int(int64(r.N))
+		e.int(int64(r.Sum))
+	}
+}
+
+func (d *decoder) refs(packLen int64) []pageRef {
+	n := d.count(4)
+	if n == 0 || d.err != nil {
+		return nil
+	}
+	refs := make([]pageRef, n)
+	for i := range refs {
+		r := &refs[i]
+		r.Off, r.Len, r.N = d.int(), d.int(), d.n()
+		sum := d.int()
+		if r.Off < 0 || r.Len < 0 || r.Off > packLen || r.Len > packLen-r.Off || sum < 0 || sum > math.MaxUint32 {
+			d.err = errCorrupt
+			return nil
+		}
+		r.Sum = uint32(sum)
+	}
+	return refs
+}
+
+// encodeHeader writes the header of st, whose pages are in disk.
+func encodeHeader(st *state, disk *onDisk) []byte {
+	var buf bytes.Buffer
+	e := &encoder{w: &buf}
 	e.str(st.Format)
 	e.key(st.Global)
 	e.str(st.Output)
 	e.int(st.Started)
-	names := st.order // the order read, when the names are the same
-	if !sameNames(names, st.Sources) {
-		names = make([]string, 0, len(st.Sources))
-		for n := range st.Sources {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-	}
-	e.int(int64(len(names)))
-	for _, n := range names {
-		s := st.Sources[n]
-		if s.raw != "" {
-			e.w.WriteString(s.raw)
-			continue
-		}
-		e.str(n)
-		e.int(s.Size)
-		e.int(s.ModTime)
-		e.key(s.Hash)
-		e.key(s.Meta)
-		fm := &s.FM
-		e.str(fm.Title)
-		e.time(fm.Date)
-		e.time(fm.Updated)
-		e.str(fm.Slug)
-		e.str(fm.Permalink)
-		e.str(fm.URL)
-		e.strs(fm.Aliases)
-		e.positions(fm.Pos)
-		e.strs(fm.Tags)
-		e.strs(fm.Categories)
-		e.bool(fm.Draft)
-		e.str(fm.Summary)
-		e.str(fm.Author)
-		e.pos(fm.DatePos)
-		e.bytes(s.ParamsYAML)
-		e.str(s.Summary)
-		e.int(int64(s.Words))
-		e.bool(s.HasMore)
-		e.bool(s.Rendered)
-		e.warnings(s.Warnings)
-		e.images(s.Images)
-		e.str(s.Text)
-	}
-	outs := st.outOrder // sorting 10,000 names was a third of the time
-	if !sameKeys(outs, st.Outputs) {
-		outs = make([]string, 0, len(st.Outputs))
-		for n := range st.Outputs {
-			outs = append(outs, n)
-		}
-		slices.Sort(outs)
-	}
-	e.int(int64(len(outs)))
-	for _, n := range outs {
-		o := st.Outputs[n]
-		e.str(n)
-		e.key(o.Dep)
-		e.key(o.Hash)
-	}
+	e.int(disk.gen)
+	e.str(disk.pack)
+	e.refs(disk.src)
+	e.refs(disk.out)
+	return binary.LittleEndian.AppendUint32(buf.Bytes(), crc32.Checksum(buf.Bytes(), castagnoli))
 }
 
-// sameNames reports whether names lists exactly the keys of m.
-func sameNames(names []string, m map[string]*sourceState) bool { return sameKeys(names, m) }
-
-// sameKeys reports whether names lists exactly the keys of m.
-func sameKeys[V any](names []string, m map[string]V) bool {
-	if names == nil || len(names) != len(m) {
-		return false
-	}
-	for _, n := range names {
-		if _, ok := m[n]; !ok {
-			return false
+// decodeHeader reads a header into a state with no entries yet, checking
+// its pages' places against the length of the pack.
+func decodeHeader(data []byte, packLen int64) (*state, *onDisk, error) {
+	if len(data) < 4 || crc32.Checksum(data[:len(data)-4], castagnoli) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
+		if d := (&decoder{b: data}); d.str() != cacheFormat {
+			return nil, nil, errOtherVersion
 		}
+		return nil, nil, errCorrupt
 	}
-	return true
-}
-
-func decodeState(data []byte, loc *time.Location) (*state, error) {
-	// One string of the whole state, from which every decoded string
-	// and each entry's raw encoding are sliced: a 10,000-entry state
-	// otherwise costs some 90,000 small allocations.
-	d := &decoder{b: data, s: string(data)}
-	st := &state{size: len(data)}
-	st.Format = d.str()
+	d := &decoder{b: data[:len(data)-4]}
+	st := &state{Format: d.str()}
 	if d.err != nil || st.Format != cacheFormat {
-		return nil, errors.New("cache from another version")
+		return nil, nil, errOtherVersion
 	}
 	st.Global = d.key()
 	st.Output = d.str()
 	st.Started = d.int()
-	n := d.count(minSourceLen)
-	st.Sources = make(map[string]*sourceState, n)
-	st.order = make([]string, 0, n)
-	slab := make([]sourceState, n)
-	for i := range n {
-		if d.err != nil {
-			break
-		}
-		start := len(d.s) - len(d.b)
-		name := d.str()
-		s := &slab[i]
-		s.Size, s.ModTime, s.Hash, s.Meta = d.int(), d.int(), d.key(), d.key()
-		fm := &s.FM
-		fm.Title = d.str()
-		fm.Date = d.time(loc)
-		fm.Updated = d.time(loc)
-		fm.Slug = d.str()
-		fm.Permalink = d.str()
-		fm.URL = d.str()
-		fm.Aliases = d.strs()
-		fm.Pos = d.positions(name)
-		fm.Tags = d.strs()
-		fm.Categories = d.strs()
-		fm.Draft = d.bool()
-		fm.Summary = d.str()
-		fm.Author = d.str()
-		fm.DatePos = d.pos()
-		s.ParamsYAML = d.bytes()
-		if len(s.ParamsYAML) == 0 {
-			s.ParamsYAML = nil
-		}
-		s.Summary = d.str()
-		s.Words = int(d.int())
-		s.HasMore = d.bool()
-		s.Rendered = d.bool()
-		s.Warnings = d.warnings()
-		s.Images = d.images()
-		s.Text = d.str()
-		s.raw = d.s[start : len(d.s)-len(d.b)]
-		st.Sources[name] = s
-		st.order = append(st.order, name)
-	}
-	n = d.count(minOutputLen)
-	st.Outputs = make(map[string]outputState, n)
-	st.outOrder = make([]string, 0, n)
-	for range n {
-		if d.err != nil {
-			break
-		}
-		name := d.str()
-		st.Outputs[name] = outputState{Dep: d.key(), Hash: d.key()}
-		st.outOrder = append(st.outOrder, name)
-	}
-	if !slices.IsSorted(st.outOrder) {
-		st.outOrder = nil // not what we write; sorted again when saved
-	}
+	disk := &onDisk{gen: d.int(), pack: d.str()}
+	disk.src = d.refs(packLen)
+	disk.out = d.refs(packLen)
 	if d.err != nil {
-		return nil, d.err
+		return nil, nil, d.err
 	}
-	if len(d.b) != 0 {
-		return nil, errCorrupt // trailing bytes: not what we wrote
+	if len(d.b) != 0 || disk.pack != filepath.Base(disk.pack) || !strings.HasPrefix(disk.pack, "state-") {
+		return nil, nil, errCorrupt
 	}
+	return st, disk, nil
+}
+
+var errOtherVersion = errors.New("cache from another version")
+
+// decodeState decodes a header and the pack it names. Every string of
+// the state, and each source's raw encoding, is sliced from pack, which
+// must not change afterwards.
+func decodeState(header []byte, pack []byte, loc *time.Location) (*state, error) {
+	st, disk, err := decodeHeader(header, int64(len(pack)))
+	if err != nil {
+		return nil, err
+	}
+	// One string of the whole pack, from which every decoded string and
+	// each entry's raw encoding are sliced: a 10,000-entry state
+	// otherwise costs some 90,000 small allocations, and a copy of the
+	// pack as large as the pack.
+	whole := unsafe.String(unsafe.SliceData(pack), len(pack))
+	nsrc, nout := 0, 0
+	for _, r := range disk.src {
+		nsrc += min(r.N, int(r.Len)/minSourceLen)
+	}
+	for _, r := range disk.out {
+		nout += min(r.N, int(r.Len)/minOutputLen)
+	}
+	// Pages may overlap in a damaged header: no more entries than the
+	// pack can hold are allocated ahead (a duplicate fails decoding).
+	nsrc, nout = min(nsrc, len(pack)/minSourceLen), min(nout, len(pack)/minOutputLen)
+	st.Sources = make(map[string]*sourceState, nsrc)
+	st.Outputs = make(map[string]outputState, nout)
+	slab := make([]sourceState, nsrc)
+	d := &decoder{} // one for every page: its pool of string lists is shared
+	page := func(r pageRef, minLen int) (*decoder, error) {
+		b := pack[r.Off : r.Off+r.Len]
+		if crc32.Checksum(b, castagnoli) != r.Sum {
+			return nil, errDamagedPage
+		}
+		d.b, d.s = b, whole[r.Off:r.Off+r.Len]
+		if d.count(minLen) != r.N {
+			return nil, errCorrupt
+		}
+		return d, nil
+	}
+	for p, r := range disk.src {
+		d, err := page(r, minSourceLen)
+		if err != nil {
+			return nil, err
+		}
+		for range r.N {
+			if len(slab) == 0 {
+				slab = make([]sourceState, 64)
+			}
+			s := &slab[0]
+			slab = slab[1:]
+			start := len(d.s) - len(d.b)
+			name := d.source(s, loc)
+			if d.err != nil {
+				return nil, d.err
+			}
+			if _, dup := st.Sources[name]; dup || pageOf(name, len(disk.src)) != p {
+				return nil, errCorrupt
+			}
+			s.raw = d.s[start : len(d.s)-len(d.b)]
+			st.Sources[name] = s
+		}
+		if len(d.b) != 0 {
+			return nil, errCorrupt // trailing bytes: not what we wrote
+		}
+	}
+	for p, r := range disk.out {
+		d, err := page(r, minOutputLen)
+		if err != nil {
+			return nil, err
+		}
+		for range r.N {
+			name := d.str()
+			o := outputState{Dep: d.key(), Hash: d.key()}
+			if d.err != nil {
+				return nil, d.err
+			}
+			if _, dup := st.Outputs[name]; dup || pageOf(name, len(disk.out)) != p {
+				return nil, errCorrupt
+			}
+			st.Outputs[name] = o
+		}
+		if len(d.b) != 0 {
+			return nil, errCorrupt
+		}
+	}
+	disk.outputs = st.Outputs
+	st.disk = disk
 	return st, nil
+}
+
+var errDamagedPage = errors.New("a page of the cache state is damaged")
+
+// pagesOut is a save's work: the pages it writes, back to back, and
+// where each source's fresh encoding is in them.
+type pagesOut struct {
+	buf  bytes.Buffer
+	raws []rawAt
+}
+
+type rawAt struct {
+	s          *sourceState
+	start, end int
+}
+
+// encodePages encodes the pages of st that differ from disk (all of them
+// when disk is nil or has other page counts), to be written at base in
+// the pack, and returns the new page list. Sources encoded afresh get
+// their raw encoding once the pages are written (see setRaws).
+func encodePages(st *state, disk *onDisk, base int64, out *pagesOut) (src, outs []pageRef) {
+	np := pageCount(len(disk.srcOrNil()), len(st.Sources), sourcesPerPage)
+	nq := pageCount(len(disk.outOrNil()), len(st.Outputs), outputsPerPage)
+	srcNames := make([][]string, np)
+	srcDirty := make([]bool, np)
+	same := disk != nil && len(disk.src) == np
+	for name, s := range st.Sources {
+		p := pageOf(name, np)
+		srcNames[p] = append(srcNames[p], name)
+		if s.raw == "" {
+			srcDirty[p] = true
+		}
+	}
+	outNames := make([][]string, nq)
+	outDirty := make([]bool, nq)
+	sameOut := disk != nil && len(disk.out) == nq
+	for name, o := range st.Outputs {
+		q := pageOf(name, nq)
+		outNames[q] = append(outNames[q], name)
+		if sameOut && !outDirty[q] {
+			if was, ok := disk.outputs[name]; !ok || was != o {
+				outDirty[q] = true
+			}
+		}
+	}
+	e := &encoder{w: &out.buf}
+	src = make([]pageRef, np)
+	for p, names := range srcNames {
+		if same && !srcDirty[p] && disk.src[p].N == len(names) {
+			src[p] = disk.src[p]
+			continue
+		}
+		slices.Sort(names)
+		start := out.buf.Len()
+		e.int(int64(len(names)))
+		for _, n := range names {
+			s := st.Sources[n]
+			at := out.buf.Len()
+			e.source(n, s)
+			if s.raw == "" {
+				out.raws = append(out.raws, rawAt{s, at, out.buf.Len()})
+			}
+		}
+		b := out.buf.Bytes()[start:]
+		src[p] = pageRef{Off: base + int64(start), Len: int64(len(b)), N: len(names), Sum: crc32.Checksum(b, castagnoli)}
+	}
+	outs = make([]pageRef, nq)
+	for q, names := range outNames {
+		if sameOut && !outDirty[q] && disk.out[q].N == len(names) {
+			outs[q] = disk.out[q]
+			continue
+		}
+		slices.Sort(names)
+		start := out.buf.Len()
+		e.int(int64(len(names)))
+		for _, n := range names {
+			o := st.Outputs[n]
+			e.str(n)
+			e.key(o.Dep)
+			e.key(o.Hash)
+		}
+		b := out.buf.Bytes()[start:]
+		outs[q] = pageRef{Off: base + int64(start), Len: int64(len(b)), N: len(names), Sum: crc32.Checksum(b, castagnoli)}
+	}
+	return src, outs
+}
+
+// setRaws gives the sources encoded afresh their encoding, so that the
+// next save of a state holding them copies it.
+func (out *pagesOut) setRaws() {
+	if len(out.raws) == 0 {
+		return
+	}
+	s := out.buf.String()
+	for _, r := range out.raws {
+		r.s.raw = s[r.start:r.end]
+	}
+}
+
+func (d *onDisk) srcOrNil() []pageRef {
+	if d == nil {
+		return nil
+	}
+	return d.src
+}
+
+func (d *onDisk) outOrNil() []pageRef {
+	if d == nil {
+		return nil
+	}
+	return d.out
+}
+
+// encodeState encodes the whole of st in a new pack: its header and the
+// pack's bytes.
+func encodeState(st *state) (header, pack []byte) {
+	disk := &onDisk{gen: 1, pack: "state-1.pack"}
+	var out pagesOut
+	disk.src, disk.out = encodePages(st, nil, 0, &out)
+	return encodeHeader(st, disk), out.buf.Bytes()
 }

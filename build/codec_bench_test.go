@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"fmt"
 	"testing"
 	"time"
@@ -38,28 +37,76 @@ func benchState(n int) *state {
 }
 
 func BenchmarkStateDecode(b *testing.B) {
-	data := encoded(benchState(10000))
-	b.SetBytes(int64(len(data)))
+	header, pack := encodeState(benchState(10000))
+	b.SetBytes(int64(len(pack)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := decodeState(data, time.UTC); err != nil {
+		if _, err := decodeState(header, pack, time.UTC); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-// BenchmarkStateEncode encodes a decoded state whose sources are all
-// unchanged, as after a build that edited nothing (or one post).
+// BenchmarkStateEncode encodes every page of a state, as a full build's
+// save does.
 func BenchmarkStateEncode(b *testing.B) {
-	st, err := decodeState(encoded(benchState(10000)), time.UTC)
+	st, err := decodeEncoded(benchState(10000), time.UTC)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var buf bytes.Buffer
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		_, pack := encodeState(st)
+		n = len(pack)
+	}
+	b.SetBytes(int64(n))
+}
+
+// BenchmarkStateSave saves a 10,000-entry state after one source and
+// three outputs changed, as after a one-post edit: the pages that changed
+// are appended to the pack and the header written again.
+func BenchmarkStateSave(b *testing.B) {
+	dir := savedBenchState(b)
+	st, reason := loadState(dir, key{1}, dir, time.UTC)
+	if st == nil {
+		b.Fatal(reason)
+	}
+	st.kept = true // as a session's: saved again and again
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		s := st.Sources["posts/2026-01-02-post-number-00500.md"]
+		s.Words, s.raw = i, ""
+		for _, o := range []string{"posts/post-number-00500/index.html", "tags/tag0/index.html", "tags/tag7/index.html"} {
+			st.Outputs[o] = outputState{Dep: key{byte(i)}, Hash: key{byte(i)}}
+		}
+		if err := st.save(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStateLoad reads and decodes a saved 10,000-entry state.
+func BenchmarkStateLoad(b *testing.B) {
+	dir := savedBenchState(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		buf.Reset()
-		encodeState(&buf, st)
+		if st, reason := loadState(dir, key{1}, dir, time.UTC); st == nil {
+			b.Fatal(reason)
+		}
 	}
-	b.SetBytes(int64(buf.Len()))
+}
+
+// savedBenchState saves the state of benchState(10000) in a directory,
+// which is also its output directory.
+func savedBenchState(b *testing.B) string {
+	dir := b.TempDir()
+	st := benchState(10000)
+	st.Output = dir
+	if err := st.save(dir); err != nil {
+		b.Fatal(err)
+	}
+	return dir
 }

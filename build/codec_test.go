@@ -3,6 +3,10 @@ package build
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -48,20 +52,23 @@ func testState() *state {
 	}
 }
 
-func encoded(st *state) []byte {
-	var buf bytes.Buffer
-	encodeState(&buf, st)
-	return buf.Bytes()
+// decodeEncoded decodes st encoded whole.
+func decodeEncoded(st *state, loc *time.Location) (*state, error) {
+	header, pack := encodeState(st)
+	return decodeState(header, pack, loc)
 }
 
 var stateOpts = cmp.Options{cmpopts.IgnoreUnexported(state{}, sourceState{}), cmpopts.EquateEmpty()}
+
+// packOf is the header and pack of st after a full save.
+func packOf(st *state) (header, pack []byte) { return encodeState(st) }
 
 // TestStateRoundTrip: a state decodes to the value encoded.
 func TestStateRoundTrip(t *testing.T) {
 	t.Parallel()
 	want := testState()
 	paris, _ := time.LoadLocation("Europe/Paris")
-	got, err := decodeState(encoded(want), paris)
+	got, err := decodeEncoded(want, paris)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,22 +80,20 @@ func TestStateRoundTrip(t *testing.T) {
 	}
 }
 
-// header encodes the start of a state, up to its count of sources.
-func header(e *encoder, sources int64) {
-	e.str(cacheFormat)
-	e.key(key{})
-	e.str("/out")
-	e.int(0)
-	e.int(sources)
+// onePage is a state header with one source page and no output page,
+// and a pack holding page: what a damaged or hostile page decodes from.
+func onePage(page []byte) (header, pack []byte) {
+	disk := &onDisk{gen: 1, pack: "state-1.pack", src: []pageRef{{Off: 0, Len: int64(len(page)), N: 1, Sum: crc32.Checksum(page, castagnoli)}}}
+	return encodeHeader(&state{Format: cacheFormat}, disk), page
 }
 
-// hugeCount is a state cut short where a list of tags claims 2^31-1
-// entries: a decoder that trusts the count loops and allocates for
-// minutes.
+// hugeCount is a source page cut short where a list of tags claims
+// 2^31-1 entries: a decoder that trusts the count loops and allocates
+// for minutes.
 func hugeCount() []byte {
 	var buf bytes.Buffer
 	e := &encoder{w: &buf}
-	header(e, 1)
+	e.int(1)
 	e.str("posts/a.md")
 	e.int(1)
 	e.int(1)
@@ -103,31 +108,44 @@ func hugeCount() []byte {
 	return buf.Bytes()
 }
 
-// FuzzDecodeState: no input makes the state decoder panic or allocate
-// more than a small multiple of the input's size, and a state it accepts
-// encodes and decodes again to the same value.
+// FuzzDecodeState: no header and pack make the state decoder panic or
+// allocate more than a small multiple of their size, and a state it
+// accepts encodes and decodes again to the same value.
 func FuzzDecodeState(f *testing.F) {
-	valid := encoded(testState())
-	f.Add(valid)
-	f.Add(valid[:len(valid)/2])
-	f.Add(encoded(&state{Format: cacheFormat}))
-	f.Add(hugeCount())
+	header, pack := packOf(testState())
+	f.Add(header, pack)
+	f.Add(header, pack[:len(pack)/2])
+	f.Add(header[:len(header)/2], pack)
+	header, pack = packOf(&state{Format: cacheFormat})
+	f.Add(header, pack)
+	header, pack = onePage(hugeCount())
+	f.Add(header, pack)
 	var many bytes.Buffer
-	header(&encoder{w: &many}, 1<<30) // more sources than any input this size holds
-	f.Add(many.Bytes())
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, data []byte) {
+	(&encoder{w: &many}).int(1 << 30) // more entries than any page this size holds
+	header, pack = onePage(many.Bytes())
+	f.Add(header, pack)
+	f.Add([]byte{}, []byte{})
+	// Many pages over the same bytes: a decoder allocating for each page
+	// allocates the pack's entries many times over.
+	_, one := onePage(hugeCount())
+	sum := crc32.Checksum(one, castagnoli)
+	overlap := &onDisk{gen: 1, pack: "state-1.pack"}
+	for range 200 {
+		overlap.src = append(overlap.src, pageRef{Len: int64(len(one)), N: 1, Sum: sum})
+	}
+	f.Add(encodeHeader(&state{Format: cacheFormat}, overlap), one)
+	f.Fuzz(func(t *testing.T, header, pack []byte) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		st, err := decodeState(data, time.UTC)
+		st, err := decodeState(header, pack, time.UTC)
 		runtime.ReadMemStats(&after)
-		if n, limit := after.TotalAlloc-before.TotalAlloc, uint64(64*len(data)+1<<20); n > limit {
-			t.Fatalf("decoding %d bytes allocated %d bytes, more than %d", len(data), n, limit)
+		if n, limit := after.TotalAlloc-before.TotalAlloc, uint64(64*(len(header)+len(pack))+1<<20); n > limit {
+			t.Fatalf("decoding %d bytes allocated %d bytes, more than %d", len(header)+len(pack), n, limit)
 		}
 		if err != nil {
 			return
 		}
-		again, err := decodeState(encoded(st), time.UTC)
+		again, err := decodeEncoded(st, time.UTC)
 		if err != nil {
 			t.Fatalf("a decoded state does not decode once encoded again: %v", err)
 		}
@@ -135,4 +153,71 @@ func FuzzDecodeState(f *testing.F) {
 			t.Errorf("re-encoded state differs (-first +second):\n%s", d)
 		}
 	})
+}
+
+// statePack is the path of the state's one pack in dir.
+func statePack(t *testing.T, dir string) string {
+	t.Helper()
+	packs, err := filepath.Glob(filepath.Join(dir, "state-*.pack"))
+	if err != nil || len(packs) != 1 {
+		t.Fatalf("state packs in %s: %v %v, want one", dir, packs, err)
+	}
+	return packs[0]
+}
+
+// TestStateSavesChangedPages: a save writes the pages whose entries
+// changed and nothing else, a pack gets compacted before it is more than
+// half dead, and what is loaded after each save is the state saved.
+func TestStateSavesChangedPages(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st := benchState(400)
+	st.Output, st.Global, st.kept = dir, key{1}, true
+	if err := st.save(dir); err != nil {
+		t.Fatal(err)
+	}
+	packSize := func() int64 {
+		fi, err := os.Stat(statePack(t, dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	full := packSize()
+	if err := st.save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := packSize(); got != full {
+		t.Errorf("a save with nothing changed grew the pack from %d to %d bytes", full, got)
+	}
+	for i := range 60 {
+		name := fmt.Sprintf("posts/2026-01-02-post-number-%05d.md", i*7%400)
+		s := st.Sources[name]
+		s.Words, s.raw = i, ""
+		st.Outputs[fmt.Sprintf("posts/new-%d/index.html", i)] = outputState{Dep: key{byte(i)}}
+		before := packSize()
+		if err := st.save(dir); err != nil {
+			t.Fatal(err)
+		}
+		after := packSize()
+		if after > before && after-before > full/4 {
+			t.Fatalf("save %d: one source and one output changed, and %d bytes were written (the whole pack is %d)", i, after-before, full)
+		}
+		if after > 2*full+full/3 {
+			t.Fatalf("save %d: the pack is %d bytes, more than twice its live %d and a save", i, after, full)
+		}
+		got, reason := loadState(dir, key{1}, dir, time.UTC)
+		if got == nil {
+			t.Fatalf("save %d: %s", i, reason)
+		}
+		_, want := encodeState(st)
+		if _, pack := encodeState(got); !bytes.Equal(pack, want) {
+			t.Fatalf("save %d: the state loaded differs from the state saved", i)
+		}
+		if i == 59 {
+			if d := cmp.Diff(st, got, stateOpts); d != "" {
+				t.Fatalf("save %d: loaded state differs (-saved +loaded):\n%s", i, d)
+			}
+		}
+	}
 }

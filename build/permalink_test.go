@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
@@ -86,9 +85,7 @@ func TestStateKeepsURLs(t *testing.T) {
 		Pos: map[string]diag.Pos{"url": {File: "posts/a.md", Line: 2, Col: 6}, "aliases.1": {File: "posts/a.md", Line: 5, Col: 5}},
 	}
 	st := &state{Format: cacheFormat, Sources: map[string]*sourceState{"posts/a.md": {FM: fm}}, Outputs: map[string]outputState{}}
-	var buf bytes.Buffer
-	encodeState(&buf, st)
-	got, err := decodeState(buf.Bytes(), time.UTC)
+	got, err := decodeEncoded(st, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func searchTerms(s string, f func(term string)) {
 		start, n = -1, 0
 	}
 	for i, r := range s {
-		if unicode.In(r, unicode.L, unicode.M, unicode.N) {
+		if isTermRune(r) {
 			if start < 0 {
 				start = i
 			}
@@ -72,6 +72,23 @@ func searchTerms(s string, f func(term string)) {
 		flush(i)
 	}
 	flush(len(s))
+}
+
+// termASCII marks the ASCII runes that are letters, marks or digits.
+var termASCII = func() (t [utf8.RuneSelf]bool) {
+	for r := range t {
+		t[r] = unicode.In(rune(r), unicode.L, unicode.M, unicode.N)
+	}
+	return t
+}()
+
+// isTermRune reports whether r is a letter, a mark or a digit: a table for
+// ASCII, which most text is, and the Unicode tables for the rest.
+func isTermRune(r rune) bool {
+	if uint32(r) < utf8.RuneSelf {
+		return termASCII[r]
+	}
+	return unicode.In(r, unicode.L, unicode.M, unicode.N)
 }
 
 // searchIndex is a built index: the manifest and the fragments, by path.

@@ -2,9 +2,12 @@ package build
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FuzzSearchIndex indexes arbitrary documents and checks what the search
@@ -70,5 +73,47 @@ func TestSearchTerms(t *testing.T) {
 	want := []string{"go", "gofmt", "été", "2026", "naïve", "日本語"}
 	if !slices.Equal(got, want) {
 		t.Errorf("searchTerms = %q, want %q", got, want)
+	}
+}
+
+// TestIsTermRune: the ASCII table says what the Unicode tables say, for
+// every rune up to the end of the Basic Multilingual Plane and a few
+// beyond.
+func TestIsTermRune(t *testing.T) {
+	t.Parallel()
+	for r := rune(0); r <= 0x10000; r++ {
+		if got, want := isTermRune(r), unicode.In(r, unicode.L, unicode.M, unicode.N); got != want {
+			t.Fatalf("isTermRune(%U) = %v, want %v", r, got, want)
+		}
+	}
+	for _, r := range []rune{0x1F600, 0x20000, utf8.RuneError, -1, 0x110000} {
+		if got, want := isTermRune(r), unicode.In(r, unicode.L, unicode.M, unicode.N); got != want {
+			t.Errorf("isTermRune(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
+
+// BenchmarkSearchIndex indexes 1,000 documents of some 1,500 words each,
+// English-like ASCII with code, as a build's plan does for every post.
+func BenchmarkSearchIndex(b *testing.B) {
+	words := strings.Fields("the of and to in is that for it as with was on be by this are from or an at " +
+		"func return err nil config build cache state page index render template output source post " +
+		"Kubernetes PostgreSQL Redis goroutine channel mutex latency throughput deploy rollback")
+	docs := make([]searchDoc, 1000)
+	for i := range docs {
+		var sb strings.Builder
+		for j := range 1500 {
+			w := words[(i*7+j*13+j*j)%len(words)]
+			if j%40 == 0 {
+				w = fmt.Sprintf("%s%d", w, (i*j)%977)
+			}
+			sb.WriteString(w)
+			sb.WriteString(" ")
+		}
+		docs[i] = searchDoc{title: fmt.Sprintf("Post %d about %s", i, words[i%len(words)]), text: sb.String()}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		buildSearchIndex(docs)
 	}
 }

@@ -192,6 +192,7 @@ func (s *Session) markDirty(dir string) error {
 
 // keep takes the state a committed build left, instead of saving it.
 func (s *Session) keep(dir string, next *state) {
+	next.kept = true
 	s.dir, s.st, s.pending = dir, next, true
 }
 
