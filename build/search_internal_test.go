@@ -96,10 +96,19 @@ func TestIsTermRune(t *testing.T) {
 // BenchmarkSearchIndex indexes 1,000 documents of some 1,500 words each,
 // English-like ASCII with code, as a build's plan does for every post.
 func BenchmarkSearchIndex(b *testing.B) {
+	docs := benchSearchDocs(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		buildSearchIndex(docs)
+	}
+}
+
+// benchSearchDocs is BenchmarkSearchIndex's documents.
+func benchSearchDocs(n int) []searchDoc {
 	words := strings.Fields("the of and to in is that for it as with was on be by this are from or an at " +
 		"func return err nil config build cache state page index render template output source post " +
 		"Kubernetes PostgreSQL Redis goroutine channel mutex latency throughput deploy rollback")
-	docs := make([]searchDoc, 1000)
+	docs := make([]searchDoc, n)
 	for i := range docs {
 		var sb strings.Builder
 		for j := range 1500 {
@@ -112,8 +121,5 @@ func BenchmarkSearchIndex(b *testing.B) {
 		}
 		docs[i] = searchDoc{title: fmt.Sprintf("Post %d about %s", i, words[i%len(words)]), text: sb.String()}
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		buildSearchIndex(docs)
-	}
+	return docs
 }
