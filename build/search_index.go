@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"hash/fnv"
 	"math"
 	"slices"
 	"strconv"
@@ -54,22 +53,51 @@ type searchDoc struct {
 // searchTerms calls f with each term of s: the runs of letters, marks and
 // digits, lower-cased, of searchMinTerm to searchMaxTerm runes.
 func searchTerms(s string, f func(term string)) {
-	start, n := -1, 0
+	var sc termScanner
+	sc.scan(s, func(term []byte) { f(string(term)) })
+}
+
+// termScanner splits text into terms as searchTerms does, into a buffer it
+// reuses: an ASCII term, most of them, is lower-cased there byte by byte
+// (what strings.ToLower does to ASCII), without allocating.
+type termScanner struct{ buf []byte }
+
+// scan calls f with each term of s, lower-cased; the slice is valid until f
+// returns.
+func (sc *termScanner) scan(s string, f func(term []byte)) {
+	start, n, ascii := -1, 0, true
 	flush := func(end int) {
 		if start >= 0 && n >= searchMinTerm && n <= searchMaxTerm {
-			f(strings.ToLower(s[start:end]))
+			if ascii {
+				b := append(sc.buf[:0], s[start:end]...)
+				for i, c := range b {
+					if 'A' <= c && c <= 'Z' {
+						b[i] = c + ('a' - 'A')
+					}
+				}
+				sc.buf = b
+			} else {
+				sc.buf = append(sc.buf[:0], strings.ToLower(s[start:end])...)
+			}
+			f(sc.buf)
 		}
-		start, n = -1, 0
+		start = -1
 	}
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if isTermRune(r) {
 			if start < 0 {
-				start = i
+				start, n, ascii = i, 0, true
 			}
 			n++
-			continue
+			ascii = ascii && size == 1
+		} else {
+			flush(i)
 		}
-		flush(i)
+		i += size
 	}
 	flush(len(s))
 }
@@ -98,35 +126,63 @@ type searchIndex struct {
 }
 
 // posting is one document's weighted count of a term.
-type posting struct{ doc, tf int }
+type posting struct{ doc, tf int32 }
 
-// buildSearchIndex indexes docs (numbered by their place).
+// buildSearchIndex indexes docs (numbered by their place). Each term is
+// looked up once in a map of term numbers; a document's counts are kept
+// in a slice by term number, and so are the postings.
 func buildSearchIndex(docs []searchDoc) searchIndex {
-	postings := make(map[string][]posting)
+	ids := make(map[string]int32)
+	var terms []string       // by number
+	var postings [][]posting // by term number, in document order
+	var tf []int32           // the current document's count, by term number
+	var touched []int32      // the terms the current document has
+	var sc termScanner
 	lengths := make([]int, len(docs))
-	counts := make(map[string]int)
+	npost := 0
 	for id, d := range docs {
-		clear(counts)
-		searchTerms(d.title, func(t string) { counts[t] += searchTitleWeight })
-		searchTerms(d.text, func(t string) { counts[t]++ })
-		for t, c := range counts {
-			postings[t] = append(postings[t], posting{id, c})
-			lengths[id] += c
+		add := func(w int32) func([]byte) {
+			return func(term []byte) {
+				n, ok := ids[string(term)]
+				if !ok {
+					n = int32(len(terms))
+					t := string(term)
+					ids[t] = n
+					terms, postings, tf = append(terms, t), append(postings, nil), append(tf, 0)
+				}
+				if tf[n] == 0 {
+					touched = append(touched, n)
+				}
+				tf[n] += w
+			}
 		}
+		sc.scan(d.title, add(searchTitleWeight))
+		sc.scan(d.text, add(1))
+		for _, n := range touched {
+			postings[n] = append(postings[n], posting{int32(id), tf[n]})
+			lengths[id] += int(tf[n])
+			tf[n] = 0
+		}
+		npost += len(touched)
+		touched = touched[:0]
 	}
-	terms := make([]string, 0, len(postings))
-	for t := range postings {
-		terms = append(terms, t)
-	}
-	slices.Sort(terms)
-	// Documents were added in order, so each list is sorted already.
-	encoded := make([][]byte, len(terms))
-	total := 0
+	order := make([]int32, len(terms))
+	size := 0
 	for i, t := range terms {
-		encoded[i] = encodeTerm(t, postings[t])
-		total += len(encoded[i])
+		order[i] = int32(i)
+		size += len(t) + 5
 	}
-	every := boundaryEvery(len(terms), total)
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(terms[a], terms[b]) })
+	// All the terms' entries in one buffer, in order; ends[i] is where the
+	// i-th ends. Documents were added in order, so each list is sorted already.
+	enc := make([]byte, 0, size+npost*6)
+	ends := make([]int, len(order))
+	for i, n := range order {
+		enc = appendTerm(enc, terms[n], postings[n])
+		ends[i] = len(enc)
+		postings[n] = nil
+	}
+	every := boundaryEvery(len(order), len(enc))
 	idx := searchIndex{fragments: make(map[string][]byte)}
 	var firsts, names []string
 	var frag bytes.Buffer
@@ -142,29 +198,39 @@ func buildSearchIndex(docs []searchDoc) searchIndex {
 		firsts, names = append(firsts, first), append(names, name)
 		frag.Reset()
 	}
-	for i, t := range terms {
-		big := len(encoded[i]) >= searchBigTerm
-		if frag.Len() > 0 && (big || i > 0 && len(encoded[i-1]) >= searchBigTerm || isBoundary(t, every)) {
+	prevBig, from := false, 0
+	for i, n := range order {
+		t, entry := terms[n], enc[from:ends[i]]
+		from = ends[i]
+		big := len(entry) >= searchBigTerm
+		if frag.Len() > 0 && (big || prevBig || isBoundary(t, every)) {
 			emit()
 		}
+		prevBig = big
 		if frag.Len() == 0 {
 			frag.WriteByte('{')
 			first = t
 		} else {
 			frag.WriteByte(',')
 		}
-		frag.Write(encoded[i])
+		frag.Write(entry)
 	}
 	emit()
 	idx.manifest = encodeManifest(lengths, firsts, names)
 	return idx
 }
 
-// encodeTerm is a term's entry in a fragment: "term":[d0,c0,d1-d0,c1,…].
-func encodeTerm(t string, ps []posting) []byte {
-	b, _ := json.Marshal(t) // a string always marshals
+// appendTerm appends a term's entry in a fragment: "term":[d0,c0,d1-d0,c1,…].
+func appendTerm(b []byte, t string, ps []posting) []byte {
+	if isASCII(t) {
+		// An ASCII term is lower-case letters and digits: nothing to escape.
+		b = append(append(append(b, '"'), t...), '"')
+	} else {
+		q, _ := json.Marshal(t) // a string always marshals
+		b = append(b, q...)
+	}
 	b = append(b, ':', '[')
-	prev := 0
+	prev := int32(0)
 	for i, p := range ps {
 		if i > 0 {
 			b = append(b, ',')
@@ -175,6 +241,16 @@ func encodeTerm(t string, ps []posting) []byte {
 		prev = p.doc
 	}
 	return append(b, ']')
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // boundaryEvery is how many terms a fragment holds on average, a power of
@@ -192,9 +268,13 @@ func isBoundary(t string, every uint32) bool {
 	if every == 0 {
 		return false
 	}
-	h := fnv.New32a()
-	h.Write([]byte(t))
-	return h.Sum32()%every == 0
+	// FNV-1a (hash/fnv's New32a), without its allocations.
+	h := uint32(2166136261)
+	for i := 0; i < len(t); i++ {
+		h ^= uint32(t[i])
+		h *= 16777619
+	}
+	return h%every == 0
 }
 
 // encodeManifest writes search/index.json.
