@@ -65,41 +65,47 @@ type termScanner struct{ buf []byte }
 // scan calls f with each term of s, lower-cased; the slice is valid until f
 // returns.
 func (sc *termScanner) scan(s string, f func(term []byte)) {
-	start, n, ascii := -1, 0, true
-	flush := func(end int) {
-		if start >= 0 && n >= searchMinTerm && n <= searchMaxTerm {
-			if ascii {
-				b := append(sc.buf[:0], s[start:end]...)
-				for i, c := range b {
-					if 'A' <= c && c <= 'Z' {
-						b[i] = c + ('a' - 'A')
-					}
-				}
-				sc.buf = b
-			} else {
-				sc.buf = append(sc.buf[:0], strings.ToLower(s[start:end])...)
-			}
-			f(sc.buf)
-		}
-		start = -1
-	}
 	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if isTermRune(r) {
-			if start < 0 {
-				start, n, ascii = i, 0, true
+		// An ASCII run, lower-cased into the buffer as it is read.
+		start, b := i, sc.buf[:0]
+		for ; i < len(s) && termASCII[s[i]&0x7f] && s[i] < utf8.RuneSelf; i++ {
+			c := s[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
 			}
-			n++
-			ascii = ascii && size == 1
-		} else {
-			flush(i)
+			b = append(b, c)
 		}
-		i += size
+		n := i - start
+		ascii := true
+		// The rest of the term, if it goes on past ASCII.
+		for i < len(s) {
+			r, size := rune(s[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+			if !isTermRune(r) {
+				break
+			}
+			ascii = ascii && size == 1
+			n++
+			i += size
+		}
+		sc.buf = b
+		if n == 0 {
+			// Not a term rune: skip it.
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			continue
+		}
+		if n < searchMinTerm || n > searchMaxTerm {
+			continue
+		}
+		if !ascii {
+			b = append(b[:0], strings.ToLower(s[start:i])...)
+			sc.buf = b
+		}
+		f(b)
 	}
-	flush(len(s))
 }
 
 // termASCII marks the ASCII runes that are letters, marks or digits.
