@@ -138,7 +138,7 @@ type posting struct{ doc, tf int32 }
 // looked up once in a map of term numbers; a document's counts are kept
 // in a slice by term number, and so are the postings.
 func buildSearchIndex(docs []searchDoc) searchIndex {
-	ids := make(map[string]int32)
+	var tab termTable
 	var terms []string       // by number
 	var postings [][]posting // by term number, in document order
 	var tf []int32           // the current document's count, by term number
@@ -149,12 +149,9 @@ func buildSearchIndex(docs []searchDoc) searchIndex {
 	for id, d := range docs {
 		add := func(w int32) func([]byte) {
 			return func(term []byte) {
-				n, ok := ids[string(term)]
-				if !ok {
-					n = int32(len(terms))
-					t := string(term)
-					ids[t] = n
-					terms, postings, tf = append(terms, t), append(postings, nil), append(tf, 0)
+				n, added := tab.number(term, terms)
+				if added {
+					terms, postings, tf = append(terms, string(term)), append(postings, nil), append(tf, 0)
 				}
 				if tf[n] == 0 {
 					touched = append(touched, n)
@@ -224,6 +221,55 @@ func buildSearchIndex(docs []searchDoc) searchIndex {
 	emit()
 	idx.manifest = encodeManifest(lengths, firsts, names)
 	return idx
+}
+
+// termTable numbers terms: an open-addressing hash table of term numbers,
+// cheaper than a map[string]int32 for the many lookups of short terms.
+type termTable struct {
+	slots  []int32  // a term's number + 1, or 0 for none; a power of two long
+	hashes []uint32 // by term number
+}
+
+// number returns the number of term among terms (the table's terms, by
+// number), or len(terms) and true if term is new: the caller appends it.
+func (tab *termTable) number(term []byte, terms []string) (int32, bool) {
+	h := uint32(2166136261)
+	for _, c := range term {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	h ^= h >> 15 // spread the high bits into the low, which pick the slot
+	h *= 0x2c1b3c6d
+	h ^= h >> 12
+	if 2*(len(terms)+1) > len(tab.slots) {
+		tab.grow()
+	}
+	mask := uint32(len(tab.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := tab.slots[i]
+		if s == 0 {
+			tab.slots[i] = int32(len(terms)) + 1
+			tab.hashes = append(tab.hashes, h)
+			return int32(len(terms)), true
+		}
+		if tab.hashes[s-1] == h && terms[s-1] == string(term) {
+			return s - 1, false
+		}
+	}
+}
+
+// grow doubles the table (or makes it) and places the terms again.
+func (tab *termTable) grow() {
+	slots := make([]int32, max(1024, 2*len(tab.slots)))
+	mask := uint32(len(slots) - 1)
+	for n, h := range tab.hashes {
+		i := h & mask
+		for slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		slots[i] = int32(n) + 1
+	}
+	tab.slots = slots
 }
 
 // appendTerm appends a term's entry in a fragment: "term":[d0,c0,d1-d0,c1,…].
