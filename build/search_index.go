@@ -67,13 +67,15 @@ type termScanner struct{ buf []byte }
 func (sc *termScanner) scan(s string, f func(term []byte)) {
 	for i := 0; i < len(s); {
 		// An ASCII run, lower-cased into the buffer as it is read.
-		start, b := i, sc.buf[:0]
-		for ; i < len(s) && termASCII[s[i]&0x7f] && s[i] < utf8.RuneSelf; i++ {
-			c := s[i]
+		start := i
+		for i < len(s) && s[i] < utf8.RuneSelf && termASCII[s[i]] {
+			i++
+		}
+		b := append(sc.buf[:0], s[start:i]...)
+		for j, c := range b {
 			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
+				b[j] = c + ('a' - 'A')
 			}
-			b = append(b, c)
 		}
 		n := i - start
 		ascii := true
