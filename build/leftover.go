@@ -29,9 +29,11 @@ type warning struct {
 
 // leftoverRE finds markup another blog tool expanded at build time and we
 // do not: Hugo shortcodes, Liquid tags and variables (Jekyll), Blogofile's
-// $$code and WordPress shortcodes. Alternatives are tried leftmost first,
+// $$code, WordPress shortcodes and kramdown's attribute lists and
+// extensions ({:toc}, {: .class}, {:#id}, {:target="_blank"}, {::comment},
+// {:/comment}; not a Clojure map such as {:a 1}). Alternatives are tried leftmost first,
 // so {{% is a shortcode, not a Liquid tag one byte later.
-var leftoverRE = regexp.MustCompile(`(?P<hugo>\{\{[<%])|(?P<liquidtag>\{%-?\s*[a-z])|(?P<liquidvar>\{\{-?\s*(?:site|page|post|paginator|include)\.)|(?P<blogofile>\$\$code\()|(?P<wordpress>\[(?:caption|gallery|embed|audio|video|playlist|sourcecode)[\s\]])`)
+var leftoverRE = regexp.MustCompile(`(?P<hugo>\{\{[<%])|(?P<liquidtag>\{%-?\s*[a-z])|(?P<liquidvar>\{\{-?\s*(?:site|page|post|paginator|include)\.)|(?P<blogofile>\$\$code\()|(?P<wordpress>\[(?:caption|gallery|embed|audio|video|playlist|sourcecode)[\s\]])|(?P<kramdown>\{:(?:\s*toc\s*\}|\s*[.#][A-Za-z_-]|\s*[A-Za-z][\w:-]*=|:[a-z]|/[a-z]))`)
 
 // leftoverStarts are the bytes a match of leftoverRE can start with.
 const leftoverStarts = "{$["
@@ -42,10 +44,11 @@ var leftoverNames = map[string]string{
 	"liquidvar": "Liquid variable",
 	"blogofile": "Blogofile $$code block",
 	"wordpress": "WordPress shortcode",
+	"kramdown":  "kramdown attribute list",
 }
 
 // leftoverEnds close each kind's snippet in the message.
-var leftoverEnds = map[string]string{"hugo": "}}", "liquidtag": "%}", "liquidvar": "}}", "blogofile": ")", "wordpress": "]"}
+var leftoverEnds = map[string]string{"hugo": "}}", "liquidtag": "%}", "liquidvar": "}}", "blogofile": ")", "wordpress": "]", "kramdown": "}"}
 
 // leftoverWarning looks in a post's rendered HTML, outside code, for markup
 // of another blog tool, and returns one warning naming the first construct

@@ -1,21 +1,28 @@
 package build
 
-import "github.com/blog-gen/blog/render"
+import (
+	"errors"
+
+	"github.com/blog-gen/blog/diag"
+)
 
 // SourceURL returns the URL path, from the output root with a leading
 // slash, that a build with cfg gives the post (or, when page, the
 // standalone page) whose file is rel, a slash path from cfg.Root, and
-// whose bytes are data: its front matter parsed, its date and slug
-// derived and build.permalink expanded exactly as a build does. Only the
-// front matter of data is read. blog import uses it to write an alias
-// exactly when an old URL differs from the new one.
+// whose bytes are data: its front matter read by the format rel's name
+// ends in (YAML, TOML or JSON front matter, a reST field list), its date
+// and slug derived and build.permalink expanded exactly as a build does.
+// Only the front matter of data is read; no body is rendered. blog import
+// uses it to write an alias exactly when an old URL differs from the new
+// one. A name in no format the site reads is an error.
 func SourceURL(cfg Config, rel string, data []byte, page bool) (string, error) {
 	b := &builder{cfg: cfg, loc: cfg.Location()}
-	fmSrc, _, _, err := render.SplitFrontMatter(rel, data)
-	if err != nil {
-		return "", err
+	b.formats = b.bodyFormats()
+	f := b.formatOf(rel)
+	if f == nil {
+		return "", &diag.Error{Pos: diag.Pos{File: rel}, Err: errors.New("not a post or page: the site reads no file of this name ending")}
 	}
-	fm, err := render.ParseFrontMatter(rel, fmSrc, b.loc)
+	fm, _, _, err := f.readFrontMatter(rel, data, b.loc)
 	if err == nil {
 		err = b.checkURLs(rel, &fm)
 	}

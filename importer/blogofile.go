@@ -2,7 +2,10 @@ package importer
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/base64"
 	"fmt"
+	"html"
 	"io/fs"
 	"os"
 	"path"
@@ -11,9 +14,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/render"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Blogofile imports the Blogofile site in src (_config.py, _posts/, and
@@ -22,6 +27,7 @@ import (
 // become fenced code.
 func Blogofile(ctx context.Context, src, dst string, opts Options) (*Report, error) {
 	s := newSite()
+	s.root = src
 	return s.importFrom(ctx, &blogofile{s: s, root: src}, dst, opts)
 }
 
@@ -36,6 +42,10 @@ type blogofile struct {
 	siteURL  string // site.url, without a trailing slash
 	blogPath string // blog.path, "" or "/blog"
 	pattern  string // blog.auto_permalink.path
+	// v07: the site is Blogofile 0.7's, with the blog controller in
+	// _controllers/blog/ (0.8's is the blogofile_blog plugin), whose
+	// slugs and :uuid are made differently.
+	v07 bool
 }
 
 // pySetting matches a setting of _config.py: `blog.name = "x"`, or a
@@ -81,6 +91,8 @@ func (b *blogofile) config() error {
 		c.Permalink = strings.TrimSuffix(strings.ReplaceAll(p, ":title", ":slug"), "/") + "/"
 	}
 	b.loc = b.s.zone("_config.py")
+	_, err = os.Stat(filepath.Join(b.root, "_controllers", "blog", "post.py"))
+	b.v07 = err == nil
 	return nil
 }
 
@@ -106,6 +118,9 @@ func (b *blogofile) walk(ctx context.Context) error {
 		}
 		if isMedia(name) && !strings.HasPrefix(name, "_") {
 			b.s.copies["static/"+rel] = p
+		}
+		if page, ok := strings.CutSuffix(rel, ".mako"); ok && !strings.HasPrefix(name, "_") && page != "index.html" { // the new site makes its own home page
+			b.s.warn(diag.Pos{File: rel}, "a Mako page: not imported (blog runs no Mako templates), so /%s is missing from the new site: write it as a page in pages/", page)
 		}
 		return nil
 	})
@@ -143,7 +158,8 @@ func (b *blogofile) post(rel string) error {
 	}
 	d := &doc{src: rel, line: line, ext: newExt}
 	perma := m.str("permalink")
-	m.take("guid", "filter", "filters", "encoding")
+	guid := m.str("guid")
+	m.take("filter", "filters", "encoding")
 	if err := fillDoc(d, &m, b.loc); err != nil {
 		b.s.report.Warnings = append(b.s.report.Warnings, err)
 	}
@@ -160,7 +176,7 @@ func (b *blogofile) post(rel string) error {
 	}
 	// Blogofile named files "001 - Title.markdown"; ours are dated.
 	d.stem = d.date.Format("2006-01-02") + "-" + render.Slugify(cmpOr(d.slug, d.title))
-	d.oldURL = b.oldURL(d, perma, stem)
+	d.oldURL = b.oldURL(d, perma, path.Base(rel), guid)
 	text := string(body)
 	if ext == ".textile" {
 		text = "<pre>" + htmlEscape(text) + "</pre>"
@@ -177,8 +193,10 @@ func (b *blogofile) post(rel string) error {
 }
 
 // oldURL is the path Blogofile published the post at: its permalink with
-// the site's URL stripped, or the auto permalink, as a directory.
-func (b *blogofile) oldURL(d *doc, perma, stem string) string {
+// the site's URL stripped, or blog.auto_permalink.path expanded as the
+// site's Blogofile did (create_permalink in 0.8, Post.__post_process in
+// 0.7), as a directory. file is the post's file name, with its extension.
+func (b *blogofile) oldURL(d *doc, perma, file, guid string) string {
 	if perma != "" {
 		p := strings.TrimPrefix(perma, b.siteURL)
 		if strings.Contains(p, "://") {
@@ -188,10 +206,58 @@ func (b *blogofile) oldURL(d *doc, perma, stem string) string {
 		return b.underBlog(dirURL(p))
 	}
 	t := d.date
-	r := strings.NewReplacer(":blog_path", b.blogPath, ":year", t.Format("2006"), ":month", t.Format("01"),
-		":day", t.Format("02"), ":hour", t.Format("15"), ":minute", t.Format("04"), ":second", t.Format("05"),
-		":title", blogofileSlug(cmpOr(d.slug, d.title)), ":filename", blogofileSlug(stem))
-	return b.underBlog(dirURL(r.Replace(b.pattern)))
+	var title, filename, uuid string
+	if b.v07 {
+		// 0.7: :title is the slug, else the title with spaces and ?
+		// made hyphens; :uuid the SHA-1 of the title.
+		title = cmpOr(d.slug, blogofile07Slug(d.title))
+		filename = blogofile07Slug(file)
+		uuid = fmt.Sprintf("%x", sha1.Sum([]byte(d.title)))
+	} else {
+		// 0.8: :title is create_slug(title) (a slug: key is not used);
+		// :uuid the post's guid, URL-quoted, else create_guid.
+		title, filename = blogofileSlug(d.title), blogofileSlug(file)
+		if guid != "" {
+			uuid = pyQuote(guid)
+		} else {
+			sum := sha1.Sum([]byte(pyISOFormat(t) + d.title))
+			uuid = base64.URLEncoding.EncodeToString(sum[:])
+		}
+	}
+	// Blogofile substitutes one placeholder after the other, in this
+	// order; a title with ":year" in it is not expanded again here.
+	p := b.pattern
+	for _, r := range [][2]string{
+		{":blog_path", b.blogPath}, {":year", t.Format("2006")}, {":month", t.Format("01")},
+		{":day", t.Format("02")}, {":hour", t.Format("15")}, {":minute", t.Format("04")},
+		{":second", t.Format("05")}, {":title", title}, {":filename", filename}, {":uuid", uuid},
+	} {
+		p = strings.ReplaceAll(p, r[0], r[1])
+	}
+	return b.underBlog(dirURL(p))
+}
+
+// pyISOFormat is Python's datetime.isoformat() of an aware time.
+func pyISOFormat(t time.Time) string {
+	if t.Nanosecond()/1000 != 0 {
+		return t.Format("2006-01-02T15:04:05.000000-07:00")
+	}
+	return t.Format("2006-01-02T15:04:05-07:00")
+}
+
+// pyQuote is Python's urllib.parse.quote(s): every byte but letters,
+// digits, _.-~ and / percent-encoded.
+func pyQuote(s string) string {
+	var out strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("_.-~/", c) >= 0 {
+			out.WriteByte(c)
+		} else {
+			fmt.Fprintf(&out, "%%%02X", c)
+		}
+	}
+	return out.String()
 }
 
 // underBlog makes an old path relative to the new site's root, which is
@@ -203,19 +269,50 @@ func (b *blogofile) underBlog(p string) string {
 	return p
 }
 
-// blogofileSlug is Blogofile's create_slug: lower case, spaces to
-// hyphens, only letters, digits and hyphens kept.
+// blogofileSlug is Blogofile 0.8's create_slug: the title's words, split
+// at white space and the punctuation of its PUNCT_RE, lower-cased and
+// joined by hyphens. (Blogofile also transliterates non-ASCII letters
+// with unidecode; here accents are dropped and other letters kept.)
 func blogofileSlug(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.ReplaceAll(s, " ", "-")
-	s = notSlug.ReplaceAllString(s, "")
-	return hyphens.ReplaceAllString(s, "-")
+	s = html.UnescapeString(s)
+	var words []string
+	for _, w := range blogofilePunct.Split(s, -1) {
+		words = append(words, strings.Fields(stripMarks(w))...)
+	}
+	return strings.ToLower(strings.Join(words, "-"))
 }
 
-var (
-	notSlug = regexp.MustCompile(`[^a-z0-9\-]`)
-	hyphens = regexp.MustCompile(`-+`)
-)
+// blogofilePunct is Blogofile's PUNCT_RE.
+var blogofilePunct = regexp.MustCompile(`[\t !"#$%&'()*\-/<=>?@\[\\\]^_` + "`" + `{|},.]+`)
+
+// blogofile07Slug is Blogofile 0.7's slug of a title: spaces and
+// question marks to hyphens, lower case.
+func blogofile07Slug(s string) string {
+	return strings.ToLower(strings.NewReplacer(" ", "-", "?", "-").Replace(s))
+}
+
+// stripMarks drops the accents of letters (é to e), as unidecode does.
+func stripMarks(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	var out strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			out.WriteRune(r)
+		}
+	}
+	return out.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
 
 // dirURL is p as Blogofile wrote it: PATH/index.html, so PATH/.
 func dirURL(p string) string {

@@ -119,12 +119,23 @@ func (m *oldMeta) date(loc *time.Location, keys ...string) (t time.Time, zoned b
 // oldDateLayouts are the forms Jekyll, Hugo and Blogofile accept beyond
 // blog's own.
 var oldDateLayouts = []string{
-	"2006-01-02 15:04:05.999999999 -0700", "2006-01-02 15:04:05 MST", "2006-01-02T15:04:05",
+	"2006-01-02 15:04:05.999999999 -0700", "2006-01-02T15:04:05",
 	"2006-01-02T15:04", "2006/01/02 15:04", "2006/01/02",
 }
 
 func parseOldDate(s string, loc *time.Location) (time.Time, error) {
 	if t, err := render.ParseDate(s, loc); err == nil {
+		return t, nil
+	}
+	if rest, zone, ok := cutZoneName(s); ok {
+		off, known := zoneOffsets[strings.ToUpper(zone)]
+		if !known {
+			return time.Time{}, fmt.Errorf("invalid date %q: time zone %s is not one blog knows: write the offset instead, such as -0800", s, zone)
+		}
+		t, err := parseOldDate(rest, time.FixedZone(strings.ToUpper(zone), off))
+		if err != nil {
+			return time.Time{}, err
+		}
 		return t, nil
 	}
 	for _, l := range oldDateLayouts {
@@ -135,8 +146,40 @@ func parseOldDate(s string, loc *time.Location) (time.Time, error) {
 	return render.ParseDate(s, loc) // for its message
 }
 
+// zoneOffsets are the time zone abbreviations old front matter has, as
+// Ruby's Time.parse (Jekyll) reads them: the US zones and UTC. Go's
+// time.Parse would take any of them as UTC in a site in another zone.
+var zoneOffsets = map[string]int{
+	"UTC": 0, "UT": 0, "GMT": 0, "Z": 0,
+	"EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
+	"MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
+	"AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600, "HDT": -9 * 3600,
+}
+
+// cutZoneName cuts a trailing time zone name (" PST") from a date and
+// time.
+func cutZoneName(s string) (rest, zone string, ok bool) {
+	i := strings.LastIndexByte(s, ' ')
+	if i < 0 || !strings.Contains(s[:i], ":") {
+		return s, "", false
+	}
+	zone = s[i+1:]
+	if len(zone) < 1 || len(zone) > 5 {
+		return s, "", false
+	}
+	for _, c := range zone {
+		if (c < 'A' || c > 'Z') && (c < 'a' || c > 'z') {
+			return s, "", false
+		}
+	}
+	return strings.TrimSpace(s[:i]), zone, true
+}
+
 func hasZone(s string) bool {
 	if strings.HasSuffix(s, "Z") {
+		return true
+	}
+	if _, _, ok := cutZoneName(s); ok {
 		return true
 	}
 	if len(s) > 6 {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blog-gen/blog/diag"
 	"github.com/blog-gen/blog/render"
@@ -24,6 +25,7 @@ import (
 // hugo.*; content/; static/) as a new blog in dst.
 func Hugo(ctx context.Context, src, dst string, opts Options) (*Report, error) {
 	s := newSite()
+	s.root = src
 	return s.importFrom(ctx, &hugo{s: s, root: src, refs: map[string]*doc{}, resources: map[string][]string{}}, dst, opts)
 }
 
@@ -310,6 +312,9 @@ func (h *hugo) content(rel, ext string) error {
 	if err := fillDoc(d, &m, h.loc); err != nil {
 		h.s.report.Warnings = append(h.s.report.Warnings, err)
 	}
+	if d.slug != "" {
+		d.slug = hugoPath(d.slug)
+	}
 	if d.date.IsZero() && !publish.IsZero() {
 		d.date = publish
 	}
@@ -338,6 +343,9 @@ func (h *hugo) content(rel, ext string) error {
 		d.bundle = path.Dir(rel)
 	}
 	d.oldURL = cmpOr(oldURL, h.defaultURL(d, section, base))
+	for i, a := range d.aliases {
+		d.aliases[i] = hugoAlias(d.oldURL, a)
+	}
 	h.docs = append(h.docs, d)
 	h.s.docs = append(h.s.docs, d)
 	h.refs[rel] = d
@@ -351,6 +359,38 @@ func (h *hugo) content(rel, ext string) error {
 func isHTMLDocument(data []byte) bool {
 	head := strings.ToLower(strings.TrimSpace(string(data[:min(len(data), 512)])))
 	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")
+}
+
+// hugoPath is a slug as Hugo puts it in a URL (helpers.MakePathSanitized):
+// white space made hyphens, what is not a letter, digit or one of
+// %._-#+~ dropped, lower case.
+func hugoPath(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case unicode.IsSpace(r):
+			b.WriteByte('-')
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r) || strings.ContainsRune("%._-#+~", r):
+			b.WriteRune(r)
+		}
+	}
+	return strings.ToLower(b.String())
+}
+
+// hugoAlias is the path Hugo wrote the alias a of the page published at
+// pageURL: a relative alias (no leading slash) is relative to the
+// directory the page's own directory is in, as Hugo resolves it
+// (path.Join(page, "..", a)), so "old" on /posts/new/ is /posts/old.
+func hugoAlias(pageURL, a string) string {
+	a = strings.TrimSpace(a)
+	if a == "" || strings.HasPrefix(a, "/") || strings.Contains(a, "://") {
+		return a
+	}
+	p := path.Join(path.Dir(strings.TrimSuffix(urlPath(pageURL), "/")), a)
+	if strings.HasSuffix(a, "/") && p != "/" {
+		p += "/"
+	}
+	return p
 }
 
 func anyList(v any) []string {

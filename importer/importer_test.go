@@ -7,6 +7,7 @@ import (
 	"flag"
 	"html"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/blog-gen/blog/build"
+	"github.com/blog-gen/blog/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 )
@@ -162,7 +164,7 @@ func checkImport(t *testing.T, name string, imp importFunc, want expect) string 
 		if page == "" {
 			continue
 		}
-		if !strings.Contains(page, "<title>"+html.EscapeString(title)) {
+		if m := pageTitle.FindStringSubmatch(page); m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), title) {
 			t.Errorf("old URL %s leads to %s, which is not %q", old, final, title)
 		}
 	}
@@ -200,6 +202,8 @@ func basePath(u string) string {
 	}
 	return "/"
 }
+
+var pageTitle = regexp.MustCompile(`<title>([^<]*)`)
 
 var refresh = regexp.MustCompile(`<meta http-equiv="refresh" content="0; url=([^"]+)">`)
 
@@ -302,16 +306,20 @@ func checkLinks(t *testing.T, site string, cfg build.Config, warned []string) {
 		if err != nil {
 			return err
 		}
+		from, _ := filepath.Rel(site, p)
+		pageURL := &url.URL{Path: base + "/" + filepath.ToSlash(from)}
 		for _, m := range linkAttr.FindAllStringSubmatch(string(data), -1) {
 			u := html.UnescapeString(m[1])
 			u = strings.TrimPrefix(u, strings.TrimSuffix(cfg.Site.URL, "/"))
+			if ref, err := url.Parse(u); err == nil && ref.Scheme == "" && ref.Host == "" && !strings.HasPrefix(u, "/") {
+				u = pageURL.ResolveReference(ref).Path // a relative link, such as a bundle's image
+			}
 			rel, ok := strings.CutPrefix(u, base+"/")
 			if !ok || !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") || strings.HasPrefix(u, cfg.Widget.Path+"/") || slices.Contains(warned, u) {
 				continue
 			}
 			if !hasPage(site, "/"+rel) {
 				if fi, err := os.Stat(filepath.Join(site, filepath.FromSlash(rel))); err != nil || !fi.IsDir() || !hasPage(site, "/"+rel+"/") {
-					from, _ := filepath.Rel(site, p)
 					t.Errorf("%s links to %s, which is not in the built site", from, u)
 				}
 			}
@@ -352,10 +360,17 @@ func TestJekyll(t *testing.T) {
 			"/notes/2011/01/02/second.html": "Second",
 			"/about/":                       "About",
 			"/contact.html":                 "Contact",
+			"/2012/03/05/late-night.html":   "Late at night",
+			"/2012/04/01/eastern.html":      "Eastern",
 		},
-		drafts: []string{"posts/2012-03-04-unfinished.md"},
-		kept:   []string{"{% if site.x %}", "{% endif %}"},
+		drafts:      []string{"posts/2012-03-04-unfinished.md"},
+		kept:        []string{"{% if site.x %}", "{% endif %}", "{: .note"},
+		warnedLinks: []string{"/other-project/shot.png"},
 	})
+	page, _ := readPage(site, "/2012/05/06/kramdown.html")
+	if !strings.Contains(page, `<div class="note">raw HTML</div>`) || strings.Contains(page, "for me only") || strings.Contains(page, "options") {
+		t.Errorf("kramdown extensions: the page shows\n%s", page)
+	}
 	if !hasPage(site, "/images/cat.png") {
 		t.Error("/images/cat.png is not in the built site")
 	}
@@ -363,9 +378,13 @@ func TestJekyll(t *testing.T) {
 
 func TestHugo(t *testing.T) {
 	t.Parallel()
-	checkImport(t, "hugo", Hugo, expect{
+	site := checkImport(t, "hugo", Hugo, expect{
 		oldURLs: map[string]string{
 			"/posts/first-post/":       "First post",
+			"/posts/spaced-out-slug/":  "A spaced slug",
+			"/posts/old-first/":        "First post",
+			"/legacy/first.html":       "First post",
+			"/absolute/first/":         "First post",
 			"/custom/place/":           "Moved",
 			"/posts/2019-02-03-dated/": "Dated file name",
 			"/posts/bundle/":           "Bundled",
@@ -374,16 +393,38 @@ func TestHugo(t *testing.T) {
 		},
 		drafts:      []string{"posts/2020-06-02-second.md", "posts/2019-01-01-gone.md"},
 		kept:        []string{"{{< notice warning >}}", "{{< /notice >}}"},
-		warnedLinks: []string{"/2020/06/the-second/"},
+		warnedLinks: []string{"/2020/06/the-second/", "/posts/2019-02-03-dated/images/gone.png"},
 	})
+	// The page bundle stays a bundle: its page and its image side by
+	// side, the image's relative link resolving in the built site.
+	cfg, err := build.Load(filepath.Dir(site))
+	if err != nil {
+		t.Fatal(err)
+	}
+	final, page := follow(t, site, cfg.Site.URL, "/posts/bundle/")
+	m := regexp.MustCompile(`<img [^>]*src="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the bundle's page %s has no image", final)
+	}
+	base, _ := url.Parse(final)
+	img := base.ResolveReference(&url.URL{Path: html.UnescapeString(m[1])})
+	if data, ok := readPage(site, strings.TrimPrefix(img.Path, strings.TrimSuffix(basePath(cfg.Site.URL), "/"))); !ok || data != "PNG\n" {
+		t.Errorf("the bundle's image %s (from %s on %s) is not the imported photo.png", img.Path, m[1], final)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(site), "posts", "bundle", "index.md")); err != nil {
+		t.Errorf("the bundle is not imported as a bundle: %v", err)
+	}
 }
 
 func TestBlogofile(t *testing.T) {
+	testenv.Docutils(t) // the reST posts are built
 	t.Parallel()
 	checkImport(t, "blogofile", Blogofile, expect{
-		complete: true,
 		oldURLs: map[string]string{
-			"/2011/04/17/first-post/": "First Post",
+			"/2011/04/17/first-post/":     "First Post",
+			"/2011/05/01/second-in-rest/": "Second, in reST",
+			"/2011/05/02/rest-notes/":     "C++ & Go, notes",
+			"/2011/06/01/it-s-here/":      "It's here",
 		},
 		drafts: []string{"posts/2012-01-02-html-post.md"},
 	})
@@ -424,6 +465,30 @@ func TestWordPress(t *testing.T) {
 	}
 }
 
+// TestHugoAlias: a Hugo alias without a leading slash is relative to
+// the directory above the page's own, as Hugo writes it.
+func TestHugoAlias(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ page, alias, want string }{
+		{"/posts/new/", "old", "/posts/old"},
+		{"/posts/new/", "old/", "/posts/old/"},
+		{"/posts/new/", "old.html", "/posts/old.html"},
+		{"/posts/new/", "../top/", "/top/"},
+		{"/posts/new/", "./sibling/", "/posts/sibling/"},
+		{"/posts/new.html", "old", "/posts/old"},
+		{"/about/", "me/", "/me/"},
+		{"/2020/05/slug/", "2019/slug/", "/2020/05/2019/slug/"},
+		{"https://example.com/posts/new/", "old/", "/posts/old/"},
+		{"/posts/new/", "/abs/", "/abs/"},
+		{"/posts/new/", "https://example.com/x/", "https://example.com/x/"},
+		{"/posts/new/", "../../../x/", "/x/"},
+	} {
+		if got := hugoAlias(c.page, c.alias); got != c.want {
+			t.Errorf("hugoAlias(%q, %q) = %q, want %q", c.page, c.alias, got, c.want)
+		}
+	}
+}
+
 // TestBlogofileAutoPermalink: blog.auto_permalink.path names the blog's
 // path as :blog_path or writes it out; either way the new site's root is
 // that path, so build.permalink starts after it.
@@ -448,5 +513,72 @@ func TestBlogofileAutoPermalink(t *testing.T) {
 		if got := b.s.cfg.Permalink; got != want {
 			t.Errorf("auto_permalink.path %q: build.permalink %q, want %q", pattern, got, want)
 		}
+	}
+}
+
+// TestBlogofilePlaceholders: each placeholder of blog.auto_permalink.path
+// expands as the site's Blogofile expanded it (0.8's create_slug and
+// create_guid; 0.7's own slugs and SHA-1), and the imported, built site
+// answers at that old URL with the post or a redirect to it.
+func TestBlogofilePlaceholders(t *testing.T) {
+	t.Parallel()
+	const title = "It's C++: a test, é"
+	post := "---\ntitle: \"" + title + "\"\ndate: 2011/04/17 10:15:00\n---\nBody.\n"
+	guidPost := "---\ntitle: Guided\nguid: post_12~x\ndate: 2011/04/18 10:15:00\n---\nBody.\n"
+	for _, c := range []struct {
+		name, pattern string
+		v07           bool
+		file, data    string
+		want          string // the old URL, under blog.path
+	}{
+		{"title", ":blog_path/:year/:month/:day/:title", false, "001 - first.markdown", post, "/2011/04/17/it-s-c++:-a-test-e/"},
+		{"filename", ":blog_path/:year/:filename", false, "001 - first.markdown", post, "/2011/001-first-markdown/"},
+		{"uuid", ":blog_path/:uuid", false, "001 - first.markdown", post, "/MKWhqxOEiTrRkIgq8ih6-5169Zk=/"},
+		{"uuid-guid", ":blog_path/p/:uuid", false, "002 - guided.markdown", guidPost, "/p/post_12~x/"},
+		{"time", "/blog/:year/:month/:day/:hour:minute/:title.html", false, "001 - first.markdown", post, "/2011/04/17/1015/it-s-c++:-a-test-e.html"},
+		{"title-0.7", ":blog_path/:year/:month/:day/:title", true, "001 - first.markdown", post, "/2011/04/17/it's-c++:-a-test,-é/"},
+		{"filename-0.7", ":blog_path/:filename", true, "001 - first.markdown", post, "/001---first.markdown/"},
+		{"uuid-0.7", ":blog_path/:uuid", true, "001 - first.markdown", post, "/6bb6ffdf6076f8c8ca8895856f7dcc6cc6fa3f88/"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			old := filepath.Join(root, "old")
+			cfg := "site.url = \"http://www.example.com\"\nblog = plugins.blog\nblog.path = \"/blog\"\nblog.timezone = \"US/Eastern\"\nblog.auto_permalink.enabled = True\nblog.auto_permalink.path = \"" + c.pattern + "\"\n"
+			files := map[string]string{"_config.py": cfg, "_posts/" + c.file: c.data}
+			if c.v07 {
+				files["_controllers/blog/post.py"] = "# Blogofile 0.7's blog controller\n"
+			}
+			for name, data := range files {
+				p := filepath.Join(old, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dst := filepath.Join(root, "new")
+			if _, err := Blogofile(t.Context(), old, dst, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			site, bcfg := buildImported(t, dst)
+			final, page := follow(t, site, bcfg.Site.URL, c.want)
+			if page == "" {
+				posts, _ := filepath.Glob(filepath.Join(dst, "posts", "*"))
+				for _, p := range posts {
+					data, _ := os.ReadFile(p)
+					t.Logf("%s:\n%s", p, data)
+				}
+				return
+			}
+			want := title
+			if c.data == guidPost {
+				want = "Guided"
+			}
+			if m := pageTitle.FindStringSubmatch(page); m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), want) {
+				t.Errorf("old URL %s leads to %s, not the post", c.want, final)
+			}
+		})
 	}
 }

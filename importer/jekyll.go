@@ -26,6 +26,7 @@ var jekyllName = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})-(.+)\.(md|markdown
 // _drafts/, Markdown pages and media files) as a new blog in dst.
 func Jekyll(ctx context.Context, src, dst string, opts Options) (*Report, error) {
 	s := newSite()
+	s.root = src
 	return s.importFrom(ctx, &jekyll{s: s, root: src, posts: map[string]*doc{}}, dst, opts)
 }
 
@@ -267,6 +268,11 @@ func (j *jekyll) post(rel string, draft bool) error {
 	if err := fillDoc(d, &m, j.loc); err != nil {
 		j.s.report.Warnings = append(j.s.report.Warnings, err)
 	}
+	if d.zoned {
+		// Jekyll dated the post, and its URL, in the site's time zone
+		// (Time#localtime); so does the new front matter.
+		d.date = d.date.In(j.loc)
+	}
 	if d.title == "" {
 		d.title = strings.ReplaceAll(title, "-", " ")
 	}
@@ -329,7 +335,9 @@ func (j *jekyll) postURL(d *doc, title, perma string) string {
 	for _, c := range d.cats {
 		cats = append(cats, url.PathEscape(strings.ToLower(c)))
 	}
-	t := d.date
+	// Jekyll reads a date with a zone of its own as the same instant in
+	// the site's time zone (Time#localtime), and dates the URL there.
+	t := d.date.In(j.loc)
 	r := strings.NewReplacer(
 		":year", t.Format("2006"), ":i_month", strconv.Itoa(int(t.Month())), ":month", t.Format("01"),
 		":i_day", strconv.Itoa(t.Day()), ":day", t.Format("02"), ":y_day", fmt.Sprintf("%03d", t.YearDay()),

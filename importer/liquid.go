@@ -19,6 +19,7 @@ import (
 //	{% comment %}…{% endcomment %}                  → removed
 //	{:toc} (and its "* TOC" line)                   → toc: true in front matter
 //	{: .class} and other attribute lists            → removed, with a warning
+//	{::comment}…{:/comment}, {::nomarkdown}…{:/}     → removed; the HTML kept
 //
 // Anything else is kept as it was, with a warning naming it: the build
 // will warn about it too, and the writer can fix it by hand.
@@ -264,6 +265,9 @@ var (
 // kramdownIAL removes a kramdown attribute list ({: .class}, {:#id},
 // {:toc}) at off. A table of contents becomes toc: true.
 func (c *converter) kramdownIAL(off int) int {
+	if strings.HasPrefix(c.src[off:], "{::") {
+		return c.kramdownExtension(off)
+	}
 	m := ialToken.FindString(c.src[off:])
 	if m == "" {
 		c.out.WriteString("{:")
@@ -281,9 +285,66 @@ func (c *converter) kramdownIAL(off int) int {
 	return end
 }
 
+// kramdownExt is a kramdown extension tag: {::name attrs} or, without
+// a body, {::name attrs /}.
+var kramdownExt = regexp.MustCompile(`^\{::([a-z]+)\b[^}\n]*?(/?)\}`)
+
+// kramdownExtension converts the kramdown extension at off: a comment
+// goes, with its text; nomarkdown's text stays as it is (HTML, which the
+// imported site passes through); options go, with a warning. Any other
+// is kept as text, with a warning.
+func (c *converter) kramdownExtension(off int) int {
+	m := kramdownExt.FindStringSubmatch(c.src[off:])
+	if m == nil {
+		c.warnf(off, "kramdown extension %s cannot be converted: kept as text", snippet(c.src[off:]))
+		c.out.WriteString("{::")
+		return off + 3
+	}
+	end := off + len(m[0])
+	name, empty := m[1], m[2] == "/"
+	body, after := "", end
+	if !empty {
+		closeTag := "{:/" + name + "}"
+		k := strings.Index(c.src[end:], closeTag)
+		if k < 0 {
+			closeTag = "{:/}"
+			k = strings.Index(c.src[end:], closeTag)
+		}
+		if k < 0 {
+			c.warnf(off, "kramdown extension %s is not closed: kept as text", m[0])
+			c.out.WriteString(m[0])
+			return end
+		}
+		body, after = c.src[end:end+k], end+k+len(closeTag)
+	}
+	switch name {
+	case "comment":
+		// its lines stay, blank, so later warnings keep their lines
+		c.out.WriteString(strings.Repeat("\n", strings.Count(c.src[off:after], "\n")))
+	case "nomarkdown":
+		c.out.WriteString(body)
+	case "options":
+		c.warnf(off, "kramdown options %s: blog's Markdown has no such options: removed", m[0])
+	default:
+		c.warnf(off, "kramdown extension %s cannot be converted: kept as text", m[0])
+		c.out.WriteString(c.src[off:after])
+	}
+	return after
+}
+
+func snippet(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return s
+}
+
 var (
 	// lastLink is a Markdown link or image just before an attribute list.
-	lastLink = regexp.MustCompile(`(!?)\[([^\]\n]*)\]\(\s*<?([^\s()<>]+)>?(?:\s+"([^"\n]*)")?\s*\)$`)
+	lastLink = regexp.MustCompile(`(!?)\[([^\[\]\n]*)\]\(\s*<?([^\s()<>]+)>?(?:\s+"([^"\n]*)")?\s*\)$`)
 	// ialPart is one attribute of a list: key="value", key=value, .class or #id.
 	ialPart = regexp.MustCompile(`^\s*(?:([A-Za-z][\w:-]*)=(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))|\.([\w-]+)|#([\w-]+))`)
 )

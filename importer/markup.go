@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/blog-gen/blog/diag"
@@ -153,4 +154,53 @@ func keyValues(args []string) map[string]string {
 		n++
 	}
 	return m
+}
+
+// kramdownLeft is kramdown markup ({:toc}, {: .class}, {:#id},
+// {:key="v"}, {::ext}, {:/ext}) as blog build's leftover check finds it.
+var kramdownLeft = regexp.MustCompile(`\{:(?:\s*toc\s*\}|\s*[.#][A-Za-z_-]|\s*[A-Za-z][\w:-]*=|:[a-z]|/[a-z])`)
+
+// checkKramdown warns, once a post per construct, about kramdown markup
+// a Markdown post still has outside code after its conversion (an
+// attribute list over two lines, one in a Hugo or Blogofile post), which
+// the new site would show as text.
+func (s *site) checkKramdown() {
+	for _, d := range s.docs {
+		if d.ext != ".md" || !strings.Contains(d.body, "{:") {
+			continue
+		}
+		fence := ""
+		for i, line := range strings.Split(d.body, "\n") {
+			t := strings.TrimLeft(line, " ")
+			if f := fenceRun(t); f != "" && (fence == "" || strings.HasPrefix(t, fence)) {
+				if fence == "" {
+					fence = f
+				} else {
+					fence = ""
+				}
+				continue
+			}
+			if fence != "" || strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
+				continue
+			}
+			if m := kramdownLeft.FindStringIndex(line); m != nil {
+				end := strings.IndexByte(line[m[0]:], '}')
+				text := line[m[0]:]
+				if end >= 0 {
+					text = text[:end+1]
+				}
+				s.warn(diag.Pos{File: d.src, Line: d.line + i}, "kramdown %s left in the post: blog's Markdown has no attribute lists; remove or convert it by hand", text)
+			}
+		}
+	}
+}
+
+// fenceRun is the ``` or ~~~ run a line opens or closes a fence with.
+func fenceRun(line string) string {
+	for _, c := range []string{"`", "~"} {
+		if n := len(line) - len(strings.TrimLeft(line, c)); n >= 3 {
+			return line[:n]
+		}
+	}
+	return ""
 }

@@ -106,6 +106,7 @@ type siteConfig struct {
 // site is the new blog being written.
 type site struct {
 	cfg    siteConfig
+	root   string // the old site's directory ("" for an export file)
 	docs   []*doc
 	static map[string][]byte // path under static/ → content
 	extra  map[string][]byte // other files, by path in the new blog
@@ -385,6 +386,7 @@ func (s *site) importFrom(ctx context.Context, o origin, dst string, opts Option
 		return nil, err
 	}
 	o.convert()
+	s.checkKramdown()
 	s.fixLinks()
 	s.writeRedirects(s.settleAliases())
 	if err := s.write(dst, opts); err != nil {

@@ -271,6 +271,9 @@ func (b *blogofile) redirects() {
 	s.terms(func(kind, name string) {
 		to := s.termURL(kind, name)
 		slug := blogofileSlug(name)
+		if b.v07 {
+			slug = strings.ReplaceAll(strings.ToLower(name), " ", "-") // 0.7's Category.url_name
+		}
 		if kind != "category" || to == "" || slug == "" {
 			return
 		}

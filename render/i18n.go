@@ -38,8 +38,9 @@ import (
 var catalogFiles embed.FS
 
 // Languages are the languages the theme has labels for, by catalogue
-// name. zh is simplified Chinese.
-var Languages = []string{"en", "fr", "de", "es", "pt", "it", "nl", "ja", "zh", "ru"}
+// name. zh is simplified Chinese; ar, he and fa are written right to
+// left.
+var Languages = []string{"en", "fr", "de", "es", "pt", "it", "nl", "ja", "zh", "ru", "ar", "he", "fa"}
 
 // rtlLanguages are written right to left: pages in them get dir="rtl".
 var rtlLanguages = []string{"ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "iw"}
@@ -328,16 +329,43 @@ func (c *Catalog) Date(format string, t time.Time) string {
 	).Replace(c.T("date_" + format))
 }
 
+// Forms are the labels keys with all their plural forms, for a script
+// that counts in the browser: key → CLDR form name ("zero", "one",
+// "two", "few", "many", "other") → text, with {0}, {1} left in place. A
+// label without forms has "other" alone; an unknown key is itself, as
+// with [Catalog.T]. Rendered in a <script type="application/json">,
+// html/template writes it as a JSON object.
+func (c *Catalog) Forms(keys ...string) map[string]map[string]string {
+	out := make(map[string]map[string]string, len(keys))
+	for _, k := range keys {
+		m, ok := c.msgs[k]
+		if !ok {
+			out[k] = map[string]string{"other": k}
+			continue
+		}
+		forms := map[string]string{"other": m.text}
+		for name, form := range formNames {
+			if t, ok := m.forms[form]; ok {
+				forms[name] = t
+			}
+		}
+		out[k] = forms
+	}
+	return out
+}
+
 // funcs are the template functions of the catalogue:
 //
 //	{{T "older_posts"}}                 a label
 //	{{T "page_of" .Number .Total}}      with arguments
 //	{{T "posts_count" (len .Posts)}}    a count, in the language's plural form
+//	{{Tforms "online_page" "new_post"}} labels with every plural form, for a script
 //	{{localDate "long" .Date}}          2 January 2006, 2 janvier 2006, 2006年1月2日
 //	{{if rtl}} dir="rtl"{{end}}         a right-to-left language
 func (c *Catalog) funcs() template.FuncMap {
 	return template.FuncMap{
 		"T":         c.T,
+		"Tforms":    c.Forms,
 		"localDate": c.Date,
 		"rtl":       func() bool { return c.RTL },
 	}

@@ -47,16 +47,48 @@ func TestCatalogsHaveEveryKey(t *testing.T) {
 	}
 }
 
-// TestTemplatesUseKnownLabels: every {{T "key"}} in the theme names a
-// label English has.
+// TestTemplatesUseKnownLabels: every {{T "key"}} and {{Tforms "key"…}}
+// in the theme names a label English has.
 func TestTemplatesUseKnownLabels(t *testing.T) {
 	keys := English().Keys()
 	for name, src := range themeSources(t) {
+		var used []string
 		for _, m := range tCallRE.FindAllStringSubmatch(src, -1) {
-			if !slices.Contains(keys, m[1]) {
-				t.Errorf("%s: {{T %q}}: no such label in i18n/en.yaml", name, m[1])
+			used = append(used, m[1])
+		}
+		for _, m := range tFormsRE.FindAllStringSubmatch(src, -1) {
+			for _, k := range strings.Fields(m[1]) {
+				used = append(used, strings.Trim(k, `"`))
 			}
 		}
+		for _, k := range used {
+			if !slices.Contains(keys, k) {
+				t.Errorf("%s: {{T %q}}: no such label in i18n/en.yaml", name, k)
+			}
+		}
+	}
+}
+
+// TestCatalogForms: Tforms gives a script every plural form of a label,
+// and a plain text as "other".
+func TestCatalogForms(t *testing.T) {
+	ru, err := NewCatalog("ru", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ru.Forms("online_page", "new_post", "no_such_label")
+	want := map[string]map[string]string{
+		"online_page": {
+			"one":   "{0} читатель на этой странице",
+			"few":   "{0} читателя на этой странице",
+			"many":  "{0} читателей на этой странице",
+			"other": "{0} читателя на этой странице",
+		},
+		"new_post":      {"other": "Новая запись:"},
+		"no_such_label": {"other": "no_such_label"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Forms (-want +got):\n%s", d)
 	}
 }
 
@@ -69,7 +101,8 @@ func TestCatalogMatch(t *testing.T) {
 		{"de-AT", "de", false}, {"es-419", "es", false}, {"pt-BR", "pt", false}, {"it", "it", false},
 		{"nl-BE", "nl", false}, {"ja", "ja", false}, {"ja-JP", "ja", false}, {"zh", "zh", false},
 		{"zh-Hans", "zh", false}, {"zh-CN", "zh", false}, {"ru", "ru", false},
-		{"ar", "en", true}, {"he", "en", true}, {"fa-IR", "en", true},
+		{"ar", "ar", true}, {"ar-EG", "ar", true}, {"he", "he", true}, {"iw", "he", true}, {"fa-IR", "fa", true},
+		{"ur", "en", true},
 		{"sv", "en", false}, {"", "en", false}, {"not a tag!", "en", false},
 	}
 	for _, tc := range tests {
@@ -105,6 +138,20 @@ func TestCatalogText(t *testing.T) {
 			return strings.Join([]string{c.T("posts_count", 1), c.T("posts_count", 3), c.T("posts_count", 5), c.T("posts_count", 21)}, ", ")
 		}, "1 запись, 3 записи, 5 записей, 21 запись"},
 		{"ja", func(c *Catalog) string { return c.T("posts_count", 1) }, "1件の記事"},
+		{"ar", func(c *Catalog) string { return c.Date("long", day) }, "5 مارس 2026"},
+		{"he", func(c *Catalog) string { return c.Date("long", day) }, "5 במרץ 2026"},
+		{"fa", func(c *Catalog) string { return c.Date("long", day) }, "5 مارس 2026"},
+		{"ar", func(c *Catalog) string {
+			var out []string
+			for _, n := range []int{0, 1, 2, 3, 11, 100} {
+				out = append(out, c.T("posts_count", n))
+			}
+			return strings.Join(out, "، ")
+		}, "لا مقالات، مقالة واحدة، مقالتان، 3 مقالات، 11 مقالة، 100 مقالة"},
+		{"he", func(c *Catalog) string {
+			return strings.Join([]string{c.T("posts_count", 1), c.T("posts_count", 2), c.T("posts_count", 5)}, ", ")
+		}, "פוסט אחד, שני פוסטים, 5 פוסטים"},
+		{"fa", func(c *Catalog) string { return c.T("online_page", 0) + "، " + c.T("online_page", 7) }, "0 خواننده در این صفحه، 7 خواننده در این صفحه"},
 		{"en", func(c *Catalog) string { return c.T("page_of", 2, 7) }, "Page 2 of 7"},
 		{"de", func(c *Catalog) string { return c.T("read_more", "Hallo") }, "„Hallo“ lesen"},
 		{"en", func(c *Catalog) string { return c.T("no_such_label") }, "no_such_label"},
@@ -172,8 +219,12 @@ func FuzzCatalog(f *testing.F) {
 	})
 }
 
-// tCallRE finds the labels a template asks for: {{T "key"}}.
-var tCallRE = regexp.MustCompile(`\bT "([^"]+)"`)
+// tCallRE finds the labels a template asks for: {{T "key"}}, and the
+// first of {{Tforms "key" "key2"…}} (tFormsRE finds them all).
+var tCallRE = regexp.MustCompile(`\bT(?:forms)? "([^"]+)"`)
+
+// tFormsRE finds the arguments of {{Tforms …}}.
+var tFormsRE = regexp.MustCompile(`\bTforms((?: "[^"]+")+)`)
 
 // themeSources are the default theme's template files, by path.
 func themeSources(t *testing.T) map[string]string {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -235,7 +236,7 @@ const latestPage = `<!doctype html>
   <h2>Who's online</h2><div class="whos-online-body"></div>
 </section>
 <div class="new-post" data-new-post data-src="/latest.json" data-latest-url="/2030/05/post/" data-latest-date="2030-05-01T00:00:00Z"
-  data-label="New post:" data-dismiss="Dismiss" role="status" aria-live="polite"></div>
+  data-label="New post:" data-dismiss="Dismiss" data-dismiss-label="Dismiss the new post notice" role="status" aria-live="polite"></div>
 <script src="/_online/widget.js" defer></script>
 </aside></body></html>`
 
@@ -245,11 +246,13 @@ type noticeState struct {
 	Href   string `json:"href"`
 	Role   string `json:"role"`
 	Button string `json:"button"`
+	Name   string `json:"name"` // the button's aria-label
 }
 
 const readNotice = `(() => { const n = document.querySelector('[data-new-post]'); const a = n.querySelector('a');
 	const b = n.querySelector('button');
-	return {text: n.textContent, href: a ? a.getAttribute('href') : '', role: n.getAttribute('role'), button: b ? b.textContent : ''}; })()`
+	return {text: n.textContent, href: a ? a.getAttribute('href') : '', role: n.getAttribute('role'), button: b ? b.textContent : '',
+	name: b ? b.getAttribute('aria-label') || '' : ''}; })()`
 
 // waitAnswered waits until latest.json has been answered n more times
 // than before: the sentinel that the tab checked it (and, from the second
@@ -294,7 +297,7 @@ func TestBrowserNewPostNotice(t *testing.T) {
 	site.set("/2030/06/new/", "A <b>new</b> post", "2030-06-01T00:00:00Z")
 	var st noticeState
 	waitFor(t, 10*time.Second, func() bool { st = notice(); return st.Text != "" })
-	want := noticeState{Text: "New post: A <b>new</b> postDismiss", Href: ts.URL + "/2030/06/new/", Role: "status", Button: "Dismiss"}
+	want := noticeState{Text: "New post: A <b>new</b> postDismiss", Href: ts.URL + "/2030/06/new/", Role: "status", Button: "Dismiss", Name: "Dismiss the new post notice"}
 	if st != want {
 		t.Errorf("notice = %+v, want %+v", st, want)
 	}
@@ -326,4 +329,104 @@ func TestBrowserNewPostNotice(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, 5*time.Second, func() bool { return notice().Text == "" })
+}
+
+// setWindowState minimizes or restores the window of the tab ctx: the
+// browser then hides or shows the page (visibilitychange), as when a
+// reader minimizes it or switches to another application.
+func setWindowState(t *testing.T, ctx context.Context, state browser.WindowState) {
+	t.Helper()
+	w, err := chromedp.Call(ctx, browser.GetWindowForTarget, browser.GetWindowForTargetParams{})
+	if err != nil {
+		t.Fatalf("window of the tab: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, browser.SetWindowBounds, browser.SetWindowBoundsParams{WindowID: w.WindowID, Bounds: &browser.Bounds{WindowState: state}}); err != nil {
+		t.Fatalf("set the window %s: %v", state, err)
+	}
+}
+
+// waitVisibility waits until the page in ctx is visible or hidden.
+func waitVisibility(t *testing.T, ctx context.Context, state string) {
+	t.Helper()
+	waitFor(t, 10*time.Second, func() bool {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.visibilityState`))
+		return err == nil && v == state
+	})
+}
+
+// TestBrowserHiddenLeave: a reader whose last visible tab of the site is
+// hidden (visibilitychange) sends a leave and is off the counts within
+// 2s, although the window is 5 minutes; hiding one of two tabs on the page
+// sends none; the tab shown again counts again; and a page left for
+// another site (pagehide) sends a leave too.
+func TestBrowserHiddenLeave(t *testing.T) {
+	s := presenceServer(t)
+	ts, seen := presenceSite(t, s)
+	page := ts.URL + "/2030/05/post/"
+
+	a, closeA := newBrowser(t, "Mozilla/5.0 (X11; Linux x86_64) TestHideA/1.0")
+	defer closeA()
+	b, closeB := newBrowser(t, "Mozilla/5.0 (Macintosh) TestHideB/2.0")
+	defer closeB()
+	a1, closeA1 := chromedp.NewContext(a) // two tabs of A on the page, each in its own window
+	defer closeA1()
+	a2, closeA2 := chromedp.NewContext(a)
+	defer closeA2()
+	for _, ctx := range []context.Context{a1, a2, b} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w1, err1 := chromedp.Call(a1, browser.GetWindowForTarget, browser.GetWindowForTargetParams{})
+	w2, err2 := chromedp.Call(a2, browser.GetWindowForTarget, browser.GetWindowForTargetParams{})
+	if err1 != nil || err2 != nil || w1.WindowID == w2.WindowID {
+		t.Fatalf("A's tabs need windows of their own (%v, %v; windows %v, %v)", err1, err2, w1, w2)
+	}
+	waitCounts(t, b, "both browsers counted", 15*time.Second, "2", "2")
+	tabs := func() int {
+		n, err := chromedp.Run(a1, chromedp.Evaluate[int](`Object.keys(JSON.parse(localStorage.getItem('wo-tabs') || '{}')).length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	waitFor(t, 10*time.Second, func() bool { return tabs() == 2 })
+
+	// One of A's two tabs is hidden: the other still shows the page.
+	setWindowState(t, a2, browser.WindowStateMinimized)
+	waitVisibility(t, a2, "hidden")
+	// The sentinel that its visibilitychange has run: it took itself off
+	// the list of visible tabs. Then two more heartbeats of the two
+	// browsers: a leave sent when it was hidden would have arrived first.
+	waitFor(t, 10*time.Second, func() bool { return tabs() == 1 })
+	hits := seen.count("/hit")
+	waitFor(t, 10*time.Second, func() bool { return seen.count("/hit") >= hits+4 })
+	if n := seen.count("/leave"); n != 0 {
+		t.Errorf("%d leaves sent when one of two tabs on the page was hidden, want 0", n)
+	}
+	waitCounts(t, b, "A still counted with one tab visible", time.Second, "2", "2")
+
+	// The last visible tab of A is hidden: A leaves.
+	setWindowState(t, a1, browser.WindowStateMinimized)
+	d := waitCounts(t, b, "A gone after its last visible tab was hidden", 2*time.Second, "1", "1")
+	if n := seen.count("/leave"); n != 1 {
+		t.Errorf("%d leaves sent, want 1", n)
+	}
+	t.Logf("reader gone %v after the tab was hidden (window 5m)", d.Round(10*time.Millisecond))
+
+	// Shown again, the tab announces itself at once (a heartbeat is 1s,
+	// the wait shorter than two).
+	setWindowState(t, a1, browser.WindowStateNormal)
+	waitVisibility(t, a1, "visible")
+	waitCounts(t, b, "A counted again once its tab shows", 2*time.Second, "2", "2")
+
+	// A leaves the page for another site: pagehide sends the leave.
+	if err := chromedp.Do(a1, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	d = waitCounts(t, b, "A gone after leaving for another page", 2*time.Second, "1", "1")
+	if n := seen.count("/leave"); n != 2 {
+		t.Errorf("%d leaves sent, want 2", n)
+	}
+	t.Logf("reader gone %v after the page was left (window 5m)", d.Round(10*time.Millisecond))
 }

@@ -5,6 +5,8 @@
 //   <section class="whos-online" data-whos-online data-endpoint="/_online"
 //            data-heartbeat="60" data-stream="false" hidden>…</section>
 //
+// Its texts come from the page, in the site's language (see Labels).
+//
 // It beacons the page path (navigator.sendBeacon, text/plain JSON, so no
 // CORS preflight) on load, when the page becomes visible and every
 // heartbeat while visible; one tab per browser beats for a page. It shows
@@ -55,20 +57,65 @@
     views.push({ root: roots[i], lines: lines });
   }
 
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  // ---- Labels ----------------------------------------------------------
+  // The page gives the labels in its language, from the site's message
+  // catalogue, in a JSON block inside the box:
+  //
+  //   <script type="application/json" class="whos-online-labels">
+  //   {"lang": "fr", "labels": {"online_page": {"one": "{0} lecteur sur cette page", "other": …}, …}}
+  //   </script>
+  //
+  // Each label has its CLDR plural forms; Intl.PluralRules picks the one
+  // for a count, as the build does for the theme's own counts. Pages
+  // built before the labels were given (they load the endpoint's
+  // /widget.js) get these English ones.
+  var english = {
+    online_total: { one: "{0} reader online", other: "{0} readers online" },
+    online_guests: { one: "{0} guest", other: "{0} guests" },
+    online_names_guests: { other: "{0} and {1}" },
+    online_names_sep: { other: ", " },
+    online_page: { one: "{0} reader on this page", other: "{0} readers on this page" }
+  };
+  var labels = {}, lang = "en";
+  (function () {
+    var el = root.querySelector("script.whos-online-labels");
+    try {
+      var given = el ? JSON.parse(el.textContent) : null;
+      if (given && given.labels && typeof given.labels === "object") labels = given.labels;
+      if (given && typeof given.lang === "string" && given.lang) lang = given.lang;
+    } catch (e) { /* a broken block: English */ }
+  })();
+  var rules = null;
+  try { rules = new Intl.PluralRules(lang); } catch (e) { rules = null; } // no Intl, or not a language tag
+  // say is the label key with args in place of {0}, {1}; a number first
+  // argument chooses the plural form.
+  function say(key) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    var forms = labels[key];
+    if (!forms || typeof forms.other !== "string") { forms = english[key]; }
+    var text = forms.other;
+    if (typeof args[0] === "number") {
+      var n = args[0], form = rules ? rules.select(n) : (n === 1 ? "one" : "other");
+      if (typeof forms[form] === "string") text = forms[form];
+    }
+    return text.replace(/\{(\d+)\}/g, function (m, i) { return i < args.length ? String(args[i]) : m; });
+  }
 
   function show(s) {
     if (!s || !s.available) { hide(); return; }
     if (!poll && s.poll) poll = s.poll * 1000;
-    var names = (s.names || []).join(", ");
+    var names = (s.names || []).join(say("online_names_sep"));
     var more = s.named - (s.names || []).length;
     if (more > 0) names += " +" + more;
     var who = names;
-    if (s.guests > 0) who = (who ? who + " and " : "") + plural(s.guests, "guest", "guests");
+    if (s.guests > 0) {
+      var guests = say("online_guests", s.guests);
+      who = who ? say("online_names_guests", who, guests) : guests;
+    }
     var text = [
-      plural(s.total, "reader", "readers") + " online",
+      say("online_total", s.total),
       who || "\u00a0",
-      plural(s.page, "reader", "readers") + " on this page"
+      say("online_page", s.page)
     ];
     for (var i = 0; i < views.length; i++) {
       var v = views[i];
@@ -316,6 +363,8 @@
     b.type = "button";
     b.className = "new-post-dismiss";
     b.textContent = notice.getAttribute("data-dismiss") || "Dismiss";
+    var name = notice.getAttribute("data-dismiss-label");
+    if (name) b.setAttribute("aria-label", name);
     b.addEventListener("click", dismiss);
     notice.textContent = "";
     notice.appendChild(p);
