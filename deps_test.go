@@ -32,7 +32,7 @@ var allowed = map[string][]string{
 	"widget":    {"internal/redistest"},
 	"serve":     {"build", "render", "widget", "diag"},
 	"deploy":    {"build", "diag", "internal/lock"},
-	"importer":  {"build", "render", "diag"},
+	"importer":  {"build", "render", "diag", "internal/testenv"},
 	"cmd/blog":  {"*"},
 
 	// internal/testenv finds the real programs tests need (docutils).
