@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/alecthomas/chroma/v2"
+	"github.com/blog-gen/blog/_third_party/chroma"
 )
 
 // minContrast is the WCAG 2 AA contrast ratio for normal text. We aim a

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"testing/synctest"
 
-	"github.com/alecthomas/chroma/v2"
+	"github.com/blog-gen/blog/_third_party/chroma"
 )
 
 // gateLexer holds every tokenisation until the test releases it, and

@@ -6,8 +6,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/blog-gen/blog/_third_party/chroma"
+	"github.com/blog-gen/blog/_third_party/chroma/lexers"
 )
 
 // ErrInexact is wrapped by the error [Highlighter.Highlight] returns for a

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/blog-gen/blog/_third_party/chroma"
+	"github.com/blog-gen/blog/_third_party/chroma/lexers"
 )
 
 const sqlSample = `SELECT p.title, COUNT(t.name) AS tags
