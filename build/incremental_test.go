@@ -459,6 +459,7 @@ func equivalence(t *testing.T, seeds int, hooks bool, python string, newBuilder 
 				s.newPost()
 			}
 			run := newBuilder(t, s)
+			afterInexact := false // the last step's build met a lexer timeout: this one is full by design
 			for step := range 15 {
 				what := "initial"
 				var changed []string
@@ -485,8 +486,23 @@ func equivalence(t *testing.T, seeds int, hooks bool, python string, newBuilder 
 				fullCfg.Build.Output = filepath.Join(t.TempDir(), "full")
 				opts.NoCache = true
 				full, err := build.Run(t.Context(), fullCfg, opts)
+				// On a busy machine chroma's lexer can time out; the build
+				// then warns, writes its best try and makes the next build
+				// a full one (see highlight). That is the machine, not a
+				// difference between the builds: the full build is made
+				// again, and a step whose incremental build met it is not
+				// compared.
+				for try := 0; err == nil && inexact(full.Warnings) && try < 3; try++ {
+					full, err = build.Run(t.Context(), fullCfg, opts)
+				}
 				if err != nil {
 					t.Fatalf("step %d (%s): full build: %v", step, what, err)
+				}
+				wasInexact := afterInexact
+				afterInexact = inexact(res.Warnings)
+				if afterInexact || inexact(full.Warnings) {
+					t.Logf("step %d (%s): a lexer timed out on this busy machine; the step is not compared", step, what)
+					continue
 				}
 				if d := cmp.Diff(string(warningLines(full.Warnings)), string(warningLines(res.Warnings))); d != "" {
 					t.Errorf("step %d (%s): incremental warnings differ from a full build's (-full +incremental):\n%s", step, what, d)
@@ -494,7 +510,7 @@ func equivalence(t *testing.T, seeds int, hooks bool, python string, newBuilder 
 				if d := cmp.Diff(snapshot(t, fullCfg.Build.Output), snapshot(t, cfg.OutputDir())); d != "" {
 					t.Fatalf("step %d (%s, %s): incremental output differs from a full build (-full +incremental):\n%s", step, what, res, d)
 				}
-				if step > 0 && what != "template" && what != "config" && step%5 != 0 && res.Full {
+				if step > 0 && what != "template" && what != "config" && step%5 != 0 && !wasInexact && res.Full {
 					t.Errorf("step %d (%s): a full build (%s), want incremental", step, what, res.Reason)
 				}
 			}
@@ -572,4 +588,15 @@ func (s *equivSite) editBundle() string {
 	}
 	s.changed = append(s.changed, extra)
 	return "file removed from " + dir
+}
+
+// inexact reports whether a build warned that a code block may be
+// highlighted wrongly because chroma's lexer timed out.
+func inexact(warnings []error) bool {
+	for _, w := range warnings {
+		if strings.Contains(w.Error(), "may be highlighted wrongly") {
+			return true
+		}
+	}
+	return false
 }
