@@ -154,6 +154,7 @@ func tagSpans(tag []byte) (src [2]int, end int) {
 
 // tagEdit is what is done to one <img> tag.
 type tagEdit struct {
+	tag   imgTag      // the tag, as imgTags found it in the HTML edited
 	attrs [][2]string // attributes to add
 	src   string      // the new src; "" keeps it
 }
@@ -174,18 +175,16 @@ func missingAttrs(attrs [][2]string, has map[string]string) [][2]string {
 	return out
 }
 
-// editImgTags applies edits, by tag offset, to the <img> tags of raw.
-func editImgTags(raw []byte, edits map[int]tagEdit) []byte {
+// editImgTags applies edits, each to the tag imgTags found in raw, in
+// the order of the tags; raw is not tokenized again.
+func editImgTags(raw []byte, edits []tagEdit) []byte {
 	if len(edits) == 0 {
 		return raw
 	}
 	var out []byte
 	last := 0
-	for _, t := range imgTags(raw) {
-		edit, ok := edits[t.offset]
-		if !ok {
-			continue
-		}
+	for _, edit := range edits {
+		t := edit.tag
 		if edit.src != "" {
 			out = append(out, raw[last:t.offset+t.srcValue[0]]...)
 			out = append(out, '"')
@@ -207,15 +206,15 @@ func editImgTags(raw []byte, edits map[int]tagEdit) []byte {
 // file, what res knows of their images; first says whether the first
 // image of raw is the first of its page. It reports whether raw has an
 // image at all.
-func imageEdits(res ImageResolver, file string, raw []byte, first bool) (map[int]tagEdit, bool) {
+func imageEdits(res ImageResolver, file string, raw []byte, first bool) ([]tagEdit, bool) {
 	tags := imgTags(raw)
 	if res == nil || file == "" {
 		return nil, len(tags) > 0
 	}
-	edits := map[int]tagEdit{}
+	var edits []tagEdit
 	for i, tag := range tags {
 		if info, ok := res.ResolveImage(file, tag.src); ok {
-			edits[tag.offset] = tagEdit{attrs: missingAttrs(imageAttrs(info, first && i == 0), tag.attrs), src: info.Src}
+			edits = append(edits, tagEdit{tag: tag, attrs: missingAttrs(imageAttrs(info, first && i == 0), tag.attrs), src: info.Src})
 		}
 	}
 	return edits, len(tags) > 0

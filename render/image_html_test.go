@@ -75,7 +75,7 @@ func FuzzImgTags(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		tags := imgTags(raw)
-		edits := map[int]tagEdit{}
+		var edits []tagEdit
 		for _, tag := range tags {
 			v := raw[tag.offset+tag.srcValue[0] : tag.offset+tag.srcValue[1]]
 			if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
@@ -84,7 +84,7 @@ func FuzzImgTags(f *testing.F) {
 			if got := html.UnescapeString(string(v)); got != tag.src && !bytes.ContainsRune(v, 0) && !bytes.ContainsRune(v, '\r') {
 				t.Fatalf("tag %q: src value %q, the tokenizer reads %q", raw[tag.offset:tag.end], got, tag.src)
 			}
-			edits[tag.offset] = tagEdit{src: "/new.png", attrs: [][2]string{{"width", "1"}}}
+			edits = append(edits, tagEdit{tag: tag, src: "/new.png", attrs: [][2]string{{"width", "1"}}})
 		}
 		out := editImgTags(raw, edits)
 		got := imgTags(out)

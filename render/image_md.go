@@ -177,7 +177,8 @@ type imageTransformer struct {
 }
 
 // rawImagesAttr is the attribute of a raw HTML node that holds the
-// attributes to add to its <img> tags, by tag offset.
+// edits of its <img> tags ([]tagEdit), found in the same bytes the
+// renderer writes.
 var rawImagesAttr = []byte("blog-images")
 
 func (t imageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
@@ -282,7 +283,7 @@ func (r imageRenderer) figure(w util.BufWriter, _ []byte, n ast.Node, entering b
 // rebases its links.
 func (r imageRenderer) rewrite(n ast.Node, raw []byte) []byte {
 	if v, ok := n.Attribute(rawImagesAttr); ok {
-		raw = editImgTags(raw, v.(map[int]tagEdit))
+		raw = editImgTags(raw, v.([]tagEdit))
 	}
 	if base := basePath(r.base); r.base != "" && base != "/" {
 		raw = rebaseHTML(base, raw)
