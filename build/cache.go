@@ -152,13 +152,11 @@ func loadState(dir string, global key, output string, loc *time.Location) (*stat
 	}
 	// The header names the pack; a header that does not decode is
 	// reported as such, with no pack to read.
-	packName := ""
-	if _, disk, err := decodeHeader(header, math.MaxInt64); err != nil {
+	_, disk, err := decodeHeader(header, math.MaxInt64)
+	if err != nil {
 		return nil, "unreadable cache: " + err.Error()
-	} else {
-		packName = disk.pack
 	}
-	pack, err := os.ReadFile(filepath.Join(dir, packName))
+	pack, err := os.ReadFile(filepath.Join(dir, disk.pack))
 	if err != nil {
 		return nil, "unreadable cache: " + err.Error()
 	}
@@ -214,8 +212,10 @@ func (st *state) save(dir string) error {
 		var err error
 		if f, err = os.OpenFile(filepath.Join(dir, disk.pack), os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
 			var live int64
-			for _, r := range append(slices.Clip(disk.src), disk.out...) {
-				live += r.Len
+			for _, pages := range [][]pageRef{disk.src, disk.out} {
+				for _, r := range pages {
+					live += r.Len
+				}
 			}
 			if base, err = f.Seek(0, io.SeekEnd); err != nil || base > 2*live {
 				f.Close()
