@@ -59,7 +59,7 @@ func run(ctx context.Context, cfg Config, opts Options, sess *Session, changed [
 		b.cacheDir = filepath.Join(cfg.Root, CacheDir)
 	}
 	res, err := b.run(ctx)
-	res.Resized = int(b.resized.Load())
+	res.Resized, res.Read = int(b.resized.Load()), int(b.reads.Load())
 	if err == nil && !opts.NoCache && b.images.files != nil { // files is nil when the build had nothing to do
 		b.pruneImageCache()
 	}
@@ -90,9 +90,14 @@ type builder struct {
 
 	cacheDir string
 
-	sess       *Session // the session this build is part of, or nil
-	changed    []string // the paths that changed, for sess; nil: not known
-	committing bool     // the dirty mark is set: the output may change
+	sess    *Session // the session this build is part of, or nil
+	changed []string // the paths that changed, for sess; nil: not known
+	// since, when not nil, holds every source changed since the session
+	// build that made sess's state, by slash path (see reuse).
+	since map[string]bool
+	// oldFromSession: old is the state sess's last build left.
+	oldFromSession bool
+	committing     bool // the dirty mark is set: the output may change
 
 	md       *render.Markdown
 	mdBest   *render.Markdown // md, but it keeps code highlighted inexactly; see renderMarkdown
@@ -244,6 +249,7 @@ func (b *builder) loadCache(out string) (reason string) {
 		if b.old = b.sess.old(b.cacheDir, b.global, out); b.old == nil {
 			b.old, reason = loadState(b.cacheDir, b.global, out, b.loc)
 		} else {
+			b.oldFromSession = true
 			b.opts.Logger.Debug("cache state from the session")
 		}
 	}

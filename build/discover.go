@@ -171,6 +171,17 @@ func (b *builder) reuse(src source) *sourceState {
 	if prev == nil || prev.Size != src.size || prev.ModTime != src.modTime {
 		return nil
 	}
+	if b.since != nil && b.oldFromSession {
+		// The session was told every path that changed since the build
+		// that made this state: a file changed again within the time it
+		// had then would be among them. Those are read; the others are
+		// not, however recent (else the first edit after building a fresh
+		// clone reads every post again).
+		if b.since[src.rel] {
+			return nil
+		}
+		return prev
+	}
 	if src.modTime >= b.old.Started-int64(racyWindow) {
 		return nil
 	}

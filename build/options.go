@@ -90,6 +90,7 @@ type Result struct {
 	Cached    int    // files not rendered: none of their inputs changed
 	Removed   int    // files removed because their source is gone
 	Resized   int    // image copies made (not taken from the cache)
+	Read      int    // sources read: new, or their size or time changed
 	Full      bool   // a full build, not an incremental one
 	Reason    string // why the build was full, when it was
 	Elapsed   time.Duration

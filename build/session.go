@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,7 +48,12 @@ type Session struct {
 	saveErr error // the last failed background save, reported by Close
 
 	lists *sourceLists // the sources of the last build; nil: discover
-	urls  *urlMemos    // the posts' URLs
+	// since holds the sources changed since the build that made st, by
+	// their slash paths relative to the site root, as the builds were told;
+	// sinceUnknown: some build was not told (see builder.reuse).
+	since        map[string]bool
+	sinceUnknown bool
+	urls         *urlMemos // the posts' URLs
 }
 
 // sourceLists are the sources a build found, with an index by absolute
@@ -56,6 +62,10 @@ type sourceLists struct {
 	posts, pages, static []source
 	from                 key // the configuration the lists depend on
 	index                map[string]*source
+
+	// restated holds the sources the last restat was told changed, by
+	// their slash paths relative to the site root.
+	restated map[string]bool
 
 	// What discovery found beside the posts: kept as found, since a change
 	// to any of these files lists again.
@@ -194,6 +204,7 @@ func (s *Session) markDirty(dir string) error {
 func (s *Session) keep(dir string, next *state) {
 	next.kept = true
 	s.dir, s.st, s.pending = dir, next, true
+	s.since, s.sinceUnknown = make(map[string]bool), false
 }
 
 // drop forgets the state: the next build reads the cache from disk.
@@ -216,10 +227,15 @@ func (b *builder) discoverSources(changed []string) error {
 		if changed != nil && s.lists != nil && s.lists.from == from && len(b.cfg.Build.Hooks.PreBuild) == 0 && s.lists.restat(b.cfg.Root, changed) {
 			b.srcPosts, b.srcPages, b.srcStatic = s.lists.posts, s.lists.pages, s.lists.static
 			b.srcStrays, b.assets, b.strayWarnings = s.lists.strays, s.lists.assets, s.lists.strayWarnings
+			if !s.sinceUnknown {
+				maps.Copy(s.since, s.lists.restated)
+				b.since = s.since
+			}
 			b.opts.Logger.Debug("sources re-stated", "changed", len(changed))
 			return nil
 		}
 		s.lists = nil
+		s.sinceUnknown = true
 	}
 	if err := b.discoverAll(); err != nil {
 		return err
@@ -265,6 +281,7 @@ func (l *sourceLists) restat(root string, changed []string) bool {
 		return false
 	}
 	removed := false
+	l.restated = make(map[string]bool, len(changed))
 	for _, c := range changed {
 		p := filepath.FromSlash(c)
 		if !filepath.IsAbs(p) {
@@ -274,6 +291,7 @@ func (l *sourceLists) restat(root string, changed []string) bool {
 		if src == nil {
 			return false
 		}
+		l.restated[src.rel] = true
 		fi, err := os.Stat(src.abs)
 		switch {
 		case err != nil && !os.IsNotExist(err):
@@ -294,7 +312,7 @@ func (l *sourceLists) restat(root string, changed []string) bool {
 		}
 		kept := *l
 		*l = *newSourceLists(l.from, slices.DeleteFunc(l.posts, gone), slices.DeleteFunc(l.pages, gone), slices.DeleteFunc(l.static, gone))
-		l.strays, l.assets, l.strayWarnings = kept.strays, kept.assets, kept.strayWarnings
+		l.strays, l.assets, l.strayWarnings, l.restated = kept.strays, kept.assets, kept.strayWarnings, kept.restated
 		for _, st := range l.strays {
 			if abs, err := filepath.Abs(st.abs); err == nil {
 				l.index[abs] = nil
