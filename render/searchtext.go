@@ -2,6 +2,7 @@ package render
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -77,26 +78,53 @@ func SearchText(src []byte) string {
 }
 
 // foldText folds the white space of each line of s, drops empty lines and
-// cuts the result at MaxSearchText bytes.
+// cuts the result at MaxSearchText bytes: each line's words (as
+// strings.Fields splits them) joined by one space, the non-empty lines by
+// a new line. It is one pass over s, with one allocation, because it
+// runs for every post a build reads.
 func foldText(s string) string {
-	var out strings.Builder
-	for line := range strings.SplitSeq(s, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 {
+	out := make([]byte, 0, min(len(s), MaxSearchText+utf8.UTFMax))
+	lineHasWord, space := false, false
+	for i := 0; i < len(s) && len(out) <= MaxSearchText; {
+		c := s[i]
+		if c == '\n' {
+			if lineHasWord {
+				out = append(out, '\n') // dropped again if nothing follows
+			}
+			lineHasWord, space = false, false
+			i++
 			continue
 		}
-		if out.Len() > 0 {
-			out.WriteByte('\n')
+		n := 1
+		isSpace := asciiSpace[c]
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			isSpace = unicode.IsSpace(r)
 		}
-		out.WriteString(strings.Join(f, " "))
+		if isSpace {
+			space = lineHasWord
+		} else {
+			if space {
+				out = append(out, ' ')
+			}
+			lineHasWord, space = true, false
+			out = append(out, s[i:i+n]...)
+		}
+		i += n
 	}
-	r := out.String()
-	if len(r) > MaxSearchText {
+	if len(out) > 0 && out[len(out)-1] == '\n' {
+		out = out[:len(out)-1]
+	}
+	if len(out) > MaxSearchText {
 		cut := MaxSearchText
-		for cut > 0 && !utf8.RuneStart(r[cut]) {
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
 			cut--
 		}
-		r = r[:cut]
+		out = out[:cut]
 	}
-	return r
+	return string(out)
 }
+
+// asciiSpace is the ASCII white space strings.Fields splits at.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
