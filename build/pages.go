@@ -18,7 +18,6 @@ import (
 type postPages struct{}
 
 func (postPages) plan(p *planner) ([]*output, error) {
-	p.reading = p.b.readingOn()
 	return p.items(p.b.posts, "post", "post.html"), nil
 }
 
@@ -58,7 +57,8 @@ func (p *planner) items(items []*item, kind, tmpl string) []*output {
 				page := b.page(kind, post.Title, post.URL)
 				page.Post = &post
 				page.Description = render.PlainText(string(post.Summary))
-				if r, ok := p.reading[it]; ok {
+				if !it.isPage {
+					r := p.reading.of(it)
 					page.Related, page.Series = r.related, r.series
 				}
 				var buf bytes.Buffer

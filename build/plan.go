@@ -66,9 +66,9 @@ type planner struct {
 	// kind, read by post pages' render functions.
 	inFeed map[*item]bool
 	outs   []*output // the outputs planned so far, in plan order
-	// reading holds each post's related posts and series (related.go),
-	// set by the post pages kind.
-	reading map[*item]readingOn
+	// reading finds each post's related posts and series (related.go)
+	// when its page renders.
+	reading *readings
 
 	listBodies bool // list.html shows what post bodies give (summaries)
 }
@@ -76,7 +76,7 @@ type planner struct {
 // plan lists every output of the site, kind by kind, and checks that no
 // two claim one path (see checkProducers).
 func (b *builder) plan() ([]*output, error) {
-	p := &planner{b: b, site: b.site, byMeta: make(map[*render.Post]*item, len(b.posts)+len(b.pages)), inFeed: map[*item]bool{}}
+	p := &planner{b: b, site: b.site, byMeta: make(map[*render.Post]*item, len(b.posts)+len(b.pages)), inFeed: map[*item]bool{}, reading: &readings{b: b}}
 	p.listBodies = b.tmpl.UsesBody("list.html")
 	for _, it := range b.all() {
 		p.byMeta[it.meta] = it

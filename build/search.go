@@ -1,7 +1,10 @@
 package build
 
 import (
+	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 
@@ -31,23 +34,38 @@ func (search) plan(p *planner) ([]*output, error) {
 	posts := slices.Clone(b.posts)
 	slices.Reverse(posts)
 	docs := make([]searchDoc, len(posts))
+	deps := make([]key, len(posts))
 	for i, it := range posts {
 		docs[i] = searchDoc{title: it.fm.Title, text: it.src.Text}
-		docPath := searchDocDir + strconv.Itoa(i) + ".json"
+		docPath := searchDocPath(i)
+		deps[i] = searchDocKey(docPath, it.rel, b.global, it.src)
 		outs = append(outs, &output{
 			path: docPath,
-			dep:  newHasher("search doc", docPath, it.rel).key(b.global).key(it.src.Hash).key(it.src.Meta).sum(),
+			dep:  deps[i],
 			from: origin{what: "the search index"},
 			render: func() ([]byte, error) {
 				return encodeSearchDoc(it.fm.Title, it.meta.URL, it.fm.Date.Format("2006-01-02"), it.src.Text), nil
 			},
 		})
 	}
-	idx := buildSearchIndex(docs)
+	idx, ok := b.patchSearch(posts, docs, deps)
+	if !ok {
+		idx = buildSearchIndex(docs, searchDefaultSizes)
+	}
 	files := maps.Clone(idx.fragments)
 	files["search/index.json"] = idx.manifest
 	for _, path := range slices.Sorted(maps.Keys(files)) {
 		data := files[path]
+		if data == nil { // the last build's, unchanged
+			kept := b.old.Outputs[path].Hash
+			outs = append(outs, &output{
+				path:   path,
+				dep:    newHasher("search index", path).key(kept).sum(),
+				from:   origin{what: "the search index"},
+				render: func() ([]byte, error) { return b.oldOutput(path, kept) },
+			})
+			continue
+		}
 		outs = append(outs, &output{
 			path:   path,
 			dep:    newHasher("search index", path).key(hashBytes(data)).sum(),
@@ -56,4 +74,74 @@ func (search) plan(p *planner) ([]*output, error) {
 		})
 	}
 	return outs, nil
+}
+
+func searchDocPath(n int) string { return searchDocDir + strconv.Itoa(n) + ".json" }
+
+// searchDocKey is the key of a document file: its number, its post's
+// source and what every output depends on.
+func searchDocKey(docPath, rel string, global key, src *sourceState) key {
+	return newHasher("search doc", docPath, rel).key(global).key(src.Hash).key(src.Meta).sum()
+}
+
+// patchSearch is the index of docs (posts', oldest first; deps are their
+// files' keys) patched from the last build's, when it can be: see
+// patchSearchIndex. What it reads of the last build's output must have
+// the bytes the cache state says.
+func (b *builder) patchSearch(posts []*item, docs []searchDoc, deps []key) (searchIndex, bool) {
+	const manifestPath = "search/index.json"
+	if b.old == nil {
+		return searchIndex{}, false
+	}
+	m, ok := b.old.Outputs[manifestPath]
+	if !ok {
+		return searchIndex{}, false
+	}
+	manifest, err := b.oldOutput(manifestPath, m.Hash)
+	if err != nil {
+		return searchIndex{}, false
+	}
+	var changes []docChange
+	for i, it := range posts {
+		docPath := searchDocPath(i)
+		prev, had := b.old.Outputs[docPath]
+		switch {
+		case had && prev.Dep == deps[i]:
+			continue // the same post, unchanged
+		case !had: // a new number: patchSearchIndex checks it is past the old ones
+			changes = append(changes, docChange{doc: i, new: &docs[i]})
+			continue
+		}
+		// The same post, changed, or another post: renumbered.
+		src := b.old.Sources[it.rel]
+		if src == nil || searchDocKey(docPath, it.rel, b.global, src) != prev.Dep {
+			return searchIndex{}, false
+		}
+		was := *it
+		was.src = src
+		if b.derive(&was) != nil {
+			return searchIndex{}, false
+		}
+		changes = append(changes, docChange{doc: i, old: &searchDoc{title: was.fm.Title, text: src.Text}, new: &docs[i]})
+	}
+	frag := func(name string) ([]byte, bool) {
+		path := searchFragDir + name + ".json"
+		o, ok := b.old.Outputs[path]
+		if !ok {
+			return nil, false
+		}
+		data, err := b.oldOutput(path, o.Hash)
+		return data, err == nil
+	}
+	return patchSearchIndex(manifest, frag, len(docs), changes, searchDefaultSizes)
+}
+
+// oldOutput reads an output file the last build wrote, which must still
+// have the bytes it wrote (hash).
+func (b *builder) oldOutput(path string, hash key) ([]byte, error) {
+	data, err := os.ReadFile(filepath.Join(b.old.Output, filepath.FromSlash(path)))
+	if err == nil && hashBytes(data) != hash {
+		err = fmt.Errorf("%s: changed since the last build: build again", path)
+	}
+	return data, err
 }

@@ -45,6 +45,16 @@ const (
 	searchDocDir      = "search/d/" // document files
 )
 
+// searchSizes are the sizes fragments are cut by: searchFragBytes and
+// searchBigTerm, or smaller ones in tests, to make many fragments of a
+// few documents.
+type searchSizes struct {
+	frag int // the size a fragment aims at
+	big  int // postings bytes from which a term has a fragment of its own
+}
+
+var searchDefaultSizes = searchSizes{frag: searchFragBytes, big: searchBigTerm}
+
 // searchDoc is one document of the index.
 type searchDoc struct {
 	title, text string
@@ -139,7 +149,7 @@ type posting struct{ doc, tf int32 }
 // buildSearchIndex indexes docs (numbered by their place). Each term is
 // looked up once in a map of term numbers; a document's counts are kept
 // in a slice by term number, and so are the postings.
-func buildSearchIndex(docs []searchDoc) searchIndex {
+func buildSearchIndex(docs []searchDoc, sz searchSizes) searchIndex {
 	var tab termTable
 	var terms []string       // by number
 	var postings [][]posting // by term number, in document order
@@ -187,42 +197,64 @@ func buildSearchIndex(docs []searchDoc) searchIndex {
 		ends[i] = len(enc)
 		postings[n] = nil
 	}
-	every := boundaryEvery(len(order), len(enc))
-	idx := searchIndex{fragments: make(map[string][]byte)}
-	var firsts, names []string
-	var frag bytes.Buffer
-	first := ""
-	emit := func() {
-		if frag.Len() == 0 {
-			return
-		}
-		frag.WriteString("}\n")
-		sum := sha256.Sum256(frag.Bytes())
-		name := hex.EncodeToString(sum[:6])
-		idx.fragments[searchFragDir+name+".json"] = slices.Clone(frag.Bytes())
-		firsts, names = append(firsts, first), append(names, name)
-		frag.Reset()
-	}
-	prevBig, from := false, 0
+	fr := newFragmenter(boundaryEvery(len(order), len(enc), sz.frag), sz.big)
+	from := 0
 	for i, n := range order {
-		t, entry := terms[n], enc[from:ends[i]]
+		fr.add(terms[n], enc[from:ends[i]])
 		from = ends[i]
-		big := len(entry) >= searchBigTerm
-		if frag.Len() > 0 && (big || prevBig || isBoundary(t, every)) {
-			emit()
-		}
-		prevBig = big
-		if frag.Len() == 0 {
-			frag.WriteByte('{')
-			first = t
-		} else {
-			frag.WriteByte(',')
-		}
-		frag.Write(entry)
 	}
-	emit()
-	idx.manifest = encodeManifest(lengths, firsts, names)
-	return idx
+	fr.flush()
+	return searchIndex{
+		manifest:  encodeManifest(lengths, fr.firsts, fr.names, len(order), len(enc)),
+		fragments: fr.files,
+	}
+}
+
+// fragmenter cuts a run of terms' entries, in term order, into fragments.
+// Where a fragment starts depends only on a term and the one before it
+// (see the package comment above), so a run that starts where the whole
+// index has a fragment start is cut as the whole index would be.
+type fragmenter struct {
+	every         uint32
+	big           int // searchSizes.big
+	frag          bytes.Buffer
+	first         string
+	prevBig       bool
+	firsts, names []string
+	files         map[string][]byte // path → bytes
+}
+
+func newFragmenter(every uint32, big int) *fragmenter {
+	return &fragmenter{every: every, big: big, files: make(map[string][]byte)}
+}
+
+// add appends term t's entry.
+func (fr *fragmenter) add(t string, entry []byte) {
+	big := len(entry) >= fr.big
+	if fr.frag.Len() > 0 && (big || fr.prevBig || isBoundary(t, fr.every)) {
+		fr.flush()
+	}
+	fr.prevBig = big
+	if fr.frag.Len() == 0 {
+		fr.frag.WriteByte('{')
+		fr.first = t
+	} else {
+		fr.frag.WriteByte(',')
+	}
+	fr.frag.Write(entry)
+}
+
+// flush ends the fragment being filled, if any.
+func (fr *fragmenter) flush() {
+	if fr.frag.Len() == 0 {
+		return
+	}
+	fr.frag.WriteString("}\n")
+	sum := sha256.Sum256(fr.frag.Bytes())
+	name := hex.EncodeToString(sum[:6])
+	fr.files[searchFragDir+name+".json"] = slices.Clone(fr.frag.Bytes())
+	fr.firsts, fr.names = append(fr.firsts, fr.first), append(fr.names, name)
+	fr.frag.Reset()
 }
 
 // termTable numbers terms: an open-addressing hash table of term numbers,
@@ -309,11 +341,11 @@ func isASCII(s string) bool {
 
 // boundaryEvery is how many terms a fragment holds on average, a power of
 // two so that it stays the same while a site grows a little.
-func boundaryEvery(terms, bytes int) uint32 {
-	if bytes <= searchFragBytes || terms == 0 {
+func boundaryEvery(terms, bytes, fragBytes int) uint32 {
+	if bytes <= fragBytes || terms == 0 {
 		return 0 // one fragment
 	}
-	want := float64(terms) * searchFragBytes / float64(bytes)
+	want := float64(terms) * float64(fragBytes) / float64(bytes)
 	return uint32(math.Exp2(math.Max(0, math.Round(math.Log2(want)))))
 }
 
@@ -331,8 +363,22 @@ func isBoundary(t string, every uint32) bool {
 	return h%every == 0
 }
 
+// searchManifest is search/index.json. Terms and Bytes (the number of
+// terms and the size of all their entries) are what fragment boundaries
+// depend on: an incremental build reads them back (see search_patch.go).
+type searchManifest struct {
+	Version int      `json:"v"`
+	Docs    int      `json:"n"`
+	Avg     float64  `json:"avg"`
+	Lengths []int    `json:"len"`
+	Firsts  []string `json:"first"`
+	Names   []string `json:"frag"`
+	Terms   int      `json:"terms"`
+	Bytes   int      `json:"bytes"`
+}
+
 // encodeManifest writes search/index.json.
-func encodeManifest(lengths []int, firsts, names []string) []byte {
+func encodeManifest(lengths []int, firsts, names []string, terms, bytes int) []byte {
 	total := 0
 	for _, l := range lengths {
 		total += l
@@ -341,14 +387,7 @@ func encodeManifest(lengths []int, firsts, names []string) []byte {
 	if len(lengths) > 0 {
 		avg = math.Round(float64(total)/float64(len(lengths))*100) / 100
 	}
-	m := struct {
-		Version int      `json:"v"`
-		Docs    int      `json:"n"`
-		Avg     float64  `json:"avg"`
-		Lengths []int    `json:"len"`
-		Firsts  []string `json:"first"`
-		Names   []string `json:"frag"`
-	}{1, len(lengths), avg, lengths, firsts, names}
+	m := searchManifest{1, len(lengths), avg, lengths, firsts, names, terms, bytes}
 	if m.Lengths == nil {
 		m.Lengths, m.Firsts, m.Names = []int{}, []string{}, []string{}
 	}

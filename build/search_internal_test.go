@@ -20,7 +20,7 @@ func FuzzSearchIndex(f *testing.F) {
 	f.Add("", "", "a", "b")
 	f.Fuzz(func(t *testing.T, t1, x1, t2, x2 string) {
 		docs := []searchDoc{{t1, x1}, {t2, x2}, {"filler", strings.Repeat(x1+" ", 3)}}
-		idx := buildSearchIndex(docs)
+		idx := buildSearchIndex(docs, searchDefaultSizes)
 		var man struct {
 			N     int      `json:"n"`
 			Len   []int    `json:"len"`
@@ -99,7 +99,7 @@ func BenchmarkSearchIndex(b *testing.B) {
 	docs := benchSearchDocs(1000)
 	b.ReportAllocs()
 	for b.Loop() {
-		buildSearchIndex(docs)
+		buildSearchIndex(docs, searchDefaultSizes)
 	}
 }
 

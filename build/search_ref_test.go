@@ -67,7 +67,7 @@ func refSearchIndex(docs []searchDoc) searchIndex {
 		encoded[i] = append(b, ']')
 		total += len(encoded[i])
 	}
-	every := boundaryEvery(len(terms), total)
+	every := boundaryEvery(len(terms), total, searchFragBytes)
 	idx := searchIndex{fragments: make(map[string][]byte)}
 	var firsts, names []string
 	var frag bytes.Buffer
@@ -100,14 +100,14 @@ func refSearchIndex(docs []searchDoc) searchIndex {
 		frag.Write(encoded[i])
 	}
 	emit()
-	idx.manifest = encodeManifest(lengths, firsts, names)
+	idx.manifest = encodeManifest(lengths, firsts, names, len(terms), total)
 	return idx
 }
 
 // checkSameIndex fails t unless buildSearchIndex gives refSearchIndex's bytes.
 func checkSameIndex(t *testing.T, docs []searchDoc) {
 	t.Helper()
-	got, want := buildSearchIndex(docs), refSearchIndex(docs)
+	got, want := buildSearchIndex(docs, searchDefaultSizes), refSearchIndex(docs)
 	if !bytes.Equal(got.manifest, want.manifest) {
 		t.Fatalf("manifest:\n%s\nwant\n%s", got.manifest, want.manifest)
 	}
