@@ -86,31 +86,42 @@ func foldText(s string) string {
 	out := make([]byte, 0, min(len(s), MaxSearchText+utf8.UTFMax))
 	lineHasWord, space := false, false
 	for i := 0; i < len(s) && len(out) <= MaxSearchText; {
-		c := s[i]
-		if c == '\n' {
+		if s[i] == '\n' {
 			if lineHasWord {
-				out = append(out, '\n') // dropped again if nothing follows
+				out = append(out, '\n') // dropped again if no word follows
 			}
 			lineHasWord, space = false, false
 			i++
 			continue
 		}
-		n := 1
-		isSpace := asciiSpace[c]
-		if c >= utf8.RuneSelf {
-			var r rune
-			r, n = utf8.DecodeRuneInString(s[i:])
-			isSpace = unicode.IsSpace(r)
+		j := i // the end of the word starting at i
+		n := 0 // the size of the white space character ending it
+		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					n = 1
+					break
+				}
+				j++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if unicode.IsSpace(r) {
+				n = size
+				break
+			}
+			j += size
 		}
-		if isSpace {
-			space = lineHasWord
-		} else {
+		if j > i {
 			if space {
 				out = append(out, ' ')
 			}
+			out = append(out, s[i:j]...)
 			lineHasWord, space = true, false
-			out = append(out, s[i:i+n]...)
+			i = j
+			continue
 		}
+		space = lineHasWord // s[i] is white space, n bytes of it
 		i += n
 	}
 	if len(out) > 0 && out[len(out)-1] == '\n' {
