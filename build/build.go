@@ -138,10 +138,12 @@ type item struct {
 	bundle bool         // the index of a page bundle; see name
 	src    *sourceState // what is known of the source; shared with the next state
 	fm     render.FrontMatter
-	out    string          // output file, slash path relative to the output root
-	meta   *render.Post    // the view in site-wide lists: no body-derived fields
-	full   *render.Post    // the view on its own page and in list pages
-	toc    render.Rendered // the table of contents of the last render (TOC, Headings)
+	out    string // output file, slash path relative to the output root
+	// permalink is build.permalink expanded for a post; see expandedURL.
+	permalink string
+	meta      *render.Post    // the view in site-wide lists: no body-derived fields
+	full      *render.Post    // the view on its own page and in list pages
+	toc       render.Rendered // the table of contents of the last render (TOC, Headings)
 }
 
 func (b *builder) run(ctx context.Context) (Result, error) {
