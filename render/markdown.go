@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -173,9 +174,27 @@ func (m *Markdown) RenderInline(s string) template.HTML {
 	return template.HTML(out)
 }
 
+// countWords counts the runs of letters and digits in src. ASCII bytes
+// are classified by a table: bodies are mostly ASCII, and this runs over
+// every body a build renders.
 func countWords(src []byte) int {
 	n, in := 0, false
-	for _, r := range string(src) {
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			i++
+			if asciiWord[c] {
+				if !in {
+					n++
+				}
+				in = true
+			} else {
+				in = false
+			}
+			continue
+		}
+		r, size := utf8.DecodeRune(src[i:])
+		i += size
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if !in {
 				n++
@@ -187,6 +206,14 @@ func countWords(src []byte) int {
 	}
 	return n
 }
+
+// asciiWord marks the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))
+	}
+	return t
+}()
 
 // codeError carries a highlighter failure and where its block starts.
 type codeError struct {

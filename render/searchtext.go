@@ -2,6 +2,7 @@ package render
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -77,26 +78,64 @@ func SearchText(src []byte) string {
 }
 
 // foldText folds the white space of each line of s, drops empty lines and
-// cuts the result at MaxSearchText bytes.
+// cuts the result at MaxSearchText bytes: each line's words (as
+// strings.Fields splits them) joined by one space, the non-empty lines by
+// a new line. It is one pass over s, with one allocation, because it
+// runs for every post a build reads.
 func foldText(s string) string {
-	var out strings.Builder
-	for line := range strings.SplitSeq(s, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 {
+	out := make([]byte, 0, min(len(s), MaxSearchText+utf8.UTFMax))
+	lineHasWord, space := false, false
+	for i := 0; i < len(s) && len(out) <= MaxSearchText; {
+		if s[i] == '\n' {
+			if lineHasWord {
+				out = append(out, '\n') // dropped again if no word follows
+			}
+			lineHasWord, space = false, false
+			i++
 			continue
 		}
-		if out.Len() > 0 {
-			out.WriteByte('\n')
+		j := i // the end of the word starting at i
+		n := 0 // the size of the white space character ending it
+		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					n = 1
+					break
+				}
+				j++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if unicode.IsSpace(r) {
+				n = size
+				break
+			}
+			j += size
 		}
-		out.WriteString(strings.Join(f, " "))
+		if j > i {
+			if space {
+				out = append(out, ' ')
+			}
+			out = append(out, s[i:j]...)
+			lineHasWord, space = true, false
+			i = j
+			continue
+		}
+		space = lineHasWord // s[i] is white space, n bytes of it
+		i += n
 	}
-	r := out.String()
-	if len(r) > MaxSearchText {
+	if len(out) > 0 && out[len(out)-1] == '\n' {
+		out = out[:len(out)-1]
+	}
+	if len(out) > MaxSearchText {
 		cut := MaxSearchText
-		for cut > 0 && !utf8.RuneStart(r[cut]) {
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
 			cut--
 		}
-		r = r[:cut]
+		out = out[:cut]
 	}
-	return r
+	return string(out)
 }
+
+// asciiSpace is the ASCII white space strings.Fields splits at.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

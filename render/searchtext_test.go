@@ -49,3 +49,51 @@ func FuzzSearchText(f *testing.F) {
 		}
 	})
 }
+
+// foldTextFields is foldText as strings.Fields and strings.Join spell it:
+// the reference foldText must agree with.
+func foldTextFields(s string) string {
+	var lines []string
+	for line := range strings.SplitSeq(s, "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			lines = append(lines, strings.Join(f, " "))
+		}
+	}
+	r := strings.Join(lines, "\n")
+	if len(r) > MaxSearchText {
+		cut := MaxSearchText
+		for cut > 0 && !utf8.RuneStart(r[cut]) {
+			cut--
+		}
+		r = r[:cut]
+	}
+	return r
+}
+
+func TestFoldText(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("wörd  ", MaxSearchText/7)
+	tests := []string{
+		"", "\n", " \n\t\n", "a", " a ", "a\nb", "a\n\n\nb\n", "\n\na  b\t\tc \n",
+		"x\u00a0y\u0085z\u2003w", "\xffa b\xc3", "a\r\nb\r\n", "\v\fa\v\fb",
+		long, long + "\nnext", strings.Repeat("a", MaxSearchText) + "\nb",
+		strings.Repeat("a", MaxSearchText-1) + "\nb", strings.Repeat("a", MaxSearchText-1) + " é",
+		strings.Repeat("a", MaxSearchText-1) + "é", strings.Repeat("a", MaxSearchText) + "\n\n",
+		strings.Repeat("é", MaxSearchText), strings.Repeat("a \n", MaxSearchText),
+	}
+	for _, in := range tests {
+		if got, want := foldText(in), foldTextFields(in); got != want {
+			t.Errorf("foldText(%.40q…) = %.40q… (%d bytes), want %.40q… (%d bytes)", in, got, len(got), want, len(want))
+		}
+	}
+}
+
+func FuzzFoldText(f *testing.F) {
+	f.Add("a  b\n\n c\u00a0d\xff")
+	f.Add(strings.Repeat("ab \n", MaxSearchText/3))
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := foldText(s), foldTextFields(s); got != want {
+			t.Fatalf("foldText(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
