@@ -33,17 +33,7 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 		if b.old != nil {
 			prev, had = b.old.Outputs[o.path]
 		}
-		if had && prev.Dep == o.dep && (o.item == nil || o.item.src.Rendered) {
-			if o.item != nil {
-				fill(o.item)
-			}
-			mu.Lock()
-			b.next.Outputs[o.path] = prev
-			res.Cached++
-			mu.Unlock()
-			return
-		}
-		data, err := o.render()
+		data, err := o.render() // the cached ones were taken before the workers started
 		if err != nil {
 			mu.Lock()
 			errs.Add(err)
@@ -70,8 +60,32 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 		res.Written++
 		mu.Unlock()
 	}
-	var items, rest []*output
+	// Outputs whose key is unchanged are taken from the last build here,
+	// on one goroutine: an edit of a 10,000-post site has some 20,000 of
+	// them, and handing each to a worker cost more than the lookups.
+	var todo []*output
 	for _, o := range outputs {
+		if b.old == nil {
+			todo = outputs
+			break
+		}
+		prev, had := b.old.Outputs[o.path]
+		if !had || prev.Dep != o.dep || o.item != nil && !o.item.src.Rendered {
+			todo = append(todo, o)
+			continue
+		}
+		if o.item != nil {
+			fill(o.item)
+		}
+		b.next.Outputs[o.path] = prev
+		res.Cached++
+	}
+	if cached := total - len(todo); cached > 0 {
+		done.Store(int64(cached))
+		b.opts.Progress(cached, total)
+	}
+	var items, rest []*output
+	for _, o := range todo {
 		if o.item != nil {
 			items = append(items, o)
 		} else {
