@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -119,9 +120,10 @@ type sourceState struct {
 	Images     []render.ImageRef // the images the body shows, known from its front matter parse on
 	Text       string            // the body's text for the search index (render.SearchText)
 
-	// raw is this entry's encoding as read from the cache or last
-	// written to it, "" once the entry changes: unchanged entries are
-	// written back as they were, and their page not at all.
+	// raw is this entry's encoding as read from the cache, or
+	// [onDiskRaw] once a kept state wrote it, "" once the entry changes:
+	// unchanged entries are written back as they were, and their page
+	// not at all.
 	raw string
 }
 
@@ -235,25 +237,38 @@ func (st *state) save(dir string) error {
 		}
 		next.pack = fmt.Sprintf("state-%d.pack", next.gen)
 		disk, base = nil, 0
-	}
-	var out pagesOut
-	next.src, next.out = encodePages(st, disk, base, &out)
-	if f != nil {
-		_, err := f.Write(out.buf.Bytes())
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		var err error
+		if f, err = os.CreateTemp(dir, "."+next.pack+"-*"); err != nil {
 			return err
 		}
-	} else if err := writeCacheFile(filepath.Join(dir, next.pack), out.buf.Bytes()); err != nil {
+		defer os.Remove(f.Name()) // gone after the rename; cleans up on failure
+		if err := f.Chmod(0o644); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	// The pages go to the file as they are encoded, through a buffer.
+	w := bufio.NewWriterSize(f, 256<<10)
+	out := &pagesOut{w: w, off: base}
+	var err error
+	next.src, next.out, err = encodePages(st, disk, out)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && disk == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, next.pack))
+	}
+	if err != nil {
 		return err
 	}
 	if err := writeCacheFile(statePath(dir), encodeHeader(st, next)); err != nil {
 		return err
 	}
 	if st.kept {
-		out.setRaws()
+		out.markSaved()
 	}
 	next.outputs = st.Outputs
 	st.disk = next

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"io"
 	"math"
 	"path/filepath"
 	"slices"
@@ -256,7 +257,7 @@ func pageCount(prev, n, per int) int {
 
 // encodeSource writes one source entry: its raw encoding when it has one.
 func (e *encoder) source(name string, s *sourceState) {
-	if s.raw != "" {
+	if s.raw != "" && s.raw != onDiskRaw {
 		e.w.WriteString(s.raw)
 		return
 	}
@@ -489,23 +490,33 @@ func decodeState(header []byte, pack []byte, loc *time.Location) (*state, error)
 
 var errDamagedPage = errors.New("a page of the cache state is damaged")
 
-// pagesOut is a save's work: the pages it writes, back to back, and
-// where each source's fresh encoding is in them.
+// pagesOut is where a save's pages go: each page is encoded in a buffer
+// of its own and written to w, so a save never holds more than one page's
+// encoding (a full save of a 10,000-post state is some 200 MB).
 type pagesOut struct {
-	buf  bytes.Buffer
-	raws []rawAt
+	w     io.Writer
+	off   int64          // the pack's offset of the next byte written to w
+	page  bytes.Buffer   // the page being encoded
+	fresh []*sourceState // the sources encoded afresh, not from raw
+	err   error          // the first error writing to w
 }
 
-type rawAt struct {
-	s          *sourceState
-	start, end int
+// flush writes the encoded page to w and returns where it is in the pack.
+func (out *pagesOut) flush(n int) pageRef {
+	b := out.page.Bytes()
+	r := pageRef{Off: out.off, Len: int64(len(b)), N: n, Sum: crc32.Checksum(b, castagnoli)}
+	if out.err == nil {
+		_, out.err = out.w.Write(b)
+	}
+	out.off += int64(len(b))
+	out.page.Reset()
+	return r
 }
 
-// encodePages encodes the pages of st that differ from disk (all of them
-// when disk is nil or has other page counts), to be written at base in
-// the pack, and returns the new page list. Sources encoded afresh get
-// their raw encoding once the pages are written (see setRaws).
-func encodePages(st *state, disk *onDisk, base int64, out *pagesOut) (src, outs []pageRef) {
+// encodePages writes the pages of st that differ from disk (all of them
+// when disk is nil or has other page counts) to out, and returns the new
+// page list, or the first error writing.
+func encodePages(st *state, disk *onDisk, out *pagesOut) (src, outs []pageRef, err error) {
 	np := pageCount(len(disk.srcOrNil()), len(st.Sources), sourcesPerPage)
 	nq := pageCount(len(disk.outOrNil()), len(st.Outputs), outputsPerPage)
 	srcNames := make([][]string, np)
@@ -530,7 +541,7 @@ func encodePages(st *state, disk *onDisk, base int64, out *pagesOut) (src, outs 
 			}
 		}
 	}
-	e := &encoder{w: &out.buf}
+	e := &encoder{w: &out.page}
 	src = make([]pageRef, np)
 	for p, names := range srcNames {
 		if same && !srcDirty[p] && disk.src[p].N == len(names) {
@@ -538,18 +549,15 @@ func encodePages(st *state, disk *onDisk, base int64, out *pagesOut) (src, outs 
 			continue
 		}
 		slices.Sort(names)
-		start := out.buf.Len()
 		e.int(int64(len(names)))
 		for _, n := range names {
 			s := st.Sources[n]
-			at := out.buf.Len()
 			e.source(n, s)
 			if s.raw == "" {
-				out.raws = append(out.raws, rawAt{s, at, out.buf.Len()})
+				out.fresh = append(out.fresh, s)
 			}
 		}
-		b := out.buf.Bytes()[start:]
-		src[p] = pageRef{Off: base + int64(start), Len: int64(len(b)), N: len(names), Sum: crc32.Checksum(b, castagnoli)}
+		src[p] = out.flush(len(names))
 	}
 	outs = make([]pageRef, nq)
 	for q, names := range outNames {
@@ -558,7 +566,6 @@ func encodePages(st *state, disk *onDisk, base int64, out *pagesOut) (src, outs 
 			continue
 		}
 		slices.Sort(names)
-		start := out.buf.Len()
 		e.int(int64(len(names)))
 		for _, n := range names {
 			o := st.Outputs[n]
@@ -566,21 +573,22 @@ func encodePages(st *state, disk *onDisk, base int64, out *pagesOut) (src, outs 
 			e.key(o.Dep)
 			e.key(o.Hash)
 		}
-		b := out.buf.Bytes()[start:]
-		outs[q] = pageRef{Off: base + int64(start), Len: int64(len(b)), N: len(names), Sum: crc32.Checksum(b, castagnoli)}
+		outs[q] = out.flush(len(names))
 	}
-	return src, outs
+	return src, outs, out.err
 }
 
-// setRaws gives the sources encoded afresh their encoding, so that the
-// next save of a state holding them copies it.
-func (out *pagesOut) setRaws() {
-	if len(out.raws) == 0 {
-		return
-	}
-	s := out.buf.String()
-	for _, r := range out.raws {
-		r.s.raw = s[r.start:r.end]
+// onDiskRaw is the raw encoding of a source that is on disk as it is in
+// memory, without its bytes held: a session's state, saved again and
+// again, would otherwise keep a copy of everything it saved. Such an entry
+// is encoded again from its fields when its page is rewritten. No real
+// encoding is one byte long.
+const onDiskRaw = "\x00"
+
+// markSaved records that the sources encoded afresh are on disk now.
+func (out *pagesOut) markSaved() {
+	for _, s := range out.fresh {
+		s.raw = onDiskRaw
 	}
 }
 
@@ -602,7 +610,7 @@ func (d *onDisk) outOrNil() []pageRef {
 // pack's bytes.
 func encodeState(st *state) (header, pack []byte) {
 	disk := &onDisk{gen: 1, pack: "state-1.pack"}
-	var out pagesOut
-	disk.src, disk.out = encodePages(st, nil, 0, &out)
-	return encodeHeader(st, disk), out.buf.Bytes()
+	var buf bytes.Buffer
+	disk.src, disk.out, _ = encodePages(st, nil, &pagesOut{w: &buf})
+	return encodeHeader(st, disk), buf.Bytes()
 }
