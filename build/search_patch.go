@@ -224,7 +224,7 @@ func mergePostings(ps []posting, changes []termChange) []posting {
 			i++
 		}
 		if c.tf > 0 {
-			out = append(out, posting{c.doc, c.tf})
+			out = append(out, posting(c))
 		}
 	}
 	return append(out, ps[i:]...)
@@ -239,8 +239,9 @@ func fragmentName(data []byte) string {
 // parseFragment splits a fragment, as fragmenter writes it, into its
 // entries.
 func parseFragment(data []byte) ([]termEntry, bool) {
-	body, ok := bytes.CutPrefix(data, []byte("{"))
-	if body, ok = bytes.CutSuffix(body, []byte("}\n")); !ok || len(body) == 0 {
+	body, open := bytes.CutPrefix(data, []byte("{"))
+	body, closed := bytes.CutSuffix(body, []byte("}\n"))
+	if !open || !closed || len(body) == 0 {
 		return nil, false
 	}
 	var out []termEntry

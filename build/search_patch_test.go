@@ -285,7 +285,7 @@ func TestParseFragment(t *testing.T) {
 			t.Errorf("entry %d: postings %v, %v", i, ps, ok)
 		}
 	}
-	for _, in := range []string{"", "{}\n", "{\"a\":[0,1]}", "{\"a\":[0,1],}\n", "{\"a\"[0,1]}\n", "{a:[0,1]}\n", "{\"a:[0,1]}\n"} {
+	for _, in := range []string{"", "{}\n", "\"a\":[0,1]}\n", "{\"a\":[0,1]}", "{\"a\":[0,1],}\n", "{\"a\"[0,1]}\n", "{a:[0,1]}\n", "{\"a:[0,1]}\n"} {
 		if es, ok := parseFragment([]byte(in)); ok {
 			t.Errorf("parseFragment(%q) = %q, want not ok", in, es)
 		}
