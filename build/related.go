@@ -23,12 +23,12 @@ type readingOn struct {
 	series  *render.Series
 }
 
-// relatedScan is the most posts a term may have for relatedPosts to take
+// relatedScan is the most posts a term may have for related.top to take
 // all of them as candidates; of a more common term, it takes the
 // relatedScan posts nearest in date to the post.
 const relatedScan = 64
 
-// relatedPosts returns, for each of posts, the count posts sharing most of
+// related ranks a post's related posts: the count posts sharing most of
 // its tags and categories (a tag and a category of one name are different
 // terms); ties go to the newer post, then to the one whose source path
 // sorts first.
@@ -38,26 +38,8 @@ const relatedScan = 64
 // with at most relatedScan posts and, of a more common term (a tag on half
 // the site), the relatedScan posts nearest in date; each candidate's
 // shared terms are then counted exactly. The work per post is bounded by
-// its terms times relatedScan, plus the posts of its rare terms.
-func relatedPosts(posts []*item, count int) map[*item][]*item {
-	out := make(map[*item][]*item, len(posts))
-	if count <= 0 || len(posts) < 2 {
-		return out
-	}
-	r := newRelated(posts)
-	for i, it := range posts {
-		if top := r.top(int32(i), count); len(top) > 0 {
-			list := make([]*item, len(top))
-			for k, j := range top {
-				list[k] = posts[j]
-			}
-			out[it] = list
-		}
-	}
-	return out
-}
-
-// related is relatedPosts' index and scratch space.
+// its terms times relatedScan, plus the posts of its rare terms. It holds
+// the index and top's scratch space.
 type related struct {
 	terms   [][]*render.Term         // each post's terms
 	index   map[*render.Term][]int32 // each term's posts, in rank order

@@ -129,3 +129,23 @@ func TestRelatedPostsCommonTag(t *testing.T) {
 		}
 	}
 }
+
+// relatedPosts ranks every post's related posts, as the post pages of a
+// build rendering them all do.
+func relatedPosts(posts []*item, count int) map[*item][]*item {
+	out := make(map[*item][]*item, len(posts))
+	if count <= 0 || len(posts) < 2 {
+		return out
+	}
+	r := newRelated(posts)
+	for i, it := range posts {
+		if top := r.top(int32(i), count); len(top) > 0 {
+			list := make([]*item, len(top))
+			for k, j := range top {
+				list[k] = posts[j]
+			}
+			out[it] = list
+		}
+	}
+	return out
+}

@@ -133,7 +133,13 @@ func (b *builder) patchSearch(posts []*item, docs []searchDoc, deps []key) (sear
 		data, err := b.oldOutput(path, o.Hash)
 		return data, err == nil
 	}
-	return patchSearchIndex(manifest, frag, len(docs), changes, searchDefaultSizes)
+	idx, ok := patchSearchIndex(manifest, frag, len(docs), changes, searchDefaultSizes)
+	for path, data := range idx.fragments {
+		if _, had := b.old.Outputs[path]; data == nil && !had {
+			return searchIndex{}, false // kept, but not in the state: not known to be on disk
+		}
+	}
+	return idx, ok
 }
 
 // oldOutput reads an output file the last build wrote, which must still

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -62,10 +61,6 @@ type sourceLists struct {
 	posts, pages, static []source
 	from                 key // the configuration the lists depend on
 	index                map[string]*source
-
-	// restated holds the sources the last restat was told changed, by
-	// their slash paths relative to the site root.
-	restated map[string]bool
 
 	// What discovery found beside the posts: kept as found, since a change
 	// to any of these files lists again.
@@ -200,6 +195,14 @@ func (s *Session) markDirty(dir string) error {
 	return WriteFileAtomic(dirtyPath(dir), s.token, 0o644)
 }
 
+// sinceOrNil is since, or nil when what changed since st is not known.
+func (s *Session) sinceOrNil() map[string]bool {
+	if s.sinceUnknown {
+		return nil
+	}
+	return s.since
+}
+
 // keep takes the state a committed build left, instead of saving it.
 func (s *Session) keep(dir string, next *state) {
 	next.kept = true
@@ -224,13 +227,10 @@ func (b *builder) discoverSources(changed []string) error {
 	var from key
 	if s != nil {
 		from = discoveryKey(&b.cfg)
-		if changed != nil && s.lists != nil && s.lists.from == from && len(b.cfg.Build.Hooks.PreBuild) == 0 && s.lists.restat(b.cfg.Root, changed) {
+		if changed != nil && s.lists != nil && s.lists.from == from && len(b.cfg.Build.Hooks.PreBuild) == 0 && s.lists.restat(b.cfg.Root, changed, s.sinceOrNil()) {
 			b.srcPosts, b.srcPages, b.srcStatic = s.lists.posts, s.lists.pages, s.lists.static
 			b.srcStrays, b.assets, b.strayWarnings = s.lists.strays, s.lists.assets, s.lists.strayWarnings
-			if !s.sinceUnknown {
-				maps.Copy(s.since, s.lists.restated)
-				b.since = s.since
-			}
+			b.since = s.sinceOrNil()
 			b.opts.Logger.Debug("sources re-stated", "changed", len(changed))
 			return nil
 		}
@@ -273,15 +273,14 @@ func newSourceLists(from key, posts, pages, static []source) *sourceLists {
 }
 
 // restat brings the lists up to date for the changed paths, stat-ing each
-// as discover does. It reports false, leaving the lists unusable, when a
+// as discover does, and notes their sources' paths in seen, unless nil. It reports false, leaving the lists unusable, when a
 // path is not a listed source (a new file, a directory, anything else).
-func (l *sourceLists) restat(root string, changed []string) bool {
+func (l *sourceLists) restat(root string, changed []string, seen map[string]bool) bool {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return false
 	}
 	removed := false
-	l.restated = make(map[string]bool, len(changed))
 	for _, c := range changed {
 		p := filepath.FromSlash(c)
 		if !filepath.IsAbs(p) {
@@ -291,7 +290,9 @@ func (l *sourceLists) restat(root string, changed []string) bool {
 		if src == nil {
 			return false
 		}
-		l.restated[src.rel] = true
+		if seen != nil {
+			seen[src.rel] = true
+		}
 		fi, err := os.Stat(src.abs)
 		switch {
 		case err != nil && !os.IsNotExist(err):
@@ -312,7 +313,7 @@ func (l *sourceLists) restat(root string, changed []string) bool {
 		}
 		kept := *l
 		*l = *newSourceLists(l.from, slices.DeleteFunc(l.posts, gone), slices.DeleteFunc(l.pages, gone), slices.DeleteFunc(l.static, gone))
-		l.strays, l.assets, l.strayWarnings, l.restated = kept.strays, kept.assets, kept.strayWarnings, kept.restated
+		l.strays, l.assets, l.strayWarnings = kept.strays, kept.assets, kept.strayWarnings
 		for _, st := range l.strays {
 			if abs, err := filepath.Abs(st.abs); err == nil {
 				l.index[abs] = nil
