@@ -66,6 +66,7 @@ func run(ctx context.Context, cfg Config, opts Options, sess *Session, changed [
 	if b.codes != nil {
 		b.codes.close()
 	}
+	b.spool.release()
 	b.stopRST()
 	if err != nil {
 		if sess != nil && b.committing {
@@ -108,6 +109,7 @@ type builder struct {
 	cat      *render.Catalog // the theme's labels in the site's language
 	hl       *highlight.Highlighter
 	codes    *codeCache
+	spool    *textSpool // where a full build's search texts go; nil: kept in memory
 	global   key
 	meta     key // the site-wide facts every page may show
 	old      *state
@@ -253,6 +255,9 @@ func (b *builder) loadCache(out string) (reason string) {
 			b.opts.Logger.Debug("cache state from the session")
 		}
 	}
+	if b.old == nil && !b.opts.NoCache {
+		b.spool = &textSpool{dir: b.cacheDir}
+	}
 	if !b.opts.NoCache {
 		// Holding the site's lock, any staging directory next to the
 		// output is debris of a killed build: remove it.
@@ -359,7 +364,7 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			if err != nil {
 				return nil, err
 			}
-			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm), Images: images, Text: render.SearchText(body)}
+			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm), Images: images, text: b.spool.put(render.SearchText(body))}
 		}
 	}
 	if err := b.derive(it); err != nil {
@@ -401,6 +406,37 @@ func (b *builder) derive(it *item) error {
 	fm.Slug = slug
 	it.fm = fm
 	return nil
+}
+
+// searchText is the search text of the source rel (abs on disk), from
+// where its state src keeps it. A text that cannot be read back (a
+// damaged cache) is derived again from the source, which has the bytes
+// src was made from.
+func (b *builder) searchText(rel, abs string, src *sourceState) (string, error) {
+	t, err := src.text.read()
+	if err == nil {
+		return t, nil
+	}
+	b.opts.Logger.Debug("search text derived again", "file", rel, "err", err)
+	data, err := readSource(rel, abs, b.cfg.Build.MaxPostSize)
+	if err != nil {
+		return "", err
+	}
+	if hashBytes(data) != src.Hash {
+		return "", fmt.Errorf("%s changed during the build: build again", rel)
+	}
+	f := b.formatOf(rel)
+	if f == nil {
+		return "", fmt.Errorf("%s: not a post in any format this site reads", rel)
+	}
+	body, _, err := f.cutBody(rel, data)
+	if err != nil {
+		return "", err
+	}
+	// Kept in memory, the text is written anew with the state.
+	t = render.SearchText(body)
+	src.text, src.raw = memText(t), ""
+	return t, nil
 }
 
 // renderBody renders the body of it, in its format, and records what lists need

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/goccy/go-yaml"
 
@@ -30,7 +31,10 @@ import (
 //
 //	state      what the last successful build read and wrote: a header
 //	           naming the pack of pages it is in (see codec.go)
-//	state-N.pack the pages of the state
+//	state-N.pack the pages of the state, and each source's search text,
+//	           read only when a build needs it
+//	text.new-* a full build's search texts, spooled as it scans; removed
+//	           at the end of the build
 //	code.pack  highlighted code blocks, back to back
 //	code.idx   where each block is in code.pack, sorted by key
 //	dirty      present while a build applies changes; a build that finds
@@ -43,7 +47,7 @@ const CacheDir = ".blog-cache"
 
 // cacheFormat changes whenever the layout of the state or the stamp
 // changes.
-const cacheFormat = "blog-cache-9"
+const cacheFormat = "blog-cache-10"
 
 // codeFormat changes whenever the layout of code.idx or code.pack
 // changes; it is apart from cacheFormat so that a new state layout keeps
@@ -118,7 +122,10 @@ type sourceState struct {
 	Rendered   bool // Summary, Words and HasMore are known
 	Warnings   []warning
 	Images     []render.ImageRef // the images the body shows, known from its front matter parse on
-	Text       string            // the body's text for the search index (render.SearchText)
+	// text is the body's text for the search index (render.SearchText),
+	// read when the index or the post's document file is made: the texts
+	// are most of the state's bytes, and most builds need one or none.
+	text textRef
 
 	// raw is this entry's encoding as read from the cache, or
 	// [onDiskRaw] once a kept state wrote it, "" once the entry changes:
@@ -132,6 +139,81 @@ type sourceState struct {
 type outputState struct {
 	Dep  key
 	Hash key
+}
+
+// textRef is where a source's search text is: in memory (in is nil), or
+// a span of a file of texts, with its checksum: the state's pack, or a
+// full build's spool until the state is saved.
+type textRef struct {
+	in  io.ReaderAt
+	mem string
+	span
+}
+
+func memText(s string) textRef { return textRef{mem: s} }
+
+var errDamagedText = errors.New("a search text of the cache state is damaged")
+
+// read returns the text; one that cannot be read back whole, with its
+// checksum, is an error.
+func (r textRef) read() (string, error) {
+	if r.in == nil || r.Len == 0 {
+		return r.mem, nil
+	}
+	buf := make([]byte, r.Len)
+	if _, err := r.in.ReadAt(buf, r.Off); err != nil {
+		return "", err
+	}
+	if crc32.Checksum(buf, castagnoli) != r.Sum {
+		return "", errDamagedText
+	}
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), nil
+}
+
+// textSpool is where a full build puts each source's search text as it
+// is scanned, so that the texts (at 10,000 posts, most of a build's live
+// memory) are not all held until the state is saved, which copies them
+// into its pack. It is safe for concurrent use; a text it could not write
+// stays in memory.
+type textSpool struct {
+	dir string
+	mu  sync.Mutex
+	f   *os.File
+	n   int64
+	err error
+}
+
+func (sp *textSpool) put(s string) textRef {
+	if sp == nil || s == "" {
+		return memText(s)
+	}
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	sum := crc32.Checksum(b, castagnoli)
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if sp.err == nil && sp.f == nil {
+		if sp.err = os.MkdirAll(sp.dir, 0o755); sp.err == nil {
+			sp.f, sp.err = os.CreateTemp(sp.dir, "text.new-*")
+		}
+	}
+	if sp.err == nil {
+		_, sp.err = sp.f.Write(b)
+	}
+	if sp.err != nil {
+		return memText(s)
+	}
+	r := textRef{in: sp.f, span: span{Off: sp.n, Len: int64(len(s)), Sum: sum}}
+	sp.n += int64(len(s))
+	return r
+}
+
+// release removes the spool's file at the end of the build. The texts a
+// session's state still has there (until the session saves it) stay
+// readable: the file is open while they refer to it.
+func (sp *textSpool) release() {
+	if sp != nil && sp.f != nil {
+		os.Remove(sp.f.Name())
+	}
 }
 
 // statePath is the state's header; the pages are in the pack it names.
@@ -158,11 +240,20 @@ func loadState(dir string, global key, output string, loc *time.Location) (*stat
 	if err != nil {
 		return nil, "unreadable cache: " + err.Error()
 	}
-	pack, err := os.ReadFile(filepath.Join(dir, disk.pack))
+	pack, err := os.Open(filepath.Join(dir, disk.pack))
 	if err != nil {
 		return nil, "unreadable cache: " + err.Error()
 	}
-	st, err := decodeState(header, pack, loc)
+	var st *state
+	fi, err := pack.Stat()
+	if err == nil {
+		st, err = decodeStateAt(header, pack, fi.Size(), loc)
+	}
+	if err != nil {
+		pack.Close()
+	}
+	// Otherwise the pack stays open while the state, or a text read
+	// from it, may be used: a later save may replace it.
 	switch {
 	case err != nil:
 		return nil, "unreadable cache: " + err.Error()
@@ -212,11 +303,25 @@ func (st *state) save(dir string) error {
 	if disk != nil {
 		// Append to the pack, unless it is gone or mostly dead.
 		var err error
-		if f, err = os.OpenFile(filepath.Join(dir, disk.pack), os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
+		if f, err = os.OpenFile(filepath.Join(dir, disk.pack), os.O_WRONLY|os.O_APPEND, 0o644); err == nil && disk.r == nil {
+			// A state encoded in memory: its texts are read from here.
+			var r *os.File
+			if r, err = os.Open(filepath.Join(dir, disk.pack)); err == nil {
+				disk.r = r
+			} else {
+				f.Close()
+			}
+		}
+		if err == nil {
 			var live int64
 			for _, pages := range [][]pageRef{disk.src, disk.out} {
 				for _, r := range pages {
 					live += r.Len
+				}
+			}
+			for _, s := range st.Sources {
+				if s.text.in == disk.r {
+					live += s.text.Len
 				}
 			}
 			if base, err = f.Seek(0, io.SeekEnd); err != nil || base > 2*live {
@@ -250,8 +355,10 @@ func (st *state) save(dir string) error {
 	// The pages go to the file as they are encoded, through a buffer.
 	w := bufio.NewWriterSize(f, 256<<10)
 	out := &pagesOut{w: w, off: base}
-	var err error
-	next.src, next.out, err = encodePages(st, disk, out)
+	err := out.texts(st, disk)
+	if err == nil {
+		next.src, next.out, err = encodePages(st, disk, out)
+	}
 	if err == nil {
 		err = w.Flush()
 	}
@@ -264,12 +371,22 @@ func (st *state) save(dir string) error {
 	if err != nil {
 		return err
 	}
+	if disk != nil {
+		next.r = disk.r
+	} else {
+		r, err := os.Open(filepath.Join(dir, next.pack))
+		if err != nil {
+			return err
+		}
+		next.r = r
+	}
 	if err := writeCacheFile(statePath(dir), encodeHeader(st, next)); err != nil {
 		return err
 	}
 	if st.kept {
 		out.markSaved()
 	}
+	out.movedTo(next.r)
 	next.outputs = st.Outputs
 	st.disk = next
 	if disk == nil {

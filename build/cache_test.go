@@ -71,10 +71,21 @@ func TestCacheCorruption(t *testing.T) {
 			writeFile(t, filepath.Join(dir, "state"), []byte(strings.Replace(string(b), "blog-cache-", "blog-cache-0", 1)))
 		},
 		"damaged state page": func(t *testing.T, dir string) {
-			// One byte of the pack changed: its page fails its checksum.
+			// One byte of the pack's last page changed: the page fails
+			// its checksum.
 			p := statePack(t, dir)
 			b := readFile(t, p)
-			b[len(b)/2] ^= 0x20
+			b[len(b)-2] ^= 0x20
+			writeFile(t, p, b)
+		},
+		"damaged search texts": func(t *testing.T, dir string) {
+			// Every search text damaged, the pages intact: the texts
+			// the build needs are derived again from the sources.
+			p, end := build.StateTexts(t, dir)
+			b := readFile(t, p)
+			for i := range end {
+				b[i] ^= 0x20
+			}
 			writeFile(t, p, b)
 		},
 		"truncated state pack": func(t *testing.T, dir string) {

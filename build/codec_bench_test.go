@@ -27,6 +27,7 @@ func benchState(n int) *state {
 			},
 			Summary: "<p>The first paragraph of the post, as its summary shows it in the index and the feed.</p>",
 			Words:   1800, Rendered: true,
+			text: memText(fmt.Sprintf("The text of post number %d, as the search index reads it.", i)),
 		}
 		st.Outputs[fmt.Sprintf("posts/post-number-%05d/index.html", i)] = outputState{Dep: key{byte(i), 4}, Hash: key{byte(i), 5}}
 	}

@@ -42,6 +42,7 @@ func testState() *state {
 					},
 				},
 				ParamsYAML: []byte("layout: wide\n"), Summary: "<p>S</p>", Words: 42, HasMore: true, Rendered: true,
+				text: memText("The body's text, for the search index: café."),
 			},
 			"static/x.txt": {Size: 2, ModTime: 5, Hash: key{6}},
 		},
@@ -60,6 +61,20 @@ func decodeEncoded(st *state, loc *time.Location) (*state, error) {
 
 var stateOpts = cmp.Options{cmpopts.IgnoreUnexported(state{}, sourceState{}), cmpopts.EquateEmpty()}
 
+// textsOf reads the search text of every source of st.
+func textsOf(t testing.TB, st *state) map[string]string {
+	t.Helper()
+	texts := make(map[string]string, len(st.Sources))
+	for name, s := range st.Sources {
+		text, err := s.text.read()
+		if err != nil {
+			t.Fatalf("search text of %s: %v", name, err)
+		}
+		texts[name] = text
+	}
+	return texts
+}
+
 // packOf is the header and pack of st after a full save.
 func packOf(st *state) (header, pack []byte) { return encodeState(st) }
 
@@ -74,6 +89,9 @@ func TestStateRoundTrip(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got, stateOpts); d != "" {
 		t.Errorf("decoded state differs (-encoded +decoded):\n%s", d)
+	}
+	if d := cmp.Diff(textsOf(t, want), textsOf(t, got)); d != "" {
+		t.Errorf("decoded search texts differ (-encoded +decoded):\n%s", d)
 	}
 	if loc := got.Sources["posts/a.md"].FM.Updated.Location(); loc != paris {
 		t.Errorf("a date in the site's zone came back in %v", loc)
@@ -152,6 +170,9 @@ func FuzzDecodeState(f *testing.F) {
 		if d := cmp.Diff(st, again, stateOpts); d != "" {
 			t.Errorf("re-encoded state differs (-first +second):\n%s", d)
 		}
+		if d := cmp.Diff(textsOf(t, st), textsOf(t, again)); d != "" {
+			t.Errorf("re-encoded search texts differ (-first +second):\n%s", d)
+		}
 	})
 }
 
@@ -194,6 +215,9 @@ func TestStateSavesChangedPages(t *testing.T) {
 		name := fmt.Sprintf("posts/2026-01-02-post-number-%05d.md", i*7%400)
 		s := st.Sources[name]
 		s.Words, s.raw = i, ""
+		if i%3 == 0 {
+			s.text = memText(fmt.Sprintf("the text of edit %d", i))
+		}
 		st.Outputs[fmt.Sprintf("posts/new-%d/index.html", i)] = outputState{Dep: key{byte(i)}}
 		before := packSize()
 		if err := st.save(dir); err != nil {
@@ -217,6 +241,9 @@ func TestStateSavesChangedPages(t *testing.T) {
 		if i == 59 {
 			if d := cmp.Diff(st, got, stateOpts); d != "" {
 				t.Fatalf("save %d: loaded state differs (-saved +loaded):\n%s", i, d)
+			}
+			if d := cmp.Diff(textsOf(t, st), textsOf(t, got)); d != "" {
+				t.Fatalf("save %d: loaded search texts differ (-saved +loaded):\n%s", i, d)
 			}
 		}
 	}

@@ -647,3 +647,47 @@ func TestSessionReadsOnlyChanged(t *testing.T) {
 		t.Errorf("blog build after the session: read %d sources, want all 20 (their times are in the racy window)", res.Read)
 	}
 }
+
+// TestSessionTextsOnDisk: the session's state keeps the posts' search
+// texts on disk, not in memory: a cold build spools them as it scans,
+// and saving moves an edited post's text, the one text in memory, into
+// the state's pack. The search index and the document files still show
+// every text.
+func TestSessionTextsOnDisk(t *testing.T) {
+	t.Parallel()
+	root := genSite(t, 12)
+	cfg, err := build.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := build.NewSession()
+	sess.PersistAfter = time.Hour
+	defer sess.Close()
+	opts := build.Options{Now: func() time.Time { return testNow }}
+	if _, err := sess.Run(t.Context(), cfg, opts, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, size := build.TextsInMemory(sess); n != 0 {
+		t.Errorf("after a cold build, %d search texts (%d bytes) are in memory, want none", n, size)
+	}
+	if spools, _ := filepath.Glob(filepath.Join(root, build.CacheDir, "text.new-*")); len(spools) != 0 {
+		t.Errorf("the build left its spool of texts: %v", spools)
+	}
+	post := filepath.Join(root, "posts", "p0004.md")
+	writeFile(t, post, bytes.Replace(readFile(t, post), []byte("First paragraph"), []byte("Zanzibar paragraph"), 1))
+	if _, err := sess.Run(t.Context(), cfg, opts, []string{"posts/p0004.md"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := build.TextsInMemory(sess); n != 1 {
+		t.Errorf("after an edit, %d search texts are in memory, want the edited post's", n)
+	}
+	if err := sess.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n, size := build.TextsInMemory(sess); n != 0 {
+		t.Errorf("after the session saved its state, %d search texts (%d bytes) are in memory, want none", n, size)
+	}
+	if d := cmp.Diff(fullSnapshot(t, root), snapshot(t, cfg.OutputDir())); d != "" {
+		t.Fatalf("output differs from a full build (-full +session):\n%s", d)
+	}
+}

@@ -36,7 +36,7 @@ func (search) plan(p *planner) ([]*output, error) {
 	docs := make([]searchDoc, len(posts))
 	deps := make([]key, len(posts))
 	for i, it := range posts {
-		docs[i] = searchDoc{title: it.fm.Title, text: it.src.Text}
+		docs[i] = searchDoc{title: it.fm.Title} // the text is read when needed
 		docPath := searchDocPath(i)
 		deps[i] = searchDocKey(docPath, it.rel, b.global, it.src)
 		outs = append(outs, &output{
@@ -44,13 +44,25 @@ func (search) plan(p *planner) ([]*output, error) {
 			dep:  deps[i],
 			from: origin{what: "the search index"},
 			render: func() ([]byte, error) {
-				return encodeSearchDoc(it.fm.Title, it.meta.URL, it.fm.Date.Format("2006-01-02"), it.src.Text), nil
+				text, err := b.searchText(it.rel, it.abs, it.src)
+				if err != nil {
+					return nil, err
+				}
+				return encodeSearchDoc(it.fm.Title, it.meta.URL, it.fm.Date.Format("2006-01-02"), text), nil
 			},
 		})
 	}
 	idx, ok := b.patchSearch(posts, docs, deps)
 	if !ok {
-		idx = buildSearchIndex(docs, searchDefaultSizes)
+		var err error
+		idx, err = buildSearchIndexOf(len(docs), func(i int) (searchDoc, error) {
+			it := posts[i]
+			text, err := b.searchText(it.rel, it.abs, it.src)
+			return searchDoc{title: docs[i].title, text: text}, err
+		}, searchDefaultSizes)
+		if err != nil {
+			return nil, err
+		}
 	}
 	files := maps.Clone(idx.fragments)
 	files["search/index.json"] = idx.manifest
@@ -105,24 +117,33 @@ func (b *builder) patchSearch(posts []*item, docs []searchDoc, deps []key) (sear
 	for i, it := range posts {
 		docPath := searchDocPath(i)
 		prev, had := b.old.Outputs[docPath]
-		switch {
-		case had && prev.Dep == deps[i]:
+		if had && prev.Dep == deps[i] {
 			continue // the same post, unchanged
-		case !had: // a new number: patchSearchIndex checks it is past the old ones
-			changes = append(changes, docChange{doc: i, new: &docs[i]})
-			continue
 		}
-		// The same post, changed, or another post: renumbered.
-		src := b.old.Sources[it.rel]
-		if src == nil || searchDocKey(docPath, it.rel, b.global, src) != prev.Dep {
+		var was *searchDoc
+		if had {
+			// The same post, changed, or another post: renumbered.
+			src := b.old.Sources[it.rel]
+			if src == nil || searchDocKey(docPath, it.rel, b.global, src) != prev.Dep {
+				return searchIndex{}, false
+			}
+			old := *it
+			old.src = src
+			if b.derive(&old) != nil {
+				return searchIndex{}, false
+			}
+			text, err := src.text.read()
+			if err != nil {
+				return searchIndex{}, false
+			}
+			was = &searchDoc{title: old.fm.Title, text: text}
+		} // else a new number: patchSearchIndex checks it is past the old ones
+		text, err := b.searchText(it.rel, it.abs, it.src)
+		if err != nil {
 			return searchIndex{}, false
 		}
-		was := *it
-		was.src = src
-		if b.derive(&was) != nil {
-			return searchIndex{}, false
-		}
-		changes = append(changes, docChange{doc: i, old: &searchDoc{title: was.fm.Title, text: src.Text}, new: &docs[i]})
+		docs[i].text = text
+		changes = append(changes, docChange{doc: i, old: was, new: &docs[i]})
 	}
 	frag := func(name string) ([]byte, bool) {
 		path := searchFragDir + name + ".json"

@@ -150,15 +150,26 @@ type posting struct{ doc, tf int32 }
 // looked up once in a map of term numbers; a document's counts are kept
 // in a slice by term number, and so are the postings.
 func buildSearchIndex(docs []searchDoc, sz searchSizes) searchIndex {
+	idx, _ := buildSearchIndexOf(len(docs), func(i int) (searchDoc, error) { return docs[i], nil }, sz)
+	return idx
+}
+
+// buildSearchIndexOf indexes the n documents doc returns, one at a time:
+// the texts need not all be in memory. It stops at doc's first error.
+func buildSearchIndexOf(n int, doc func(i int) (searchDoc, error), sz searchSizes) (searchIndex, error) {
 	var tab termTable
 	var terms []string       // by number
 	var postings [][]posting // by term number, in document order
 	var tf []int32           // the current document's count, by term number
 	var touched []int32      // the terms the current document has
 	var sc termScanner
-	lengths := make([]int, len(docs))
+	lengths := make([]int, n)
 	npost := 0
-	for id, d := range docs {
+	for id := range n {
+		d, err := doc(id)
+		if err != nil {
+			return searchIndex{}, err
+		}
 		add := func(w int32) func([]byte) {
 			return func(term []byte) {
 				n, added := tab.number(term, terms)
@@ -207,7 +218,7 @@ func buildSearchIndex(docs []searchDoc, sz searchSizes) searchIndex {
 	return searchIndex{
 		manifest:  encodeManifest(lengths, fr.firsts, fr.names, len(order), len(enc)),
 		fragments: fr.files,
-	}
+	}, nil
 }
 
 // fragmenter cuts a run of terms' entries, in term order, into fragments.
