@@ -35,10 +35,11 @@ func (search) plan(p *planner) ([]*output, error) {
 	slices.Reverse(posts)
 	docs := make([]searchDoc, len(posts))
 	deps := make([]key, len(posts))
+	memos := b.memos()
 	for i, it := range posts {
 		docs[i] = searchDoc{title: it.fm.Title} // the text is read when needed
 		docPath := searchDocPath(i)
-		deps[i] = searchDocKey(docPath, it.rel, b.global, it.src)
+		deps[i] = b.sessionDocKey(memos, docPath, it)
 		outs = append(outs, &output{
 			path: docPath,
 			dep:  deps[i],

@@ -8,6 +8,10 @@ type urlMemo struct {
 	src      *sourceState
 	out, rel string
 	ok       bool // checkPostURL found nothing wrong
+	// The key of the post's search document file when it was doc; ""
+	// when not known.
+	doc    string
+	docKey key
 }
 
 // urlMemos are a session's post URLs, by source path.
@@ -58,4 +62,22 @@ func (b *builder) sessionCheck(m *urlMemos, it *item) error {
 		m.byRel[it.rel] = e
 	}
 	return err
+}
+
+// sessionDocKey is searchDocKey of it's search document file docPath,
+// remembered likewise (the key is a hash, 10,000 of them per build).
+func (b *builder) sessionDocKey(m *urlMemos, docPath string, it *item) key {
+	if m == nil {
+		return searchDocKey(docPath, it.rel, b.global, it.src)
+	}
+	e, ok := m.byRel[it.rel]
+	if ok && e.src == it.src && e.doc == docPath {
+		return e.docKey
+	}
+	k := searchDocKey(docPath, it.rel, b.global, it.src)
+	if ok && e.src == it.src {
+		e.doc, e.docKey = docPath, k
+		m.byRel[it.rel] = e
+	}
+	return k
 }
