@@ -66,7 +66,11 @@ func run(ctx context.Context, cfg Config, opts Options, sess *Session, changed [
 	if b.codes != nil {
 		b.codes.close()
 	}
-	b.spool.release()
+	if sess != nil && err == nil && sess.st == b.next {
+		b.spool.release() // the session's save closes it
+	} else {
+		b.spool.close()
+	}
 	b.stopRST()
 	if err != nil {
 		if sess != nil && b.committing {
@@ -270,9 +274,12 @@ func (b *builder) loadCache(out string) (reason string) {
 	if b.old != nil {
 		nsrc, nout = len(b.old.Sources), len(b.old.Outputs)
 	}
-	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: make(map[string]*sourceState, nsrc), Outputs: make(map[string]outputState, nout)}
+	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: make(map[string]*sourceState, nsrc), Outputs: make(map[string]outputState, nout), spool: b.spool}
 	if b.old != nil {
 		b.next.disk = b.old.disk
+		if b.next.spool == nil {
+			b.next.spool = b.old.spool // a session's state not saved yet: its texts may be there
+		}
 	}
 	return reason
 }

@@ -97,7 +97,8 @@ type state struct {
 	Sources map[string]*sourceState
 	Outputs map[string]outputState
 
-	disk *onDisk // the pages on disk this state was read from or saved to; nil: none
+	disk  *onDisk    // the pages on disk this state was read from or saved to; nil: none
+	spool *textSpool // where texts of this state may be until it is saved; nil: none
 	// kept: a session holds this state and saves it again later, so the
 	// entries a save encodes keep their encoding (a build's own state
 	// is saved once, and its process may end).
@@ -207,12 +208,23 @@ func (sp *textSpool) put(s string) textRef {
 	return r
 }
 
-// release removes the spool's file at the end of the build. The texts a
-// session's state still has there (until the session saves it) stay
-// readable: the file is open while they refer to it.
+// release removes the spool's name at the end of a build whose state a
+// session keeps: on Unix its texts stay readable, the file being open,
+// until the session's save moves them and closes it. Elsewhere the name
+// stays until then.
 func (sp *textSpool) release() {
 	if sp != nil && sp.f != nil {
 		os.Remove(sp.f.Name())
+	}
+}
+
+// close closes and removes the spool's file: nothing refers to it any
+// more (the state was saved, which moved its texts, or was dropped).
+func (sp *textSpool) close() {
+	if sp != nil && sp.f != nil {
+		sp.f.Close()
+		os.Remove(sp.f.Name())
+		sp.f = nil
 	}
 }
 
@@ -387,6 +399,8 @@ func (st *state) save(dir string) error {
 		out.markSaved()
 	}
 	out.movedTo(next.r)
+	st.spool.close() // its texts are in the pack now
+	st.spool = nil
 	next.outputs = st.Outputs
 	st.disk = next
 	if disk == nil {
