@@ -411,6 +411,13 @@ func (st *state) save(dir string) error {
 				os.Remove(p)
 			}
 		}
+		// So do spools of texts a killed build left. One a session
+		// still reads from is open: on Unix it stays readable, and
+		// elsewhere an open file is not removed.
+		spools, _ := filepath.Glob(filepath.Join(dir, "text.new-*"))
+		for _, p := range spools {
+			os.Remove(p)
+		}
 	}
 	return nil
 }

@@ -2,7 +2,9 @@ package build_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -673,6 +675,9 @@ func TestSessionTextsOnDisk(t *testing.T) {
 	if spools, _ := filepath.Glob(filepath.Join(root, build.CacheDir, "text.new-*")); len(spools) != 0 {
 		t.Errorf("the build left its spool of texts: %v", spools)
 	}
+	// A spool a killed build left goes with the next full save.
+	stale := filepath.Join(root, build.CacheDir, "text.new-killed")
+	writeFile(t, stale, []byte("texts"))
 	post := filepath.Join(root, "posts", "p0004.md")
 	writeFile(t, post, bytes.Replace(readFile(t, post), []byte("First paragraph"), []byte("Zanzibar paragraph"), 1))
 	if _, err := sess.Run(t.Context(), cfg, opts, []string{"posts/p0004.md"}); err != nil {
@@ -686,6 +691,10 @@ func TestSessionTextsOnDisk(t *testing.T) {
 	}
 	if n, size := build.TextsInMemory(sess); n != 0 {
 		t.Errorf("after the session saved its state, %d search texts (%d bytes) are in memory, want none", n, size)
+	}
+	runBuild(t, cfg, build.Options{Full: true, Now: opts.Now})
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a full build left a killed build's spool of texts (%v)", err)
 	}
 	if d := cmp.Diff(fullSnapshot(t, root), snapshot(t, cfg.OutputDir())); d != "" {
 		t.Fatalf("output differs from a full build (-full +session):\n%s", d)
