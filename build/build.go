@@ -418,49 +418,40 @@ func (b *builder) derive(it *item) error {
 // searchText is the search text of the source rel (abs on disk), from
 // where its state src keeps it. A text that cannot be read back (a
 // damaged cache) is derived again from the source, which has the bytes
-// src was made from.
-func (b *builder) searchText(rel, abs string, src *sourceState) (string, error) {
-	t, err := src.text.read()
-	if err == nil {
-		return t, nil
+// src was made from; derived says so.
+func (b *builder) searchText(rel, abs string, src *sourceState) (text string, derived bool, err error) {
+	if text, err = src.text.read(); err == nil {
+		return text, false, nil
 	}
 	b.opts.Logger.Debug("search text derived again", "file", rel, "err", err)
-	data, err := readSource(rel, abs, b.cfg.Build.MaxPostSize)
+	_, _, body, _, err := b.sourceBody(rel, abs, src.Hash)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
-	if hashBytes(data) != src.Hash {
-		return "", fmt.Errorf("%s changed during the build: build again", rel)
-	}
-	f := b.formatOf(rel)
-	if f == nil {
-		return "", fmt.Errorf("%s: not a post in any format this site reads", rel)
-	}
-	body, _, err := f.cutBody(rel, data)
+	return render.SearchText(body), true, nil
+}
+
+// sourceBody reads the source rel (abs on disk), which must still have
+// the bytes hash was made from, and cuts its body in its format.
+func (b *builder) sourceBody(rel, abs string, hash key) (f *bodyFormat, data, body []byte, bodyLine int, err error) {
+	data, err = readSource(rel, abs, b.cfg.Build.MaxPostSize)
 	if err != nil {
-		return "", err
+		return nil, nil, nil, 0, err
 	}
-	// Kept in memory, the text is written anew with the state.
-	t = render.SearchText(body)
-	src.text, src.raw = memText(t), ""
-	return t, nil
+	if hashBytes(data) != hash {
+		return nil, nil, nil, 0, fmt.Errorf("%s changed during the build: build again", rel)
+	}
+	if f = b.formatOf(rel); f == nil {
+		return nil, nil, nil, 0, fmt.Errorf("%s: not a post in any format this site reads", rel)
+	}
+	body, bodyLine, err = f.cutBody(rel, data)
+	return f, data, body, bodyLine, err
 }
 
 // renderBody renders the body of it, in its format, and records what lists need
 // (summary, word count) in its source state.
 func (b *builder) renderBody(it *item) (string, error) {
-	data, err := readSource(it.rel, it.abs, b.cfg.Build.MaxPostSize)
-	if err != nil {
-		return "", err
-	}
-	if hashBytes(data) != it.src.Hash {
-		return "", fmt.Errorf("%s changed during the build: build again", it.rel)
-	}
-	f := b.formatOf(it.rel)
-	if f == nil {
-		return "", fmt.Errorf("%s: not a post in any format this site reads", it.rel)
-	}
-	body, bodyLine, err := f.cutBody(it.rel, data)
+	f, data, body, bodyLine, err := b.sourceBody(it.rel, it.abs, it.src.Hash)
 	if err != nil {
 		return "", err
 	}

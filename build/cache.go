@@ -256,16 +256,23 @@ func loadState(dir string, global key, output string, loc *time.Location) (*stat
 	if err != nil {
 		return nil, "unreadable cache: " + err.Error()
 	}
-	var st *state
-	fi, err := pack.Stat()
-	if err == nil {
-		st, err = decodeStateAt(header, pack, fi.Size(), loc)
-	}
-	if err != nil {
+	st, reason := usableState(header, pack, global, output, loc)
+	if st == nil {
 		pack.Close()
 	}
 	// Otherwise the pack stays open while the state, or a text read
 	// from it, may be used: a later save may replace it.
+	return st, reason
+}
+
+// usableState decodes the state of header, whose pages are in pack, when
+// it is one this build can use; else it returns nil and why.
+func usableState(header []byte, pack *os.File, global key, output string, loc *time.Location) (*state, string) {
+	fi, err := pack.Stat()
+	if err != nil {
+		return nil, "unreadable cache: " + err.Error()
+	}
+	st, err := decodeStateAt(header, pack, fi.Size(), loc)
 	switch {
 	case err != nil:
 		return nil, "unreadable cache: " + err.Error()
@@ -315,16 +322,7 @@ func (st *state) save(dir string) error {
 	if disk != nil {
 		// Append to the pack, unless it is gone or mostly dead.
 		var err error
-		if f, err = os.OpenFile(filepath.Join(dir, disk.pack), os.O_WRONLY|os.O_APPEND, 0o644); err == nil && disk.r == nil {
-			// A state encoded in memory: its texts are read from here.
-			var r *os.File
-			if r, err = os.Open(filepath.Join(dir, disk.pack)); err == nil {
-				disk.r = r
-			} else {
-				f.Close()
-			}
-		}
-		if err == nil {
+		if f, err = os.OpenFile(filepath.Join(dir, disk.pack), os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
 			var live int64
 			for _, pages := range [][]pageRef{disk.src, disk.out} {
 				for _, r := range pages {

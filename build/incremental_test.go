@@ -603,6 +603,22 @@ func inexact(warnings []error) bool {
 	return false
 }
 
+// newTestSession is a generated site of n posts and a session that saves
+// only when closed (which the test's end does), with the options its
+// builds take.
+func newTestSession(t *testing.T, n int) (root string, cfg build.Config, sess *build.Session, opts build.Options) {
+	t.Helper()
+	root = genSite(t, n)
+	cfg, err := build.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess = build.NewSession()
+	sess.PersistAfter = time.Hour
+	t.Cleanup(func() { sess.Close() })
+	return root, cfg, sess, build.Options{Now: func() time.Time { return testNow }}
+}
+
 // TestSessionReadsOnlyChanged: a session told what changed reads only
 // those sources, even right after building files written a moment ago (a
 // fresh clone), whose times fall in the racy window a `blog build` reads
@@ -611,15 +627,7 @@ func inexact(warnings []error) bool {
 // of the window.
 func TestSessionReadsOnlyChanged(t *testing.T) {
 	t.Parallel()
-	root := genSite(t, 20)
-	cfg, err := build.Load(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess := build.NewSession()
-	sess.PersistAfter = time.Hour
-	defer sess.Close()
-	opts := build.Options{Now: func() time.Time { return testNow }}
+	root, cfg, sess, opts := newTestSession(t, 20)
 	if res, err := sess.Run(t.Context(), cfg, opts, nil); err != nil || !res.Full || res.Read != 20 {
 		t.Fatalf("first build: %v, %v", res, err)
 	}
@@ -657,15 +665,7 @@ func TestSessionReadsOnlyChanged(t *testing.T) {
 // every text.
 func TestSessionTextsOnDisk(t *testing.T) {
 	t.Parallel()
-	root := genSite(t, 12)
-	cfg, err := build.Load(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess := build.NewSession()
-	sess.PersistAfter = time.Hour
-	defer sess.Close()
-	opts := build.Options{Now: func() time.Time { return testNow }}
+	root, cfg, sess, opts := newTestSession(t, 12)
 	if _, err := sess.Run(t.Context(), cfg, opts, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,10 @@ func (search) plan(p *planner) ([]*output, error) {
 			dep:  deps[i],
 			from: origin{what: "the search index"},
 			render: func() ([]byte, error) {
-				text, err := b.searchText(it.rel, it.abs, it.src)
+				// On a worker: a text derived again is not kept in
+				// the state, which the post's own page may be
+				// updating.
+				text, _, err := b.searchText(it.rel, it.abs, it.src)
 				if err != nil {
 					return nil, err
 				}
@@ -58,7 +61,12 @@ func (search) plan(p *planner) ([]*output, error) {
 		var err error
 		idx, err = buildSearchIndexOf(len(docs), func(i int) (searchDoc, error) {
 			it := posts[i]
-			text, err := b.searchText(it.rel, it.abs, it.src)
+			text, derived, err := b.searchText(it.rel, it.abs, it.src)
+			if derived {
+				// Before the workers start: kept in memory, the text
+				// is written anew with the state.
+				it.src.text, it.src.raw = memText(text), ""
+			}
 			return searchDoc{title: docs[i].title, text: text}, err
 		}, searchDefaultSizes)
 		if err != nil {
@@ -139,7 +147,7 @@ func (b *builder) patchSearch(posts []*item, docs []searchDoc, deps []key) (sear
 			}
 			was = &searchDoc{title: old.fm.Title, text: text}
 		} // else a new number: patchSearchIndex checks it is past the old ones
-		text, err := b.searchText(it.rel, it.abs, it.src)
+		text, _, err := b.searchText(it.rel, it.abs, it.src)
 		if err != nil {
 			return searchIndex{}, false
 		}
