@@ -116,6 +116,11 @@ type builder struct {
 	spool    *textSpool // where a full build's search texts go; nil: kept in memory
 	global   key
 	meta     key // the site-wide facts every page may show
+	// print is the fingerprint of the sources (see fingerprint) with the
+	// output printOut, once printed.
+	print    key
+	printOut string
+	printed  bool
 	old      *state
 	next     *state
 

@@ -24,6 +24,9 @@ type stamp struct {
 func stampPath(dir string) string { return filepath.Join(dir, "stamp") }
 
 func (b *builder) fingerprint(out string) key {
+	if b.printed && b.printOut == out {
+		return b.print // the sources' list is the same all through a build
+	}
 	h := newHasher(cacheFormat, out).key(b.global)
 	for _, list := range [][]source{b.srcPosts, b.srcPages, b.srcStatic, b.srcStrays} {
 		h.str("list")
@@ -33,7 +36,8 @@ func (b *builder) fingerprint(out string) key {
 			h.buf = binary.LittleEndian.AppendUint64(h.buf, uint64(s.modTime))
 		}
 	}
-	return h.sum()
+	b.print, b.printOut, b.printed = h.sum(), out, true
+	return b.print
 }
 
 // upToDate reports whether the last build's output is still right: same
