@@ -56,6 +56,15 @@ var kinds = []kind{
 	search{},
 }
 
+// modelOnly marks a kind whose plan reads only the site model and the
+// last build's state: nothing another kind plans, and none of the
+// planner's shared fields but site and byMeta. It is planned concurrently
+// with the other kinds.
+type modelOnly interface {
+	kind
+	modelOnly()
+}
+
 // planner is what the kinds share while one build is planned.
 type planner struct {
 	b      *builder
@@ -81,12 +90,46 @@ func (b *builder) plan() ([]*output, error) {
 	for _, it := range b.all() {
 		p.byMeta[it.meta] = it
 	}
-	for _, k := range kinds {
+	// Kinds that read only the model are planned on their own goroutine
+	// while the others plan in order; their outputs keep their place.
+	type planned struct {
+		outs []*output
+		err  error
+		done chan struct{}
+	}
+	apart := make(map[int]*planned)
+	for i, k := range kinds {
+		if _, ok := k.(modelOnly); ok {
+			r := &planned{done: make(chan struct{})}
+			apart[i] = r
+			go func() {
+				defer close(r.done)
+				r.outs, r.err = k.plan(p)
+			}()
+		}
+	}
+	var errs []error
+	for i, k := range kinds {
+		if r := apart[i]; r != nil {
+			<-r.done
+			errs = append(errs, r.err)
+			p.outs = append(p.outs, r.outs...)
+			continue
+		}
 		outs, err := k.plan(p)
+		errs = append(errs, err)
+		if err != nil {
+			break
+		}
+		p.outs = append(p.outs, outs...)
+	}
+	for _, r := range apart {
+		<-r.done
+	}
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		p.outs = append(p.outs, outs...)
 	}
 	if err := checkProducers(p.outs, b.site.BasePath); err != nil {
 		return nil, err

@@ -20,6 +20,8 @@ import (
 // changes. build.disable: [search] turns all of it off.
 type search struct{}
 
+func (search) modelOnly() {}
+
 func (search) plan(p *planner) ([]*output, error) {
 	b := p.b
 	if !b.cfg.Enabled("search") {
