@@ -382,6 +382,12 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 	if err := b.derive(it); err != nil {
 		return nil, err
 	}
+	if it.src.URL == "" && b.checkPostURL(it) == nil {
+		// Once per parse, on the scan's workers: model, which is not
+		// parallel, finds it here.
+		it.src.Out, it.src.URL = b.postURL(it)
+		it.src.raw = ""
+	}
 	return it, nil
 }
 

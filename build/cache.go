@@ -47,7 +47,7 @@ const CacheDir = ".blog-cache"
 
 // cacheFormat changes whenever the layout of the state or the stamp
 // changes.
-const cacheFormat = "blog-cache-10"
+const cacheFormat = "blog-cache-11"
 
 // codeFormat changes whenever the layout of code.idx or code.pack
 // changes; it is apart from cacheFormat so that a new state layout keeps
@@ -123,6 +123,11 @@ type sourceState struct {
 	Rendered   bool // Summary, Words and HasMore are known
 	Warnings   []warning
 	Images     []render.ImageRef // the images the body shows, known from its front matter parse on
+	// Out and URL are the post's output file and URL path from the output
+	// root (see postURL), both "" when a URL it derives is not one a site
+	// can have (checkPostURL). The global key covers all else they derive
+	// from, so they are worked out once per parse of the front matter.
+	Out, URL string
 	// text is the body's text for the search index (render.SearchText),
 	// read when the index or the post's document file is made: the texts
 	// are most of the state's bytes, and most builds need one or none.

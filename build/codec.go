@@ -297,6 +297,8 @@ func (e *encoder) source(name string, s *sourceState, text span, moved bool) {
 	e.bool(s.Rendered)
 	e.warnings(s.Warnings)
 	e.images(s.Images)
+	e.str(s.Out)
+	e.str(s.URL)
 	e.int(text.Off)
 	e.int(text.Len)
 	e.int(int64(text.Sum))
@@ -332,6 +334,7 @@ func (d *decoder) source(s *sourceState, loc *time.Location, pack io.ReaderAt, p
 	s.Rendered = d.bool()
 	s.Warnings = d.warnings()
 	s.Images = d.images()
+	s.Out, s.URL = d.str(), d.str()
 	off, n, sum := d.int(), d.int(), d.int()
 	if off < 0 || n < 0 || off > packLen || n > packLen-off || sum < 0 || sum > math.MaxUint32 {
 		d.err = errCorrupt

@@ -78,9 +78,8 @@ func (b *builder) model() error {
 	b.base = base
 	b.slugs = make(map[string]string)
 	years := make(map[int]*render.Year)
-	memos := b.memos()
 	for _, it := range b.posts {
-		p := b.newPost(memos, it)
+		p := b.newPost(it)
 		site.Posts = append(site.Posts, p)
 		p.Tags = b.terms(tags, it.fm.Tags, "tag", base+"tags/", p)
 		p.Categories = b.terms(cats, it.fm.Categories, "category", base+"categories/", p)
@@ -99,7 +98,7 @@ func (b *builder) model() error {
 		}
 	}
 	for _, it := range b.pages {
-		b.newPost(memos, it)
+		b.newPost(it)
 	}
 	site.Tags = sortedTerms(tags)
 	site.Categories = sortedTerms(cats)
@@ -115,7 +114,9 @@ func (b *builder) model() error {
 	// output claims it is checkProducers' business.
 	var errs diag.List
 	for _, it := range b.all() {
-		errs.Add(b.sessionCheck(memos, it))
+		if it.src.URL == "" {
+			errs.Add(b.checkPostURL(it))
+		}
 	}
 	if errs.Len() > 0 {
 		return errs.Err()
@@ -156,9 +157,9 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// newPost makes the meta view of it and assigns its URL (remembered in
-// memos, when not nil, across a session's builds).
-func (b *builder) newPost(memos *urlMemos, it *item) *render.Post {
+// newPost makes the meta view of it and assigns its URL (worked out by
+// scan: see sourceState.URL).
+func (b *builder) newPost(it *item) *render.Post {
 	cfg := &b.cfg
 	p := &render.Post{
 		Title:   it.fm.Title,
@@ -174,7 +175,10 @@ func (b *builder) newPost(memos *urlMemos, it *item) *render.Post {
 		IsPage:    it.isPage,
 	}
 	var rel string
-	it.out, rel = b.sessionURL(memos, it)
+	it.out, rel = it.src.Out, it.src.URL
+	if rel == "" { // not a URL a site can have: model reports it
+		it.out, rel = b.postURL(it)
+	}
 	p.URL = b.base + strings.TrimPrefix(rel, "/")
 	p.Permalink = b.absURL(p.URL)
 	it.meta = p
