@@ -446,12 +446,18 @@ func decodeStateAt(header []byte, pack io.ReaderAt, packLen int64, loc *time.Loc
 	buf := make([]byte, total)
 	at := func(refs []pageRef, base int64) ([]int64, int64, error) {
 		offs := make([]int64, len(refs))
-		for i, r := range refs {
-			if _, err := pack.ReadAt(buf[base:base+r.Len], r.Off); err != nil {
+		for i := 0; i < len(refs); {
+			// One read for a run of pages back to back in the pack, as a
+			// full save writes them.
+			off, start, j := refs[i].Off, base, i
+			for ; j < len(refs) && refs[j].Off == off+(base-start); j++ {
+				offs[j] = base
+				base += refs[j].Len
+			}
+			if _, err := pack.ReadAt(buf[start:base], off); err != nil {
 				return nil, 0, err
 			}
-			offs[i] = base
-			base += r.Len
+			i = j
 		}
 		return offs, base, nil
 	}
