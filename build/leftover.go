@@ -55,6 +55,198 @@ var leftoverEnds = map[string]string{"hugo": "}}", "liquidtag": "%}", "liquidvar
 // and the line of the source (src, whose body starts at bodyLine) it is on;
 // nil when there is none.
 func leftoverWarning(src []byte, bodyLine int, rendered string) []warning {
+	if cut, n, ok := cutCode(rendered); ok {
+		if w, cuts := leftoverScan(src, bodyLine, cut); cuts == n {
+			return w
+		}
+	}
+	w, _ := leftoverScan(src, bodyLine, rendered)
+	return w
+}
+
+// cutPlaceholder stands for a <pre> element cutCode emptied.
+const cutPlaceholder = "<pre data-blog-cut></pre>"
+
+// cutCode returns rendered with each <pre>…</pre> element (a highlighted
+// code block, most of a post's HTML in tokens) replaced by
+// cutPlaceholder, and how many it replaced; ok is false when it cannot
+// show that the scan of leftoverWarning, which skips all that is inside
+// pre and code, would find the same in the result. That needs no
+// comment, processing instruction or raw text element anywhere (their
+// contents are not tags), a plain start tag, and no end tag of pre,
+// code, script or style inside, but a last </code>, with as many start
+// tags of pre and code inside as end tags, and only plain tags inside (so
+// that the first </pre> is the end). Whether each placeholder is
+// read as a tag (it is not inside another tag's attribute value) is for
+// the scan to count.
+func cutCode(rendered string) (cut string, n int, ok bool) {
+	if !strings.Contains(rendered, "<pre") {
+		return "", 0, false
+	}
+	for i := 0; ; {
+		j := strings.IndexByte(rendered[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		if i < len(rendered) && (rendered[i] == '!' || rendered[i] == '?') {
+			return "", 0, false
+		}
+		if i+1 < len(rendered) && rawTextStart[string([]byte{rendered[i] | 0x20, rendered[i+1] | 0x20})] {
+			for _, name := range rawTextElements {
+				if hasTagName(rendered[i:], name) {
+					return "", 0, false
+				}
+			}
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(rendered) / 4)
+	rest := rendered
+	for {
+		i := strings.Index(rest, "<pre")
+		if i < 0 {
+			b.WriteString(rest)
+			return b.String(), n, true
+		}
+		if !hasTagName(rest[i+1:], "pre") {
+			b.WriteString(rest[:i+4])
+			rest = rest[i+4:]
+			continue
+		}
+		tagEnd, _, _ := plainTag(rest[i:])
+		if tagEnd < 0 {
+			return "", 0, false
+		}
+		end := strings.Index(rest[i+tagEnd:], "</pre>")
+		if end < 0 {
+			return "", 0, false
+		}
+		inner := rest[i+tagEnd : i+tagEnd+end]
+		if !closedCode(inner) {
+			return "", 0, false
+		}
+		b.WriteString(rest[:i])
+		b.WriteString(cutPlaceholder)
+		n++
+		rest = rest[i+tagEnd+end+len("</pre>"):]
+	}
+}
+
+// rawTextElements are the elements whose contents the tokenizer reads as
+// text, not tags.
+var rawTextElements = []string{"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
+
+// rawTextStart holds the first two letters of each of rawTextElements:
+// most tags (chroma's spans) are told apart by them.
+var rawTextStart = func() map[string]bool {
+	m := make(map[string]bool)
+	for _, name := range rawTextElements {
+		m[name[:2]] = true
+	}
+	return m
+}()
+
+// hasTagName reports whether s, just after a < (or </), starts with the
+// tag name (in any case) followed by the end of the name.
+func hasTagName(s, name string) bool {
+	if len(s) <= len(name) || !strings.EqualFold(s[:len(name)], name) {
+		return false
+	}
+	switch s[len(name)] {
+	case ' ', '\t', '\n', '\f', '\r', '/', '>':
+		return true
+	}
+	return false
+}
+
+// plainTag returns the length of the tag at the start of s, its name in
+// lower case and whether it is an end tag, when it is plain: <name
+// followed by attributes of the form name or name="value" (the value
+// without quotes or angle brackets), or </name>; so that its first >
+// ends it, as the tokenizer reads it. Else n is -1.
+func plainTag(s string) (n int, name string, end bool) {
+	i := 1
+	if i < len(s) && s[i] == '/' {
+		end = true
+		i++
+	}
+	start := i
+	for i < len(s) && isNameByte(s[i]) {
+		i++
+	}
+	if i == start || !isLetter(s[start]) {
+		return -1, "", false
+	}
+	name = strings.ToLower(s[start:i])
+	for i < len(s) {
+		switch c := s[i]; {
+		case c == '>':
+			return i + 1, name, end
+		case c == ' ' || c == '\n' || c == '\t':
+			i++
+		case !end && isLetter(c):
+			for i < len(s) && isNameByte(s[i]) {
+				i++
+			}
+			if i < len(s) && s[i] == '=' {
+				if i+1 >= len(s) || s[i+1] != '"' {
+					return -1, "", false
+				}
+				v := strings.IndexAny(s[i+2:], "\"<>'")
+				if v < 0 || s[i+2+v] != '"' {
+					return -1, "", false
+				}
+				i += 2 + v + 1
+				if i < len(s) && s[i] != ' ' && s[i] != '>' {
+					return -1, "", false
+				}
+			}
+		default:
+			return -1, "", false
+		}
+	}
+	return -1, "", false
+}
+
+func isLetter(c byte) bool   { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isNameByte(c byte) bool { return isLetter(c) || c >= '0' && c <= '9' || c == '-' }
+
+// closedCode reports whether the inside of a <pre> element keeps the
+// scan inside code all through: plain tags only (see plainTag), no end
+// tag of pre, code, script or style but a </code> that ends it, and as
+// many start tags of pre and code as that.
+func closedCode(inner string) bool {
+	inner, closed := strings.CutSuffix(inner, "</code>")
+	starts := 0
+	for i := 0; ; {
+		j := strings.IndexByte(inner[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		n, name, end := plainTag(inner[i:])
+		if n < 0 {
+			return false
+		}
+		switch name {
+		case "pre", "code", "script", "style":
+			if end {
+				return false
+			}
+			starts++
+		}
+		i += n
+	}
+	if closed {
+		return starts == 1
+	}
+	return starts == 0
+}
+
+// leftoverScan is leftoverWarning's scan of rendered, and how many
+// cutPlaceholder start tags it read.
+func leftoverScan(src []byte, bodyLine int, rendered string) (_ []warning, cuts int) {
 	var found []string // the matched texts, in order
 	kind, snippet := "", ""
 	note := func(s string) {
@@ -85,6 +277,11 @@ func leftoverWarning(src []byte, bodyLine int, rendered string) []warning {
 			name, hasAttr := z.TagName()
 			switch atom.Lookup(name) {
 			case atom.Pre, atom.Code, atom.Script, atom.Style:
+				if tt == html.StartTagToken && hasAttr && len(name) == 3 {
+					if k, _, _ := z.TagAttr(); string(k) == "data-blog-cut" {
+						cuts++
+					}
+				}
 				if tt == html.StartTagToken {
 					code++
 				} else if tt == html.EndTagToken && code > 0 {
@@ -104,7 +301,7 @@ func leftoverWarning(src []byte, bodyLine int, rendered string) []warning {
 		}
 	}
 	if kind == "" {
-		return nil
+		return nil, cuts
 	}
 	line, rest := sourceLine(src, bodyLine, found[0])
 	if rest != "" {
@@ -114,7 +311,7 @@ func leftoverWarning(src []byte, bodyLine int, rendered string) []warning {
 	if n := len(found) - 1; n > 0 {
 		msg += fmt.Sprintf("; %d more in the post", n)
 	}
-	return []warning{{Line: line, Msg: msg}}
+	return []warning{{Line: line, Msg: msg}}, cuts
 }
 
 func matchedGroup(m []int) string {

@@ -2,8 +2,12 @@ package build
 
 import (
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/blog-gen/blog/highlight"
+	"github.com/blog-gen/blog/render"
 )
 
 // TestLeftoverStarts checks the shortcut of leftoverWarning: every
@@ -24,6 +28,92 @@ func TestLeftoverStarts(t *testing.T) {
 		}
 		if first.Op != syntax.OpLiteral || !strings.ContainsRune(leftoverStarts, first.Rune[0]) {
 			t.Errorf("alternative %v does not start with a byte of %q", alt, leftoverStarts)
+		}
+	}
+}
+
+// leftoverCutSeeds are HTML bodies for the cut of highlighted code in
+// leftoverWarning: chroma's blocks, and every way a <pre> can fail to be
+// one (inside a comment, an attribute, raw text; unclosed, nested,
+// self-closing, with an end tag of code inside).
+var leftoverCutSeeds = []string{
+	`<p>{{< ref "x" >}}</p><pre tabindex="0" class="chroma"><code><span class="line"><span class="cl">{{&lt; x &gt;}} {% if %}</span></span></code></pre><p>[caption]x</p>`,
+	`<pre class="chroma"><code>{{&lt; x &gt;}}</code></pre><p>plain</p>`,
+	`<div class="chroma"><table class="lntable"><tr><td class="lntd"><pre tabindex="0" class="chroma"><code><span class="lnt">1
+</span></code></pre></td><td class="lntd"><pre tabindex="0" class="chroma"><code><span class="line"><span class="cl">{% raw %}
+</span></span></code></pre></td></tr></table></div><p>{{< a >}}</p>`,
+	`<!-- <pre> -->{{< x >}}<!-- </pre> -->`,
+	`<a href="/a<pre>{{< x >}}</pre>">l</a>`,
+	`<a title="<pre>">{{< x >}}</pre>`,
+	`<script>"<pre>"</script>{{< x >}}<script>"</pre>"</script>`,
+	`<pre><code>a</code></code>{{< x >}}</pre>`,
+	`<pre><code><code>a</code>{{< x >}}</pre>{{< y >}}`,
+	`<pre>a</ x </pre> >{{< x >}}`,
+	`<pre><span title="</pre>">{{< x >}}</span></pre>`,
+	`<pre title='</pre>'>{{< x >}}</pre>`,
+	`<pre a=x" b=">{{< x >}}</pre>`,
+	`<pre data-blog-cut></pre><pre>{{< x >}}</pre>{{< y >}}`,
+	`<PRE>{{< x >}}</PRE><pre>{{% y %}}</pre>`,
+	`<pre>{{< x >}}`,
+	`<code><pre>x</pre>{{< x >}}</code>{{< y >}}`,
+	`</ <pre class="c">x</pre>{{< x >}}`,
+	`<pre><br/>{{< x >}}</pre>`,
+	`<prefix>{{< x >}}</prefix><pre>y</pre>`,
+	`<p><img src="/%7B%7B%3C%20x%20%3E%7D%7D.png" alt=""></p><pre><code>z</code></pre>`,
+}
+
+// FuzzLeftoverCut checks that cutting highlighted code out of a body
+// before the scan never changes what leftoverWarning finds: for any HTML,
+// the warning is the one of the scan of the whole body.
+func FuzzLeftoverCut(f *testing.F) {
+	for _, s := range leftoverCutSeeds {
+		f.Add(s)
+	}
+	src := []byte("{{< x >}}\n{% y %}\n")
+	f.Fuzz(func(t *testing.T, rendered string) {
+		want, _ := leftoverScan(src, 1, rendered)
+		got := leftoverWarning(src, 1, rendered)
+		if !slices.Equal(got, want) {
+			t.Errorf("leftoverWarning(%q) = %v, the whole scan %v", rendered, got, want)
+		}
+	})
+}
+
+// TestLeftoverCutTakesChroma checks that the cut applies to chroma's
+// blocks, its placeholders all read as tags (or the fuzz test above could
+// pass with a cut that never applies).
+func TestLeftoverCutTakesChroma(t *testing.T) {
+	for _, s := range leftoverCutSeeds[:3] {
+		cut, n, ok := cutCode(s)
+		if !ok || n == 0 {
+			t.Fatalf("cutCode(%q) = %d cuts, ok %v: want the code cut", s, n, ok)
+		}
+		if _, cuts := leftoverScan(nil, 1, cut); cuts != n {
+			t.Errorf("cutCode(%q): the scan read %d placeholders of %d", s, cuts, n)
+		}
+		if strings.Contains(cut, "{%") {
+			t.Errorf("cutCode(%q) = %q: code left in", s, cut)
+		}
+	}
+	// And chroma's own, through the renderer, with and without line
+	// numbers.
+	for _, lines := range []bool{false, true} {
+		hl, err := highlight.New(highlight.Options{LineNumbers: lines})
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := render.NewMarkdown(render.MarkdownOptions{Highlighter: hl})
+		src := "{{< x >}}\n\n```go\nfunc f() { m := map[string]int{\"{{<\": 1}; _ = `$$code(` }\n```\n\n```\n{% raw %} <b> & </b>\n```\n"
+		r, err := md.Render("p.md", []byte(src), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut, n, ok := cutCode(string(r.HTML))
+		if !ok || n != 2 {
+			t.Fatalf("line numbers %v: cutCode(%q) = %d cuts, ok %v: want 2", lines, r.HTML, n, ok)
+		}
+		if w, cuts := leftoverScan([]byte(src), 1, cut); cuts != n || len(w) != 1 || strings.Contains(w[0].Msg, "more") {
+			t.Errorf("line numbers %v: the scan of the cut read %d placeholders, warned %v: want %d, one construct", lines, cuts, w, n)
 		}
 	}
 }
