@@ -123,6 +123,8 @@ type builder struct {
 	printed  bool
 	old      *state
 	next     *state
+	stamp    *stamp     // the last build's, read before discover; nil: none or a session
+	early    *stateLoad // nil: the state loads after discover
 
 	site  *render.Site
 	base  string            // the site URL's path, with a trailing slash
@@ -178,11 +180,24 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		defer unlock()
 	}
 	b.global = b.globalKey()
+	if b.sess == nil && !b.opts.NoCache && !b.opts.Full {
+		b.stamp = b.readStamp()
+		if b.stamp != nil {
+			// A source changed since the last build means a build:
+			// its state decodes on the other core while the rest are
+			// stat-ed.
+			b.early = &stateLoad{after: b.stamp.Started - int64(racyWindow), load: func() (*state, string) {
+				return loadState(b.cacheDir, b.global, out, b.loc)
+			}}
+		}
+	}
 	if err := b.discoverSources(b.changed); err != nil {
+		b.early.discard()
 		return Result{}, fmt.Errorf("discover: %w", err)
 	}
 	if !b.opts.NoCache && !b.opts.Full {
 		if res, ok := b.upToDate(out); ok {
+			b.early.discard()
 			return res, b.cfg.strictErrors(res.Warnings)
 		}
 	}
@@ -257,7 +272,9 @@ func (b *builder) loadCache(out string) (reason string) {
 	if b.opts.NoCache {
 		reason = "no cache"
 	} else if !b.opts.Full {
-		if b.old = b.sess.old(b.cacheDir, b.global, out); b.old == nil {
+		if st, why, ok := b.early.result(); ok {
+			b.old, reason = st, why
+		} else if b.old = b.sess.old(b.cacheDir, b.global, out); b.old == nil {
 			b.old, reason = loadState(b.cacheDir, b.global, out, b.loc)
 		} else {
 			b.oldFromSession = true
@@ -287,6 +304,55 @@ func (b *builder) loadCache(out string) (reason string) {
 		}
 	}
 	return reason
+}
+
+// stateLoad is the cache state's load, started on its own goroutine by
+// the first source discover finds changed after the last build (a build
+// with such a source is not a no-op; see upToDate).
+type stateLoad struct {
+	after int64 // a source with a later time starts the load
+	load  func() (*state, string)
+
+	once   sync.Once
+	done   chan struct{}
+	st     *state
+	reason string
+}
+
+// saw is told each source's time, on discover's workers.
+func (l *stateLoad) saw(modTime int64) {
+	if l == nil || modTime < l.after {
+		return
+	}
+	l.once.Do(func() {
+		l.done = make(chan struct{})
+		go func() {
+			defer close(l.done)
+			l.st, l.reason = l.load()
+		}()
+	})
+}
+
+// result waits for the load, when it started, and returns what it loaded.
+func (l *stateLoad) result() (*state, string, bool) {
+	if l == nil {
+		return nil, "", false
+	}
+	l.once.Do(func() {}) // not started: now never
+	if l.done == nil {
+		return nil, "", false
+	}
+	<-l.done
+	return l.st, l.reason, true
+}
+
+// discard closes the pack of the state loaded, if any.
+func (l *stateLoad) discard() {
+	if st, _, _ := l.result(); st != nil {
+		if c, ok := st.disk.r.(io.Closer); ok {
+			c.Close()
+		}
+	}
 }
 
 // globalKey hashes what every output depends on.

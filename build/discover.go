@@ -135,6 +135,7 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 			out[i].abs = ""
 		default:
 			out[i].size, out[i].modTime = fi.Size(), fi.ModTime().UnixNano()
+			b.early.saw(out[i].modTime)
 		}
 	})
 	if err := errors.Join(errs...); err != nil {

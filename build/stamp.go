@@ -19,6 +19,7 @@ type stamp struct {
 	Started           int64 // UnixNano: files changed after Started-racyWindow are not trusted
 	NextDue           int64 // UnixNano; 0 when no post is waiting for its date
 	Posts, Pages, Out int64
+	warnings          []error // the last build's, reported again
 }
 
 func stampPath(dir string) string { return filepath.Join(dir, "stamp") }
@@ -44,20 +45,11 @@ func (b *builder) fingerprint(out string) key {
 // fingerprint, no source changed too close to that build to trust its
 // time, no future post come due, no interrupted build, output present.
 func (b *builder) upToDate(out string) (Result, bool) {
-	data, err := os.ReadFile(stampPath(b.cacheDir))
-	if err != nil {
-		return Result{}, false
+	st := b.stamp
+	if st == nil {
+		st = b.readStamp()
 	}
-	var st stamp
-	d := &decoder{b: data}
-	if d.str() != cacheFormat {
-		return Result{}, false
-	}
-	st.Fingerprint = d.key()
-	st.Started, st.NextDue = d.int(), d.int()
-	st.Posts, st.Pages, st.Out = d.int(), d.int(), d.int()
-	warnings := d.resultWarnings()
-	if d.err != nil || len(d.b) != 0 || st.Fingerprint != b.fingerprint(out) {
+	if st == nil || st.Fingerprint != b.fingerprint(out) {
 		return Result{}, false
 	}
 	if st.NextDue != 0 && !b.opts.Now().Before(time.Unix(0, st.NextDue)) {
@@ -76,7 +68,29 @@ func (b *builder) upToDate(out string) (Result, bool) {
 	if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
 		return Result{}, false
 	}
-	return Result{Posts: int(st.Posts), Pages: int(st.Pages), Files: int(st.Out), Cached: int(st.Out), Warnings: warnings}, true
+	return Result{Posts: int(st.Posts), Pages: int(st.Pages), Files: int(st.Out), Cached: int(st.Out), Warnings: st.warnings}, true
+}
+
+// readStamp reads the last build's stamp; nil when there is none this
+// program can read.
+func (b *builder) readStamp() *stamp {
+	data, err := os.ReadFile(stampPath(b.cacheDir))
+	if err != nil {
+		return nil
+	}
+	var st stamp
+	d := &decoder{b: data}
+	if d.str() != cacheFormat {
+		return nil
+	}
+	st.Fingerprint = d.key()
+	st.Started, st.NextDue = d.int(), d.int()
+	st.Posts, st.Pages, st.Out = d.int(), d.int(), d.int()
+	st.warnings = d.resultWarnings()
+	if d.err != nil || len(d.b) != 0 {
+		return nil
+	}
+	return &st
 }
 
 // writeStamp records the fingerprint of a successful build.
