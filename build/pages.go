@@ -17,12 +17,16 @@ import (
 // site-wide facts (neighbours, tags, titles).
 type postPages struct{}
 
+func (postPages) modelOnly() {}
+
 func (postPages) plan(p *planner) ([]*output, error) {
 	return p.items(p.b.posts, "post", "post.html"), nil
 }
 
 // standalonePages: each standalone page (about, contact).
 type standalonePages struct{}
+
+func (standalonePages) modelOnly() {}
 
 func (standalonePages) plan(p *planner) ([]*output, error) {
 	return p.items(p.b.pages, "page", "page.html"), nil

@@ -58,8 +58,9 @@ var kinds = []kind{
 
 // modelOnly marks a kind whose plan reads only the site model and the
 // last build's state: nothing another kind plans, and none of the
-// planner's shared fields but site and byMeta. It is planned concurrently
-// with the other kinds.
+// planner's shared fields but site and byMeta (its render functions,
+// which run once the whole plan is made, may). It is planned
+// concurrently with the other kinds.
 type modelOnly interface {
 	kind
 	modelOnly()

@@ -58,7 +58,7 @@ func (o origin) name() string {
 // its slug, else its first line (its path comes from its file name).
 func sourceOrigin(it *item) origin {
 	pos := diag.Pos{File: it.rel, Line: 1, Col: 1}
-	switch fm := it.src.FM; {
+	switch fm := &it.src.FM; {
 	case fm.Permalink != "" && fm.Pos["permalink"].Line > 0:
 		pos = fm.Pos["permalink"]
 	case fm.URL != "" && fm.Pos["url"].Line > 0:
