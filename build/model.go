@@ -41,13 +41,26 @@ func (b *builder) model() error {
 		return false
 	})
 	b.pages = slices.DeleteFunc(b.pages, func(it *item) bool { return it.fm.Draft && !b.opts.Drafts })
-	slices.SortStableFunc(b.posts, func(a, c *item) int {
+	slices.SortFunc(b.posts, func(a, c *item) int {
 		if d := c.fm.Date.Compare(a.fm.Date); d != 0 {
 			return d
 		}
-		return strings.Compare(a.fm.Slug, c.fm.Slug)
+		if d := strings.Compare(a.fm.Slug, c.fm.Slug); d != 0 {
+			return d
+		}
+		return strings.Compare(a.rel, c.rel)
 	})
 	slices.SortFunc(b.pages, func(a, c *item) int { return strings.Compare(a.rel, c.rel) })
+	// The meta key hashes every post's front matter: on the other core,
+	// while the views are made.
+	metaDone := make(chan key, 1)
+	go func() { metaDone <- b.metaKey(now) }()
+	views := make([]render.Post, 2*(len(b.posts)+len(b.pages))) // meta and full views, in one allocation
+	view := func() *render.Post {
+		p := &views[0]
+		views = views[1:]
+		return p
+	}
 	base := basePath(cfg.Site.URL)
 	site := &render.Site{
 		Title:       cfg.Site.Title,
@@ -79,7 +92,7 @@ func (b *builder) model() error {
 	b.slugs = make(map[string]string)
 	years := make(map[int]*render.Year)
 	for _, it := range b.posts {
-		p := b.newPost(it)
+		p := b.newPost(view(), it, now)
 		site.Posts = append(site.Posts, p)
 		p.Tags = b.terms(tags, it.fm.Tags, "tag", base+"tags/", p)
 		p.Categories = b.terms(cats, it.fm.Categories, "category", base+"categories/", p)
@@ -98,7 +111,7 @@ func (b *builder) model() error {
 		}
 	}
 	for _, it := range b.pages {
-		b.newPost(it)
+		b.newPost(view(), it, now)
 	}
 	site.Tags = sortedTerms(tags)
 	site.Categories = sortedTerms(cats)
@@ -107,8 +120,8 @@ func (b *builder) model() error {
 	}
 	slices.SortFunc(site.Years, func(a, c *render.Year) int { return c.Year - a.Year })
 	for _, it := range b.all() {
-		full := *it.meta
-		it.full = &full
+		it.full = view()
+		*it.full = *it.meta
 	}
 	// Each post's own URL must be one a site can have; whether another
 	// output claims it is checkProducers' business.
@@ -118,10 +131,10 @@ func (b *builder) model() error {
 			errs.Add(b.checkPostURL(it))
 		}
 	}
+	b.meta = <-metaDone
 	if errs.Len() > 0 {
 		return errs.Err()
 	}
-	b.meta = b.metaKey()
 	return nil
 }
 
@@ -133,11 +146,11 @@ func (b *builder) all() []*item {
 // metaKey hashes the site-wide facts: every published post's and page's
 // front matter, in order. URLs and titles derive from the front matter and
 // the configuration (which the global key covers). Any page may show them.
-func (b *builder) metaKey() key {
+func (b *builder) metaKey(now time.Time) key {
 	h := newHasher("meta")
 	for _, it := range b.all() {
 		h.str(it.rel).key(it.src.Meta)
-		if it.meta.Scheduled {
+		if !it.isPage && it.fm.Date.After(now) { // it.meta.Scheduled
 			h.str("scheduled") // until its date, not after
 		}
 	}
@@ -159,9 +172,9 @@ func cmpOr(a, b string) string {
 
 // newPost makes the meta view of it and assigns its URL (worked out by
 // scan: see sourceState.URL).
-func (b *builder) newPost(it *item) *render.Post {
+func (b *builder) newPost(p *render.Post, it *item, now time.Time) *render.Post {
 	cfg := &b.cfg
-	p := &render.Post{
+	*p = render.Post{
 		Title:   it.fm.Title,
 		Slug:    it.fm.Slug,
 		Date:    it.fm.Date,
@@ -169,7 +182,7 @@ func (b *builder) newPost(it *item) *render.Post {
 		Author:  cmpOr(it.fm.Author, cfg.Site.Author),
 		Draft:   it.fm.Draft,
 		// A scheduled post is here only with Options.Future.
-		Scheduled: !it.isPage && it.fm.Date.After(b.opts.Now()),
+		Scheduled: !it.isPage && it.fm.Date.After(now),
 		Params:    it.fm.Params,
 		Source:    it.rel,
 		IsPage:    it.isPage,
