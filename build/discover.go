@@ -97,6 +97,11 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 		if err != nil {
 			return err
 		}
+		// Sorted by name here, the list is most often sorted by path
+		// already (always, for a directory of files), which the end
+		// checks at a tenth of the cost of a sort of the list.
+		slices.SortFunc(entries, func(a, c os.DirEntry) int { return strings.Compare(a.Name(), c.Name()) })
+		out = slices.Grow(out, len(entries))
 		for _, d := range entries {
 			name := d.Name()
 			crel := rel + "/" + name
@@ -142,7 +147,10 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 		return nil, err
 	}
 	out = slices.DeleteFunc(out, func(s source) bool { return s.abs == "" })
-	slices.SortFunc(out, func(a, b source) int { return strings.Compare(a.rel, b.rel) })
+	byRel := func(a, b source) int { return strings.Compare(a.rel, b.rel) }
+	if !slices.IsSortedFunc(out, byRel) {
+		slices.SortFunc(out, byRel) // a directory name is a prefix of a file's beside it ("a/x" sorts after "a-b")
+	}
 	return out, nil
 }
 
