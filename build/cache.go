@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -61,7 +62,15 @@ func (k key) String() string { return hex.EncodeToString(k[:8]) }
 
 // hasher builds a key from parts, each length-prefixed so that no two
 // different part lists hash alike.
-type hasher struct{ buf []byte }
+type hasher struct {
+	buf []byte
+	sha hash.Hash // what was flushed from buf, once it grew past hashChunk; nil before
+}
+
+// hashChunk is how much a hasher gathers before it hashes: a fingerprint
+// of 10,000 sources would otherwise grow its buffer to half a megabyte,
+// copying it a dozen times.
+const hashChunk = 32 << 10
 
 func newHasher(parts ...string) *hasher {
 	h := &hasher{buf: make([]byte, 0, 256)}
@@ -76,15 +85,42 @@ func newHasher(parts ...string) *hasher {
 func (h *hasher) str(s string) *hasher {
 	h.buf = binary.AppendUvarint(h.buf, uint64(len(s)))
 	h.buf = append(h.buf, s...)
-	return h
+	return h.flushed()
 }
 
 func (h *hasher) key(k key) *hasher {
 	h.buf = append(h.buf, k[:]...)
+	return h.flushed()
+}
+
+// int adds n, 8 bytes little-endian.
+func (h *hasher) int(n int64) *hasher {
+	h.buf = binary.LittleEndian.AppendUint64(h.buf, uint64(n))
+	return h.flushed()
+}
+
+// flushed hashes the buffer once it holds hashChunk bytes.
+func (h *hasher) flushed() *hasher {
+	if len(h.buf) >= hashChunk {
+		if h.sha == nil {
+			h.sha = sha256.New()
+		}
+		h.sha.Write(h.buf)
+		h.buf = h.buf[:0]
+	}
 	return h
 }
 
-func (h *hasher) sum() key { return sha256.Sum256(h.buf) }
+// sum is the SHA-256 of all that was added, in order.
+func (h *hasher) sum() key {
+	if h.sha == nil {
+		return sha256.Sum256(h.buf)
+	}
+	h.sha.Write(h.buf)
+	var k key
+	h.sha.Sum(k[:0])
+	return k
+}
 
 func hashBytes(b []byte) key { return sha256.Sum256(b) }
 

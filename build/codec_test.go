@@ -2,12 +2,14 @@ package build
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -246,6 +248,29 @@ func TestStateSavesChangedPages(t *testing.T) {
 			if d := cmp.Diff(textsOf(t, st), textsOf(t, got)); d != "" {
 				t.Fatalf("save %d: loaded search texts differ (-saved +loaded):\n%s", i, d)
 			}
+		}
+	}
+}
+
+// TestHasherChunks checks that a hasher that hashes as it goes (past
+// hashChunk bytes) gives the hash of all it was given at once.
+func TestHasherChunks(t *testing.T) {
+	for _, n := range []int{0, 1, hashChunk / 40, hashChunk / 20, 3 * hashChunk / 20} {
+		h := newHasher("x")
+		var all []byte
+		all = binary.AppendUvarint(all, 1)
+		all = append(all, 'x')
+		for i := range n {
+			s := strings.Repeat("p", i%37)
+			h.str(s).int(int64(i)).key(key{byte(i)})
+			all = binary.AppendUvarint(all, uint64(len(s)))
+			all = append(all, s...)
+			all = binary.LittleEndian.AppendUint64(all, uint64(i))
+			k := key{byte(i)}
+			all = append(all, k[:]...)
+		}
+		if got, want := h.sum(), key(sha256.Sum256(all)); got != want {
+			t.Errorf("%d parts (%d bytes): hash %x, want %x", n, len(all), got[:4], want[:4])
 		}
 	}
 }

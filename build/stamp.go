@@ -2,7 +2,6 @@ package build
 
 import (
 	"bytes"
-	"encoding/binary"
 	"os"
 	"path/filepath"
 	"time"
@@ -32,9 +31,7 @@ func (b *builder) fingerprint(out string) key {
 	for _, list := range [][]source{b.srcPosts, b.srcPages, b.srcStatic, b.srcStrays} {
 		h.str("list")
 		for _, s := range list {
-			h.str(s.rel)
-			h.buf = binary.LittleEndian.AppendUint64(h.buf, uint64(s.size))
-			h.buf = binary.LittleEndian.AppendUint64(h.buf, uint64(s.modTime))
+			h.str(s.rel).int(s.size).int(s.modTime)
 		}
 	}
 	b.print, b.printOut, b.printed = h.sum(), out, true
