@@ -27,14 +27,15 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 		res.Reason = reason
 		b.opts.Logger.Debug("full build", "reason", reason)
 	}
-	if err := b.produce(ctx, w, outputs, &res); err != nil {
+	kept, err := b.produce(ctx, w, outputs, &res)
+	if err != nil {
 		return Result{}, err
 	}
 	if err := b.collectWarnings(&res); err != nil {
 		return Result{}, err
 	}
 	var removed []string
-	if b.old != nil {
+	if b.old != nil && kept < len(b.old.Outputs) { // else every old output is still one
 		for p := range b.old.Outputs {
 			if _, ok := b.next.Outputs[p]; !ok {
 				removed = append(removed, p)

@@ -13,8 +13,9 @@ import (
 // and page bodies first (they give lists their summaries), then the rest.
 // It writes files whose bytes changed to the staging directory and records
 // every output in the next state.
-func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, res *Result) error {
+func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, res *Result) (kept int, err error) {
 	var done atomic.Int64
+	var hadOld atomic.Int64 // outputs the last build had too
 	var progressMu sync.Mutex
 	total := len(outputs)
 	var (
@@ -32,6 +33,9 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 		var had bool
 		if b.old != nil {
 			prev, had = b.old.Outputs[o.path]
+		}
+		if had {
+			hadOld.Add(1)
 		}
 		data, err := o.render() // the cached ones were taken before the workers started
 		if err != nil {
@@ -79,6 +83,7 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 		}
 		b.next.Outputs[o.path] = prev
 		res.Cached++
+		hadOld.Add(1)
 	}
 	if cached := total - len(todo); cached > 0 {
 		done.Store(int64(cached))
@@ -95,13 +100,13 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 	for _, phase := range [][]*output{items, rest} {
 		parallel(ctx, len(phase), func(i int) { do(phase[i]) })
 		if err := ctx.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		if errs.Len() > 0 {
-			return errs.Err()
+			return 0, errs.Err()
 		}
 	}
-	return nil
+	return int(hadOld.Load()), nil
 }
 
 // feedBody is a post's body rendered for the feeds, once.
