@@ -202,6 +202,9 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		}
 	}
 	reason := b.loadCache(out)
+	if b.opts.Loaded != nil {
+		b.opts.Loaded(b.old == nil)
+	}
 	if err := b.startRST(ctx); err != nil {
 		return Result{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -268,4 +269,42 @@ func TestKilledBuild(t *testing.T) {
 			t.Errorf("round %d: temporary directories left: %v", round, left)
 		}
 	}
+}
+
+// TestLoadedCallback checks Options.Loaded: told a full build on the
+// first, an incremental one after an edit, and not called by a build with
+// nothing to do.
+func TestLoadedCallback(t *testing.T) {
+	root := genSite(t, 3)
+	cfg, err := build.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls []bool
+	opts := build.Options{Loaded: func(full bool) { calls = append(calls, full) }}
+	run := func(what string, want ...bool) {
+		t.Helper()
+		calls = nil
+		if _, err := build.Run(t.Context(), cfg, opts); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(calls, want) {
+			t.Errorf("%s: Loaded(full) called with %v, want %v", what, calls, want)
+		}
+	}
+	run("first build", true)
+	posts, _ := filepath.Glob(filepath.Join(root, "posts", "*.md"))
+	old := time.Now().Add(-time.Hour)
+	for _, p := range posts {
+		os.Chtimes(p, old, old) // out of the racy window: the next build may stop early
+	}
+	f, err := os.OpenFile(posts[0], os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\nMore.\n")
+	f.Close()
+	os.Chtimes(posts[0], old, old.Add(time.Minute)) // a new size, and out of the window too
+	run("an edit", false)
+	run("nothing changed")
 }

@@ -27,6 +27,11 @@ type Options struct {
 	HookOutput io.Writer
 	// Full ignores the incremental cache and rebuilds everything.
 	Full bool
+	// Loaded, when set, is called once the build knows whether it is a
+	// full one (full) or an incremental one, with the cache state read
+	// and no source yet: blog build tunes the garbage collector with it.
+	// A build with nothing to do stops before; so does a failed one.
+	Loaded func(full bool)
 	// CacheDir is where the incremental cache lives. A build into another
 	// output (a deploy's) keeps its own cache, so neither spoils the
 	// other's. Default: CacheDir under the site root.

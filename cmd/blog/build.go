@@ -97,7 +97,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	progress, done := newProgress(stderr)
-	opts.Logger, opts.HookOutput, opts.Full, opts.Progress = newLogger(stderr, f.verbose), stderr, *full, progress
+	opts.Logger, opts.HookOutput, opts.Full, opts.Progress, opts.Loaded = newLogger(stderr, f.verbose), stderr, *full, progress, buildGC
 	res, err := build.Run(ctx, cfg, opts)
 	done()
 	if err != nil {

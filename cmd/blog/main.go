@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"syscall"
 
@@ -22,11 +24,41 @@ func main() {
 		// Highlighting allocates heavily and briefly; collecting half as
 		// often saves about 5% of a cold build for a little memory.
 		debug.SetGCPercent(200)
+		if len(os.Args) > 1 && os.Args[1] == "build" && os.Getenv("GOMEMLIMIT") == "" {
+			buildGC = tuneBuildGC()
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
+}
+
+// buildGC, when set, is blog build's [build.Options.Loaded]: the process's
+// garbage collector tuned for its one build.
+var buildGC func(full bool)
+
+// tuneBuildGC turns the collector off and returns what turns it back on
+// for a full build. An incremental build allocates little (90 MB at
+// 10,000 posts, with the state it reads) and is over in a tenth of a
+// second, of which collecting took a tenth: it runs uncollected up to a
+// limit well past what it holds live (four times the heap once the state
+// is read, plus 512 MiB), where the collector starts again.
+func tuneBuildGC() func(full bool) {
+	debug.SetGCPercent(-1)
+	return func(full bool) {
+		if full {
+			debug.SetGCPercent(200)
+			return
+		}
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		metrics.Read(s)
+		var heap int64
+		if s[0].Value.Kind() == metrics.KindUint64 {
+			heap = int64(min(s[0].Value.Uint64(), math.MaxInt64/8))
+		}
+		debug.SetMemoryLimit(512<<20 + 4*heap)
+	}
 }
 
 // exitCode prints err one error per line, so each file:line:col starts a
