@@ -317,6 +317,7 @@ type stateLoad struct {
 	load  func() (*state, string)
 
 	once   sync.Once
+	begun  atomic.Bool
 	done   chan struct{}
 	st     *state
 	reason string
@@ -329,12 +330,16 @@ func (l *stateLoad) saw(modTime int64) {
 	}
 	l.once.Do(func() {
 		l.done = make(chan struct{})
+		l.begun.Store(true)
 		go func() {
 			defer close(l.done)
 			l.st, l.reason = l.load()
 		}()
 	})
 }
+
+// started reports whether the load started.
+func (l *stateLoad) started() bool { return l != nil && l.begun.Load() }
 
 // result waits for the load, when it started, and returns what it loaded.
 func (l *stateLoad) result() (*state, string, bool) {
