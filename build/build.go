@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path"
@@ -299,7 +300,15 @@ func (b *builder) loadCache(out string) (reason string) {
 	if b.old != nil {
 		nsrc, nout = len(b.old.Sources), len(b.old.Outputs)
 	}
-	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: make(map[string]*sourceState, nsrc), Outputs: make(map[string]outputState, nout), spool: b.spool}
+	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: make(map[string]*sourceState, nsrc), spool: b.spool}
+	if b.old != nil {
+		// The outputs of the last build, which an edit mostly keeps:
+		// produce sets those it renders, write drops those it no longer
+		// has. A clone copies the table, not one entry at a time.
+		b.next.Outputs = maps.Clone(b.old.Outputs)
+	} else {
+		b.next.Outputs = make(map[string]outputState, nout)
+	}
 	if b.old != nil {
 		b.next.disk = b.old.disk
 		if b.next.spool == nil {

@@ -36,9 +36,14 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 	}
 	var removed []string
 	if b.old != nil && kept < len(b.old.Outputs) { // else every old output is still one
+		planned := make(map[string]bool, len(outputs))
+		for _, o := range outputs {
+			planned[o.path] = true
+		}
 		for p := range b.old.Outputs {
-			if _, ok := b.next.Outputs[p]; !ok {
+			if !planned[p] {
 				removed = append(removed, p)
+				delete(b.next.Outputs, p) // next started as a copy of old
 			}
 		}
 		slices.Sort(removed)

@@ -81,8 +81,7 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 		if o.item != nil {
 			fill(o.item)
 		}
-		b.next.Outputs[o.path] = prev
-		res.Cached++
+		res.Cached++ // next.Outputs has prev already
 		hadOld.Add(1)
 	}
 	if cached := total - len(todo); cached > 0 {
