@@ -76,6 +76,23 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 			return err
 		}
 	}
+	inexact := b.inexact.Load()
+	b.next.Started = b.start.UnixNano()
+	if inexact {
+		// Some page shows code that may be highlighted wrongly, and which
+		// pages do (lists, feeds) is not known here: a zero Global makes
+		// the next build a full one.
+		b.next.Global = key{}
+	}
+	// The state is saved while the files are put in place: neither
+	// touches the other's files, and the dirty mark stays until both are
+	// done. A session keeps its state and saves it later (the mark stays
+	// until then), unless it may not be used again.
+	var saved chan error
+	if !b.opts.NoCache && (b.sess == nil || inexact) {
+		saved = make(chan error, 1)
+		go func() { saved <- b.next.save(b.cacheDir) }()
+	}
 	var err error
 	if b.old == nil {
 		err = w.commit()
@@ -83,34 +100,28 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 		err = w.apply(removed)
 	}
 	if err != nil || b.opts.NoCache {
+		if saved != nil {
+			<-saved
+		}
 		return err
 	}
 	if err := b.codes.save(b.old == nil); err != nil {
 		b.opts.Logger.Warn("code cache not saved", "err", err)
 	}
-	b.next.Started = b.start.UnixNano()
-	if b.inexact.Load() {
-		// Some page shows code that may be highlighted wrongly, and which
-		// pages do (lists, feeds) is not known here: a zero Global makes
-		// the next build a full one.
-		b.next.Global = key{}
-	}
 	if b.sess != nil {
-		if !b.inexact.Load() {
-			// The session keeps the state and saves it later; the dirty
-			// mark stays until then.
+		if !inexact {
 			b.sess.keep(b.cacheDir, b.next)
 			return b.writeStamp(res)
 		}
 		b.sess.drop()
 	}
-	if err := b.next.save(b.cacheDir); err != nil {
+	if err := <-saved; err != nil {
 		return err
 	}
 	if err := os.Remove(dirtyPath(b.cacheDir)); err != nil {
 		return err
 	}
-	if b.inexact.Load() {
+	if inexact {
 		// Nor may a stamp let the next build stop before reading the state.
 		if err := os.Remove(stampPath(b.cacheDir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
