@@ -48,7 +48,7 @@ const CacheDir = ".blog-cache"
 
 // cacheFormat changes whenever the layout of the state or the stamp
 // changes.
-const cacheFormat = "blog-cache-11"
+const cacheFormat = "blog-cache-12"
 
 // codeFormat changes whenever the layout of code.idx or code.pack
 // changes; it is apart from cacheFormat so that a new state layout keeps
@@ -130,6 +130,9 @@ type state struct {
 	Global  key    // everything every output depends on: program, config, theme, flags
 	Output  string // the absolute output directory the outputs are in
 	Started int64  // UnixNano when the build that wrote this started
+	// Checked is the key of the output paths of that build, in plan order,
+	// which checkProducers passed (see pathsKey); zero when none.
+	Checked key
 	Sources map[string]*sourceState
 	Outputs map[string]outputState
 

@@ -381,6 +381,7 @@ func encodeHeader(st *state, disk *onDisk) []byte {
 	e.key(st.Global)
 	e.str(st.Output)
 	e.int(st.Started)
+	e.key(st.Checked)
 	e.int(disk.gen)
 	e.str(disk.pack)
 	e.refs(disk.src)
@@ -405,6 +406,7 @@ func decodeHeader(data []byte, packLen int64) (*state, *onDisk, error) {
 	st.Global = d.key()
 	st.Output = d.str()
 	st.Started = d.int()
+	st.Checked = d.key()
 	disk := &onDisk{gen: d.int(), pack: d.str()}
 	disk.src = d.refs(packLen)
 	disk.out = d.refs(packLen)
