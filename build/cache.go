@@ -167,6 +167,12 @@ type sourceState struct {
 	// can have (checkPostURL). The global key covers all else they derive
 	// from, so they are worked out once per parse of the front matter.
 	Out, URL string
+	// Doc is the number of the post's search document plus one, and
+	// DocKey that document file's key (see searchDocKey), as the last
+	// build found them: 0 when not known. A post keeps its number until
+	// an older one comes or goes.
+	Doc    int
+	DocKey key
 	// text is the body's text for the search index (render.SearchText),
 	// read when the index or the post's document file is made: the texts
 	// are most of the state's bytes, and most builds need one or none.

@@ -299,6 +299,8 @@ func (e *encoder) source(name string, s *sourceState, text span, moved bool) {
 	e.images(s.Images)
 	e.str(s.Out)
 	e.str(s.URL)
+	e.int(int64(s.Doc))
+	e.key(s.DocKey)
 	e.int(text.Off)
 	e.int(text.Len)
 	e.int(int64(text.Sum))
@@ -335,6 +337,7 @@ func (d *decoder) source(s *sourceState, loc *time.Location, pack io.ReaderAt, p
 	s.Warnings = d.warnings()
 	s.Images = d.images()
 	s.Out, s.URL = d.str(), d.str()
+	s.Doc, s.DocKey = int(d.int()), d.key()
 	off, n, sum := d.int(), d.int(), d.int()
 	if off < 0 || n < 0 || off > packLen || n > packLen-off || sum < 0 || sum > math.MaxUint32 {
 		d.err = errCorrupt

@@ -44,7 +44,7 @@ func testState() *state {
 					},
 				},
 				ParamsYAML: []byte("layout: wide\n"), Summary: "<p>S</p>", Words: 42, HasMore: true, Rendered: true,
-				Out: "2011/04/17/slug/index.html", URL: "/2011/04/17/slug/",
+				Out: "2011/04/17/slug/index.html", URL: "/2011/04/17/slug/", Doc: 4, DocKey: key{8, 8},
 				text: memText("The body's text, for the search index: café."),
 			},
 			"static/x.txt": {Size: 2, ModTime: 5, Hash: key{6}},

@@ -37,11 +37,10 @@ func (search) plan(p *planner) ([]*output, error) {
 	slices.Reverse(posts)
 	docs := make([]searchDoc, len(posts))
 	deps := make([]key, len(posts))
-	memos := b.memos()
 	for i, it := range posts {
 		docs[i] = searchDoc{title: it.fm.Title} // the text is read when needed
 		docPath := searchDocPath(i)
-		deps[i] = b.sessionDocKey(memos, docPath, it)
+		deps[i] = b.docKey(i, docPath, it)
 		outs = append(outs, &output{
 			path: docPath,
 			dep:  deps[i],
@@ -105,6 +104,20 @@ func searchDocPath(n int) string { return searchDocDir + strconv.Itoa(n) + ".jso
 // source and what every output depends on.
 func searchDocKey(docPath, rel string, global key, src *sourceState) key {
 	return newHasher("search doc", docPath, rel).key(global).key(src.Hash).key(src.Meta).sum()
+}
+
+// docKey is searchDocKey of it's document file docPath, number n, kept in
+// its source's state while the number is the same (the key is a hash,
+// 10,000 of them per build). The global key is the same while the state
+// is.
+func (b *builder) docKey(n int, docPath string, it *item) key {
+	s := it.src
+	if s.Doc == n+1 {
+		return s.DocKey
+	}
+	k := searchDocKey(docPath, it.rel, b.global, s)
+	s.Doc, s.DocKey, s.raw = n+1, k, "" // raw: the entry changed
+	return k
 }
 
 // patchSearch is the index of docs (posts', oldest first; deps are their

@@ -52,7 +52,6 @@ type Session struct {
 	// sinceUnknown: some build was not told (see builder.reuse).
 	since        map[string]bool
 	sinceUnknown bool
-	docs         *docMemos // the posts' search document keys
 }
 
 // sourceLists are the sources a build found, with an index by absolute
