@@ -25,7 +25,7 @@ func TestTuneBuildGC(t *testing.T) {
 	}
 	debug.SetMemoryLimit(math.MaxInt64)
 	loaded(false)
-	if got := debug.SetMemoryLimit(-1); got < 512<<20 || got == math.MaxInt64 {
-		t.Errorf("incremental build: memory limit %d, want 512 MiB and more", got)
+	if got := debug.SetMemoryLimit(-1); got < 128<<20 || got == math.MaxInt64 {
+		t.Errorf("incremental build: memory limit %d, want 128 MiB and more", got)
 	}
 }

@@ -43,7 +43,8 @@ var buildGC func(full bool)
 // 10,000 posts, with the state it reads) and is over in a tenth of a
 // second, of which collecting took a tenth: it runs uncollected up to a
 // limit well past what it holds live (four times the heap once the state
-// is read, plus 512 MiB), where the collector starts again.
+// is read, plus 128 MiB: images it resizes may need more), where the
+// collector starts again.
 func tuneBuildGC() func(full bool) {
 	debug.SetGCPercent(-1)
 	return func(full bool) {
@@ -57,7 +58,7 @@ func tuneBuildGC() func(full bool) {
 		if s[0].Value.Kind() == metrics.KindUint64 {
 			heap = int64(min(s[0].Value.Uint64(), math.MaxInt64/8))
 		}
-		debug.SetMemoryLimit(512<<20 + 4*heap)
+		debug.SetMemoryLimit(128<<20 + 4*heap)
 	}
 }
 
