@@ -118,10 +118,10 @@ type builder struct {
 	global   key
 	meta     key // the site-wide facts every page may show
 	// print is the fingerprint of the sources (see fingerprint) with the
-	// output printOut, once printed.
+	// output printOut (an absolute path), once printed; printOut is ""
+	// before.
 	print    key
 	printOut string
-	printed  bool
 	old      *state
 	next     *state
 	stamp    *stamp     // the last build's, read before discover; nil: none or a session
@@ -301,15 +301,13 @@ func (b *builder) loadCache(out string) (reason string) {
 		nsrc, nout = len(b.old.Sources), len(b.old.Outputs)
 	}
 	b.next = &state{Format: cacheFormat, Global: b.global, Output: out, Sources: make(map[string]*sourceState, nsrc), spool: b.spool}
-	if b.old != nil {
+	if b.old == nil {
+		b.next.Outputs = make(map[string]outputState, nout)
+	} else {
 		// The outputs of the last build, which an edit mostly keeps:
 		// produce sets those it renders, write drops those it no longer
 		// has. A clone copies the table, not one entry at a time.
 		b.next.Outputs = maps.Clone(b.old.Outputs)
-	} else {
-		b.next.Outputs = make(map[string]outputState, nout)
-	}
-	if b.old != nil {
 		b.next.disk = b.old.disk
 		if b.next.spool == nil {
 			b.next.spool = b.old.spool // a session's state not saved yet: its texts may be there

@@ -107,9 +107,9 @@ func (d *decoder) count(min int) int {
 }
 
 // Lower bounds of the encoded sizes of a source and of an output entry:
-// their two keys and a byte for each other field.
+// their keys and a byte for each other field.
 const (
-	minSourceLen = 2*len(key{}) + 23
+	minSourceLen = 3*len(key{}) + 26
 	minOutputLen = 2*len(key{}) + 1
 )
 
@@ -210,7 +210,8 @@ func (d *decoder) time(loc *time.Location) time.Time {
 //
 // The header:
 //
-//	format, global key, output, started, generation, pack file name,
+//	format, global key, output, started, the key of the output paths
+//	checked, generation, pack file name,
 //	source pages (count, then offset, length, entries, checksum each),
 //	output pages (the same), and a checksum of everything before it.
 

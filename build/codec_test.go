@@ -274,3 +274,23 @@ func TestHasherChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestMinEntryLens checks that minSourceLen and minOutputLen are lower
+// bounds of the encodings they bound: the decoder trusts a page's entry
+// count only as far as the page's bytes allow at that size, so a bound
+// above a real encoding would refuse a good state.
+func TestMinEntryLens(t *testing.T) {
+	var buf bytes.Buffer
+	e := &encoder{w: &buf}
+	e.source("", &sourceState{}, span{}, true)
+	if buf.Len() < minSourceLen {
+		t.Errorf("an empty source entry is %d bytes, below minSourceLen %d", buf.Len(), minSourceLen)
+	}
+	buf.Reset()
+	e.str("")
+	e.key(key{})
+	e.key(key{})
+	if buf.Len() < minOutputLen {
+		t.Errorf("an empty output entry is %d bytes, below minOutputLen %d", buf.Len(), minOutputLen)
+	}
+}

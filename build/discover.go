@@ -1,16 +1,14 @@
 package build
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/blog-gen/blog/render"
@@ -131,7 +129,7 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 	errs := make([]error, len(out))
 	// Once the cache state decodes (see stateLoad), it has one core and
 	// the stats the other: it takes longer than what is left of them.
-	b.parallelStat(len(out), func(i int) {
+	parallelUntil(context.Background(), len(out), b.early.started, func(i int) {
 		// Stat follows links: a link to a file is content, a dangling one
 		// or a device is not.
 		fi, err := os.Stat(out[i].abs)
@@ -156,25 +154,6 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 		slices.SortFunc(out, byRel) // a directory name is a prefix of a file's beside it ("a/x" sorts after "a-b")
 	}
 	return out, nil
-}
-
-// parallelStat is [parallel] for discover's stats, but for its first
-// worker each stops once the cache state's load started.
-func (b *builder) parallelStat(n int, fn func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			for w == 0 || !b.early.started() {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 func (b *builder) ignoredByConfig(rel string) bool {

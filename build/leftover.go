@@ -64,8 +64,12 @@ func leftoverWarning(src []byte, bodyLine int, rendered string) []warning {
 	return w
 }
 
-// cutPlaceholder stands for a <pre> element cutCode emptied.
-const cutPlaceholder = "<pre data-blog-cut></pre>"
+// cutPlaceholder stands for a <pre> element cutCode emptied; its one
+// attribute, cutAttr, tells the scan it read it as a tag.
+const (
+	cutAttr        = "data-blog-cut"
+	cutPlaceholder = "<pre " + cutAttr + "></pre>"
+)
 
 // cutCode returns rendered with each <pre>…</pre> element (a highlighted
 // code block, most of a post's HTML in tokens) replaced by
@@ -275,10 +279,10 @@ func leftoverScan(src []byte, bodyLine int, rendered string) (_ []warning, cuts 
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name, hasAttr := z.TagName()
-			switch atom.Lookup(name) {
+			switch a := atom.Lookup(name); a {
 			case atom.Pre, atom.Code, atom.Script, atom.Style:
-				if tt == html.StartTagToken && hasAttr && len(name) == 3 {
-					if k, _, _ := z.TagAttr(); string(k) == "data-blog-cut" {
+				if a == atom.Pre && tt == html.StartTagToken && hasAttr {
+					if k, _, _ := z.TagAttr(); string(k) == cutAttr {
 						cuts++
 					}
 				}

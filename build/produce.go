@@ -149,7 +149,12 @@ func (b *builder) setFeedBody(it *item, html string) {
 // them. It stops handing out work once ctx is done. Workers take the next
 // index from a shared counter: a channel's handoff per item cost more
 // than a stat.
-func parallel(ctx context.Context, n int, fn func(i int)) {
+func parallel(ctx context.Context, n int, fn func(i int)) { parallelUntil(ctx, n, nil, fn) }
+
+// parallelUntil is [parallel], but every worker but the first stops taking
+// work once yield, when not nil, reports true: another goroutine needs
+// its core.
+func parallelUntil(ctx context.Context, n int, yield func() bool, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
 		for i := range n {
@@ -162,9 +167,9 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range workers {
 		wg.Go(func() {
-			for {
+			for w == 0 || yield == nil || !yield() {
 				i := int(next.Add(1) - 1)
 				if i >= n || ctx.Err() != nil {
 					return

@@ -14,7 +14,7 @@ import (
 // search: the search page (search/index.html, whose script is inline), the
 // index's manifest and fragments, and one document file per post (see
 // search_index.go). The index is built at plan time from the text each
-// source's scan keeps (sourceState.Text), so an incremental build knows it
+// source's scan keeps (sourceState.text), so an incremental build knows it
 // without rendering a body; each index file is keyed to its own bytes and
 // each document file to its post, so an edit writes only the files it
 // changes. build.disable: [search] turns all of it off.

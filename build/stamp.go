@@ -24,7 +24,7 @@ type stamp struct {
 func stampPath(dir string) string { return filepath.Join(dir, "stamp") }
 
 func (b *builder) fingerprint(out string) key {
-	if b.printed && b.printOut == out {
+	if b.printOut == out {
 		return b.print // the sources' list is the same all through a build
 	}
 	h := newHasher(cacheFormat, out).key(b.global)
@@ -34,7 +34,7 @@ func (b *builder) fingerprint(out string) key {
 			h.str(s.rel).int(s.size).int(s.modTime)
 		}
 	}
-	b.print, b.printOut, b.printed = h.sum(), out, true
+	b.print, b.printOut = h.sum(), out
 	return b.print
 }
 
