@@ -19,11 +19,16 @@ func TestTuneBuildGC(t *testing.T) {
 	if got := debug.SetGCPercent(-1); got != -1 {
 		t.Errorf("before the build is known: GC percent %d, want -1 (off)", got)
 	}
+	if got := debug.SetMemoryLimit(-1); got != 256<<20 {
+		t.Errorf("before the build is known: memory limit %d, want 256 MiB", got)
+	}
 	loaded(true)
 	if got := debug.SetGCPercent(-1); got != 200 {
 		t.Errorf("full build: GC percent %d, want 200", got)
 	}
-	debug.SetMemoryLimit(math.MaxInt64)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("full build: memory limit %d, want none", got)
+	}
 	loaded(false)
 	if got := debug.SetMemoryLimit(-1); got < 128<<20 || got == math.MaxInt64 {
 		t.Errorf("incremental build: memory limit %d, want 128 MiB and more", got)

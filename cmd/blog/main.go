@@ -44,12 +44,15 @@ var buildGC func(full bool)
 // second, of which collecting took a tenth: it runs uncollected up to a
 // limit well past what it holds live (four times the heap once the state
 // is read, plus 128 MiB: images it resizes may need more), where the
-// collector starts again.
+// collector starts again. Until the build is known (listing a very large
+// site, or a build that fails before) the limit is 256 MiB.
 func tuneBuildGC() func(full bool) {
 	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(256 << 20)
 	return func(full bool) {
 		if full {
 			debug.SetGCPercent(200)
+			debug.SetMemoryLimit(math.MaxInt64)
 			return
 		}
 		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
