@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/blog-gen/blog/bench/corpus"
 )
 
 // TestDeterministic checks what the benchmarks rely on: the same seed
@@ -27,7 +29,7 @@ func TestDeterministic(t *testing.T) {
 			t.Errorf("%s differs between -n 3 and -n 5 (%v)", filepath.Base(n), err)
 		}
 	}
-	if other := genPost(2, 1); other.body == genPost(1, 1).body {
+	if corpus.NewPost(2, 1).Body() == corpus.NewPost(1, 1).Body() {
 		t.Error("seeds 1 and 2 give the same first post")
 	}
 }
