@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -156,6 +157,7 @@ type CompiledRule struct {
 	Rule
 	Regexp *regexp2.Regexp
 	flags  string
+	first  atomic.Pointer[firstChars] // blog: the runes a match can start with, once analysed
 }
 
 // CompiledRules is a map of rule name to sequence of compiled rules in that rule.
@@ -499,6 +501,9 @@ func (r *RegexLexer) MustRules() Rules {
 
 func matchRules(text []rune, pos int, rules []*CompiledRule) (int, *CompiledRule, []string, map[string]string) {
 	for i, rule := range rules {
+		if !rule.firstChars().may(text[pos]) {
+			continue
+		}
 		match, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)
 		if match != nil && err == nil && match.RuneIndex == pos {
 			groups := []string{}

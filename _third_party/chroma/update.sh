@@ -1,7 +1,8 @@
 #!/bin/sh
 # update.sh re-creates this copy of chroma from the module cache: the
 # packages blog imports, at the pinned version, with their import paths
-# moved under blog's module, and lazy.patch applied (see README.md).
+# moved under blog's module, and lazy.patch and prefilter.patch applied
+# (see README.md).
 #
 # usage: _third_party/chroma/update.sh   (from anywhere in the repository)
 set -eu
@@ -14,8 +15,8 @@ ours=github.com/blog-gen/blog/_third_party/chroma
 src=$(cd "$here" && go mod download -json "$upstream@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 [ -d "$src" ] || { echo "update.sh: $upstream@$version not in the module cache" >&2; exit 1; }
 
-# Everything but this script, the README and the patch is upstream's.
-find "$here" -mindepth 1 -maxdepth 1 ! -name update.sh ! -name README.md ! -name lazy.patch -exec rm -rf {} +
+# Everything but this script, the README and the patches is upstream's.
+find "$here" -mindepth 1 -maxdepth 1 ! -name update.sh ! -name README.md ! -name lazy.patch ! -name prefilter.patch -exec rm -rf {} +
 mkdir -p "$here/formatters/html" "$here/lexers/embedded"
 cp "$src/COPYING" "$here/"
 for f in "$src"/*.go; do
@@ -31,6 +32,6 @@ cp "$src"/lexers/embedded/*.xml "$here/lexers/embedded/"
 chmod -R u+w "$here"
 
 find "$here" -name '*.go' -exec sed -i "s#\"$upstream#\"$ours#" {} +
-(cd "$here" && patch -p1 --no-backup-if-mismatch < lazy.patch)
+(cd "$here" && patch -p1 --no-backup-if-mismatch < lazy.patch && patch -p1 --no-backup-if-mismatch < prefilter.patch)
 gofmt -l "$here"
 echo "chroma $version copied into $here"
