@@ -281,6 +281,7 @@ func FuzzHighlight(f *testing.F) {
 	f.Add("js", "a = '</script><script>';", 1, 9)
 	f.Add("nope", "\r\n\t<\x00>\xff", -1, 3)
 	f.Add("console", "$ echo '<script>'\n<script>\n", 2, 1)
+	f.Add("jungle", "foo: bar\n", 1, 1) // a lexer that stalls
 	h := mustNew(f, Options{LineNumbers: true})
 	f.Fuzz(func(t *testing.T, lang, code string, from, to int) {
 		var b strings.Builder

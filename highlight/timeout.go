@@ -148,7 +148,15 @@ type timedLexer struct {
 
 	slowest time.Duration // the longest step so far
 	cut     bool          // the deadline passed
+	stalled bool          // the lexer stopped advancing
 }
+
+// maxEmptyTokens is how many empty tokens in a row make a lexer stalled.
+// Some of chroma's lexers (JSONata and Jungle in v2.27) emit empty tokens
+// without end at some texts, at the same place every time: chroma would
+// loop for ever. A lexer that advances emits a few in a row at most (a
+// group of a rule that matched nothing).
+const maxEmptyTokens = 1000
 
 func (l *timedLexer) Tokenise(o *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
 	it, err := l.Lexer.Tokenise(o, text)
@@ -157,17 +165,29 @@ func (l *timedLexer) Tokenise(o *chroma.TokeniseOptions, text string) (chroma.It
 	}
 	last := l.now()
 	done := 0       // bytes of text lexed
-	var rest string // the text not lexed when the deadline passed
+	empty := 0      // empty tokens in a row
+	var rest string // the text not lexed when the deadline passed or the lexer stalled
 	return func() chroma.Token {
 		if rest != "" {
 			t := chroma.Token{Type: chroma.Text, Value: rest}
 			rest = ""
 			return t
 		}
-		if l.cut || l.giveUp && l.slowest >= l.doubtAfter {
+		if l.cut || l.stalled || l.giveUp && l.slowest >= l.doubtAfter {
 			return chroma.EOF
 		}
 		t := it()
+		if t.Value == "" && t != chroma.EOF {
+			if empty++; empty > maxEmptyTokens {
+				// The rest is plain, as after the deadline; the lexer
+				// stalls the same way every time, so the block is no
+				// less exact for it.
+				l.stalled = true
+				rest = text[min(done, len(text)):]
+			}
+		} else {
+			empty = 0
+		}
 		now := l.now()
 		l.slowest = max(l.slowest, now.Sub(last))
 		last = now

@@ -2,7 +2,9 @@ package highlight
 
 import (
 	"errors"
+	"html"
 	"math"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -215,4 +217,22 @@ func mustHighlight(tb testing.TB, h *Highlighter, lang, code string) string {
 		tb.Fatalf("Highlight(%q, %d bytes) = %v", lang, len(code), err)
 	}
 	return b.String()
+}
+
+// TestHighlightStalledLexer: chroma's Jungle and JSONata lexers emit empty
+// tokens without end at some texts; the block is written at once, as far
+// as the lexer got and the rest plain, and is not inexact: the lexer
+// stalls the same way every time.
+func TestHighlightStalledLexer(t *testing.T) {
+	h := mustNew(t, Options{})
+	tags := regexp.MustCompile(`<[^>]*>`)
+	for _, c := range []struct{ lang, code string }{
+		{"jungle", "foo: bar\nbase.x = 1\n"},
+		{"jsonata", "def f(x):\n    \"\"\"Doc.\"\"\"\n    return {'k': [1, 2.0]}\n"},
+	} {
+		got := mustHighlight(t, h, c.lang, c.code)
+		if text := html.UnescapeString(tags.ReplaceAllString(got, "")); text != c.code {
+			t.Errorf("%s: Highlight wrote the text %q, want %q", c.lang, text, c.code)
+		}
+	}
 }
