@@ -238,8 +238,9 @@ func TestCompletionFish(t *testing.T) {
 // zshDriver types each line of $BLOG_ZLINES and a tab into an
 // interactive zsh under zpty; the wrapped compadd of zshRC appends what
 // the completion system offered to out.N, N counting lines from 1. Every
-// wait is bounded; sentinel files say when zsh has read its setup and when
-// each tab was handled.
+// wait is bounded; sentinel files say when zsh has read its setup, when
+// each tab's completion ended (the next keys are typed only then: zsh
+// completes differently with keys waiting) and when the line was done.
 const zshDriver = `zmodload zsh/zpty
 zpty z 'zsh -f -i'
 zpty -w z "source ${(q)BLOG_ZRC}; print ready > ${(q)BLOG_ZTMP}/ready"
@@ -250,6 +251,8 @@ for line in "${(@f)BLOG_ZLINES}"; do
 	((n++))
 	zpty -w z "BLOG_ZN=$n"
 	zpty -n -w z "$line"$'\t'
+	for i in {1..200}; do [[ -e $BLOG_ZTMP/tab.$n ]] && break; sleep 0.05; done
+	[[ -e $BLOG_ZTMP/tab.$n ]] || { print -u2 "completing $line did not end"; exit 1 }
 	zpty -w z $'\C-u print done > '${(q)BLOG_ZTMP}/done.$n
 	for i in {1..200}; do [[ -e $BLOG_ZTMP/done.$n ]] && break; sleep 0.05; done
 	[[ -e $BLOG_ZTMP/done.$n ]] || { print -u2 "completing $line did not finish"; exit 1 }
@@ -261,6 +264,12 @@ exit 0
 const zshRC = `PS1='' RPROMPT=''
 autoload -Uz compinit && compinit -u -d "$BLOG_ZTMP/zcompdump"
 source "$BLOG_ZSCRIPT"
+blog-tab() {
+	zle complete-word
+	print -n >| "$BLOG_ZTMP/tab.$BLOG_ZN"
+}
+zle -N blog-tab
+bindkey '^I' blog-tab
 compadd() {
 	if ((${@[(I)-[OAD]]})); then
 		builtin compadd "$@"
