@@ -24,6 +24,15 @@ type staging struct {
 	written []string // slash paths written
 	dirs    map[string]bool
 	done    bool
+
+	// creating holds a *sync.Mutex for each directory written to: files
+	// are created in a directory one at a time. The kernel creates them
+	// one at a time anyway, under the directory's lock, and a second
+	// writer spins for it: ext4, after many files were deleted, takes
+	// long to pick an inode (it skips the recently freed ones), and the
+	// spinning was 7% of a cold build's CPU. On the mutex the writer
+	// sleeps instead.
+	creating sync.Map
 }
 
 func newStaging(out string) (*staging, error) {
@@ -65,13 +74,33 @@ func (s *staging) write(rel string, data []byte) error {
 		s.dirs[dir] = true
 		s.mu.Unlock()
 	}
-	if err := s.root.WriteFile(rel, data, 0o644); err != nil {
+	f, err := s.create(dir, rel)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.written = append(s.written, rel)
 	s.mu.Unlock()
 	return nil
+}
+
+// create opens rel, in dir, for writing as os.WriteFile does, while no
+// other file is being created in dir (see creating).
+func (s *staging) create(dir, rel string) (*os.File, error) {
+	mu, ok := s.creating.Load(dir)
+	if !ok {
+		mu, _ = s.creating.LoadOrStore(dir, new(sync.Mutex))
+	}
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	return s.root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 }
 
 // commit swaps the staging directory into place. Where the system can
