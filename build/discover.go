@@ -72,6 +72,11 @@ func (b *builder) discoverAll() error {
 	return err
 }
 
+// maxOpenDirs bounds the directories discover keeps open to stat their
+// files in; the files of any more (a site of many page bundles) are
+// stat-ed by their paths.
+const maxOpenDirs = 64
+
 // discover lists the files under the site directory dir that pass keep,
 // skipping editor files, dotfiles and the configured ignore globs. It
 // reads the directories first, then stats the files in parallel: on a big
@@ -83,6 +88,22 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 		return nil, err
 	}
 	var out []source
+	// Where each file of out is stat-ed: its directory's index in dirs
+	// (open until the stats are done; -1 past maxOpenDirs) and its name.
+	type statAt struct {
+		dir  int
+		name string
+	}
+	var (
+		at   []statAt
+		dirs []*os.File
+		fds  []int
+	)
+	defer func() {
+		for _, d := range dirs {
+			d.Close()
+		}
+	}()
 	// A walk of our own: filepath.WalkDir sorts every directory and cleans
 	// every path, which on a 10,000-post directory is most of a no-op
 	// build's time. The list is sorted once at the end.
@@ -93,7 +114,13 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 			return err
 		}
 		entries, err := f.ReadDir(-1)
-		f.Close()
+		dir := -1
+		if err == nil && len(dirs) < maxOpenDirs {
+			dir = len(dirs)
+			dirs, fds = append(dirs, f), append(fds, dirFd(f))
+		} else {
+			f.Close()
+		}
 		if err != nil {
 			return err
 		}
@@ -114,6 +141,7 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 				}
 			} else if keep(name) {
 				out = append(out, source{rel: crel, abs: abs + string(filepath.Separator) + name})
+				at = append(at, statAt{dir, name})
 			}
 		}
 		return nil
@@ -132,16 +160,21 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 	parallelUntil(context.Background(), len(out), b.early.started, func(i int) {
 		// Stat follows links: a link to a file is content, a dangling one
 		// or a device is not.
-		fi, err := os.Stat(out[i].abs)
+		var d *os.File
+		fd := -1
+		if at[i].dir >= 0 {
+			d, fd = dirs[at[i].dir], fds[at[i].dir]
+		}
+		size, modTime, regular, err := statIn(d, fd, at[i].name, out[i].abs)
 		switch {
 		case err != nil && errors.Is(err, fs.ErrNotExist):
 			out[i].abs = "" // gone or dangling
 		case err != nil:
 			errs[i] = err
-		case !fi.Mode().IsRegular():
+		case !regular:
 			out[i].abs = ""
 		default:
-			out[i].size, out[i].modTime = fi.Size(), fi.ModTime().UnixNano()
+			out[i].size, out[i].modTime = size, modTime
 			b.early.saw(out[i].modTime)
 		}
 	})
@@ -197,4 +230,13 @@ func (b *builder) reuse(src source) *sourceState {
 		return nil
 	}
 	return prev
+}
+
+// statPath stats abs, following links, as statIn does.
+func statPath(abs string) (size, modTime int64, regular bool, err error) {
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	return fi.Size(), fi.ModTime().UnixNano(), fi.Mode().IsRegular(), nil
 }
