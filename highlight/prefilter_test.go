@@ -84,40 +84,44 @@ func (upRaise) MutateLexer(rules upchroma.CompiledRules, state string, _ int) er
 // without end on some inputs. The copy must then emit the same ones.
 func maxTokens(code string) int { return 2*len(code) + 64 }
 
-func lexCopy(l chroma.Lexer, code string) (out lexed) {
-	start := time.Now()
+// lexWith lexes code with the iterator start makes, of the copy's chroma
+// or the module's, its tokens given as "Type value" and false at the end.
+func lexWith(code string, start func() (next func() (string, bool), err error)) (out lexed) {
+	begun := time.Now()
 	defer func() {
-		out.elapsed = time.Since(start)
+		out.elapsed = time.Since(begun)
 		if r := recover(); r != nil {
 			out.panic = fmt.Sprint(r)
 		}
 	}()
-	it, err := l.Tokenise(nil, code)
+	next, err := start()
 	if err != nil {
 		return lexed{panic: "error: " + err.Error()}
 	}
-	for t := it(); t != chroma.EOF && len(out.tokens) < maxTokens(code) && time.Since(start) < exactWithin; t = it() {
-		out.tokens = append(out.tokens, t.Type.String()+" "+t.Value)
+	for t, ok := next(); ok && len(out.tokens) < maxTokens(code) && time.Since(begun) < exactWithin; t, ok = next() {
+		out.tokens = append(out.tokens, t)
 	}
 	return out
 }
 
-func lexUpstream(l upchroma.Lexer, code string) (out lexed) {
-	start := time.Now()
-	defer func() {
-		out.elapsed = time.Since(start)
-		if r := recover(); r != nil {
-			out.panic = fmt.Sprint(r)
+func lexCopy(l chroma.Lexer, code string) lexed {
+	return lexWith(code, func() (func() (string, bool), error) {
+		it, err := l.Tokenise(nil, code)
+		if err != nil {
+			return nil, err
 		}
-	}()
-	it, err := l.Tokenise(nil, code)
-	if err != nil {
-		return lexed{panic: "error: " + err.Error()}
-	}
-	for t := it(); t != upchroma.EOF && len(out.tokens) < maxTokens(code) && time.Since(start) < exactWithin; t = it() {
-		out.tokens = append(out.tokens, t.Type.String()+" "+t.Value)
-	}
-	return out
+		return func() (string, bool) { t := it(); return t.Type.String() + " " + t.Value, t != chroma.EOF }, nil
+	})
+}
+
+func lexUpstream(l upchroma.Lexer, code string) lexed {
+	return lexWith(code, func() (func() (string, bool), error) {
+		it, err := l.Tokenise(nil, code)
+		if err != nil {
+			return nil, err
+		}
+		return func() (string, bool) { t := it(); return t.Type.String() + " " + t.Value, t != upchroma.EOF }, nil
+	})
 }
 
 // sameLexing lexes code with the copy's lexer and chroma's and reports the
