@@ -88,16 +88,16 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 		return nil, err
 	}
 	var out []source
-	// Where each file of out is stat-ed: its directory's index in dirs
-	// (open until the stats are done; -1 past maxOpenDirs) and its name.
+	// Where each file of out is stat-ed: its name in the directory open
+	// as fd (until the stats are done; -1 past maxOpenDirs, or where
+	// statIn stats by path).
 	type statAt struct {
-		dir  int
+		fd   int
 		name string
 	}
 	var (
 		at   []statAt
 		dirs []*os.File
-		fds  []int
 	)
 	defer func() {
 		for _, d := range dirs {
@@ -114,10 +114,12 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 			return err
 		}
 		entries, err := f.ReadDir(-1)
-		dir := -1
+		fd := -1
 		if err == nil && len(dirs) < maxOpenDirs {
-			dir = len(dirs)
-			dirs, fds = append(dirs, f), append(fds, dirFd(f))
+			fd = dirFd(f)
+		}
+		if fd >= 0 {
+			dirs = append(dirs, f)
 		} else {
 			f.Close()
 		}
@@ -141,7 +143,7 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 				}
 			} else if keep(name) {
 				out = append(out, source{rel: crel, abs: abs + string(filepath.Separator) + name})
-				at = append(at, statAt{dir, name})
+				at = append(at, statAt{fd, name})
 			}
 		}
 		return nil
@@ -160,12 +162,7 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 	parallelUntil(context.Background(), len(out), b.early.started, func(i int) {
 		// Stat follows links: a link to a file is content, a dangling one
 		// or a device is not.
-		var d *os.File
-		fd := -1
-		if at[i].dir >= 0 {
-			d, fd = dirs[at[i].dir], fds[at[i].dir]
-		}
-		size, modTime, regular, err := statIn(d, fd, at[i].name, out[i].abs)
+		size, modTime, regular, err := statIn(at[i].fd, at[i].name, out[i].abs)
 		switch {
 		case err != nil && errors.Is(err, fs.ErrNotExist):
 			out[i].abs = "" // gone or dangling

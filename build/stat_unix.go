@@ -9,13 +9,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// statIn stats the file name in the directory open as fd (dir, for the
-// descriptor's lifetime), following links as os.Stat does; abs is the
-// file's path, for errors. Relative to the directory, the kernel looks up
+// statIn stats the file name in the directory open as fd, following
+// links as os.Stat does; abs is the file's path, for errors, and what is
+// stat-ed when fd is -1. Relative to the directory, the kernel looks up
 // one name, not every directory of the path again, and nothing is
 // allocated: on a 10,000-post site the stats are most of a no-op build.
-func statIn(dir *os.File, fd int, name, abs string) (size, modTime int64, regular bool, err error) {
-	if dir == nil {
+func statIn(fd int, name, abs string) (size, modTime int64, regular bool, err error) {
+	if fd < 0 {
 		return statPath(abs)
 	}
 	var st unix.Stat_t
@@ -30,5 +30,6 @@ func statIn(dir *os.File, fd int, name, abs string) (size, modTime int64, regula
 	return st.Size, int64(st.Mtim.Sec)*1e9 + int64(st.Mtim.Nsec), st.Mode&unix.S_IFMT == unix.S_IFREG, nil
 }
 
-// dirFd is the descriptor statIn stats in, for dir.
+// dirFd is the descriptor statIn stats in, for dir, valid while dir is
+// open.
 func dirFd(dir *os.File) int { return int(dir.Fd()) }
