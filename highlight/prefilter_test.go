@@ -230,11 +230,7 @@ var prefilterSamples = []string{
 // registry (every third under -race or -short), the copy's against
 // chroma's.
 func TestPrefilterEveryLexer(t *testing.T) {
-	lexers.Names(false) // fills the registry
-	got, want := lexers.GlobalLexerRegistry.Lexers, uplexers.GlobalLexerRegistry.Lexers
-	if len(got) != len(want) {
-		t.Fatalf("%d lexers, chroma has %d", len(got), len(want))
-	}
+	got, want := registries(t)
 	for i := range got {
 		if (raceEnabled || testing.Short()) && i%3 != 0 {
 			continue
@@ -250,11 +246,7 @@ func TestPrefilterEveryLexer(t *testing.T) {
 // FuzzPrefilter lexes its input with one lexer of the registry, the copy's
 // against chroma's.
 func FuzzPrefilter(f *testing.F) {
-	lexers.Names(false)
-	got, want := lexers.GlobalLexerRegistry.Lexers, uplexers.GlobalLexerRegistry.Lexers
-	if len(got) != len(want) {
-		f.Fatalf("%d lexers, chroma has %d", len(got), len(want))
-	}
+	got, want := registries(f)
 	index := map[string]uint16{}
 	for i, l := range got {
 		index[l.Config().Name] = uint16(i)

@@ -118,11 +118,7 @@ func sortedTypes[T ~int](types []T) []int {
 // lexer for every name, alias and file name, and the same tokens for a
 // sample text from every lexer.
 func TestLexersMatchChroma(t *testing.T) {
-	lexers.Names(false) // fills the registry
-	got, want := lexers.GlobalLexerRegistry.Lexers, uplexers.GlobalLexerRegistry.Lexers
-	if len(got) != len(want) {
-		t.Fatalf("%d lexers, chroma has %d", len(got), len(want))
-	}
+	got, want := registries(t)
 	for i := range got {
 		g, w := got[i].Config(), want[i].Config()
 		if g.Name != w.Name || !slices.Equal(g.Aliases, w.Aliases) || !slices.Equal(g.Filenames, w.Filenames) ||
@@ -206,6 +202,18 @@ func TestLexersMatchChroma(t *testing.T) {
 			t.Errorf("%s: tokens differ from chroma's:\n%q\nchroma's:\n%q", lang, gt, wt)
 		}
 	}
+}
+
+// registries returns the lexers of the copy's registry (filled by the
+// call) and of chroma's, which must be as many.
+func registries(tb testing.TB) ([]chroma.Lexer, []upchroma.Lexer) {
+	tb.Helper()
+	lexers.Names(false) // fills the registry
+	got, want := lexers.GlobalLexerRegistry.Lexers, uplexers.GlobalLexerRegistry.Lexers
+	if len(got) != len(want) {
+		tb.Fatalf("%d lexers, chroma has %d", len(got), len(want))
+	}
+	return got, want
 }
 
 // TestLexerRegistryLazy checks, in a process of its own, that the copy's
