@@ -132,6 +132,9 @@ type builder struct {
 	slugs map[string]string // tag and category names to slugs
 	posts []*item           // published posts, newest first
 	pages []*item           // standalone pages
+	// reading finds each post's related posts and series (related.go)
+	// when its page renders.
+	reading *readings
 
 	reads   atomic.Int64 // sources read because their size or time changed
 	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit

@@ -418,6 +418,9 @@ func TestSessionEquivalence(t *testing.T) {
 					if !hooks && !strings.Contains(log.String(), "sources re-stated") {
 						t.Error("no build re-stated only the changed sources")
 					}
+					if !strings.Contains(log.String(), "site model from the session") {
+						t.Error("no build took the session's site model")
+					}
 				})
 				return func(cfg build.Config, opts build.Options, changed []string) (build.Result, error) {
 					opts.Logger = logger

@@ -52,9 +52,20 @@ func (b *builder) model() error {
 	})
 	slices.SortFunc(b.pages, func(a, c *item) int { return strings.Compare(a.rel, c.rel) })
 	// The meta key hashes every post's front matter: on the other core,
-	// while the views are made.
-	metaDone := make(chan key, 1)
-	go func() { metaDone <- b.metaKey(now) }()
+	// while the views are made, unless a session may have them already.
+	var metaDone chan key
+	if b.sess != nil {
+		b.meta = b.metaKey(now)
+		if m := b.sess.model; m.fits(b) {
+			m.lend(b)
+			b.opts.Logger.Debug("site model from the session")
+			return nil
+		}
+		b.sess.model = nil
+	} else {
+		metaDone = make(chan key, 1)
+		go func() { metaDone <- b.metaKey(now) }()
+	}
 	views := make([]render.Post, 2*(len(b.posts)+len(b.pages))) // meta and full views, in one allocation
 	view := func() *render.Post {
 		p := &views[0]
@@ -131,11 +142,60 @@ func (b *builder) model() error {
 			errs.Add(b.checkPostURL(it))
 		}
 	}
-	b.meta = <-metaDone
+	if metaDone != nil {
+		b.meta = <-metaDone
+	}
 	if errs.Len() > 0 {
 		return errs.Err()
 	}
+	b.reading = &readings{count: cfg.Related.Count, posts: b.posts}
+	if b.sess != nil {
+		b.sess.model = b.keepModel()
+	}
 	return nil
+}
+
+// A siteModel is what [builder.model] made, kept by a session: the next
+// build whose global and meta keys are the same (the same configuration,
+// and the same published posts and pages with the same front matter, in
+// the same order) takes it instead of making it again. Only bodies differ
+// between such builds, and nothing in the model comes from a body: the
+// full views' body-derived fields are filled again by every build (see
+// fill).
+type siteModel struct {
+	global, meta key
+	site         *render.Site
+	base         string
+	slugs        map[string]string
+	items        []*item // the posts then the pages the model was made for
+	reading      *readings
+}
+
+// keepModel returns the model b made.
+func (b *builder) keepModel() *siteModel {
+	return &siteModel{global: b.global, meta: b.meta, site: b.site, base: b.base, slugs: b.slugs, items: b.all(), reading: b.reading}
+}
+
+// fits reports whether m is the model of b, whose meta key is computed.
+func (m *siteModel) fits(b *builder) bool {
+	if m == nil || m.global != b.global || m.meta != b.meta || len(m.items) != len(b.posts)+len(b.pages) {
+		return false
+	}
+	for i, it := range b.all() {
+		if m.items[i].rel != it.rel || m.items[i].isPage != it.isPage {
+			return false
+		}
+	}
+	return true
+}
+
+// lend gives b's items the views of m and b its site.
+func (m *siteModel) lend(b *builder) {
+	b.site, b.base, b.slugs, b.reading = m.site, m.base, m.slugs, m.reading
+	for i, it := range b.all() {
+		old := m.items[i]
+		it.meta, it.full, it.out = old.meta, old.full, old.out
+	}
 }
 
 // all returns the published posts, then the pages.

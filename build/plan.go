@@ -86,7 +86,7 @@ type planner struct {
 // plan lists every output of the site, kind by kind, and checks that no
 // two claim one path (see checkProducers).
 func (b *builder) plan() ([]*output, error) {
-	p := &planner{b: b, site: b.site, byMeta: make(map[*render.Post]*item, len(b.posts)+len(b.pages)), inFeed: map[*item]bool{}, reading: &readings{b: b}}
+	p := &planner{b: b, site: b.site, byMeta: make(map[*render.Post]*item, len(b.posts)+len(b.pages)), inFeed: map[*item]bool{}, reading: b.reading}
 	p.listBodies = b.tmpl.UsesBody("list.html")
 	for _, it := range b.all() {
 		p.byMeta[it.meta] = it

@@ -151,12 +151,17 @@ func checkSeries(rel string, fm *render.FrontMatter) error {
 // looks for nothing, and one that renders a single post page ranks only
 // that post's related posts (all of them are a tenth of a second at
 // 10,000 posts). It is safe for concurrent use by render functions.
+//
+// It holds the posts it was made for, not the build: a session build whose
+// site model is the last one's (see [Session]) takes its readings too, with
+// whatever they found already.
 type readings struct {
-	b    *builder
-	once sync.Once
-	mu   sync.Mutex // guards r's scratch space
-	r    *related
-	at   map[*item]int32 // each post's number in b.posts
+	count int     // related posts per post
+	posts []*item // the published posts, newest first
+	once  sync.Once
+	mu    sync.Mutex // guards r's scratch space
+	r     *related
+	at    map[string]int32 // each post's number in posts, by source path
 	// series lists each series' posts oldest first (then by source path).
 	series map[string]*render.Series
 }
@@ -165,10 +170,10 @@ type readings struct {
 func (rs *readings) of(it *item) readingOn {
 	rs.once.Do(rs.index)
 	var r readingOn
-	if i, ok := rs.at[it]; ok && rs.r != nil {
+	if i, ok := rs.at[it.rel]; ok && rs.r != nil {
 		rs.mu.Lock()
-		for _, j := range rs.r.top(i, rs.b.cfg.Related.Count) {
-			r.related = append(r.related, rs.b.posts[j].meta)
+		for _, j := range rs.r.top(i, rs.count) {
+			r.related = append(r.related, rs.posts[j].meta)
 		}
 		rs.mu.Unlock()
 	}
@@ -178,17 +183,16 @@ func (rs *readings) of(it *item) readingOn {
 
 // index builds the related posts' index and the series.
 func (rs *readings) index() {
-	b := rs.b
-	if b.cfg.Related.Count > 0 && len(b.posts) >= 2 {
-		rs.r = newRelated(b.posts)
-		rs.at = make(map[*item]int32, len(b.posts))
-		for i, it := range b.posts {
-			rs.at[it] = int32(i)
+	if rs.count > 0 && len(rs.posts) >= 2 {
+		rs.r = newRelated(rs.posts)
+		rs.at = make(map[string]int32, len(rs.posts))
+		for i, it := range rs.posts {
+			rs.at[it.rel] = int32(i)
 		}
 	}
 	rs.series = make(map[string]*render.Series)
-	for i := len(b.posts) - 1; i >= 0; i-- { // oldest first
-		it := b.posts[i]
+	for i := len(rs.posts) - 1; i >= 0; i-- { // oldest first
+		it := rs.posts[i]
 		name := seriesName(&it.fm)
 		if name == "" {
 			continue

@@ -52,6 +52,8 @@ type Session struct {
 	// sinceUnknown: some build was not told (see builder.reuse).
 	since        map[string]bool
 	sinceUnknown bool
+
+	model *siteModel // the last build's site model; nil: none kept
 }
 
 // sourceLists are the sources a build found, with an index by absolute
