@@ -25,9 +25,20 @@ type alias struct {
 }
 
 // aliases lists the aliases of the published posts and pages, in source
-// path order, each path once per post.
+// path order, each path once per post. Two kinds read it, concurrently:
+// it is made once per build.
 func (b *builder) aliases() []alias {
-	items := b.all()
+	b.aliasOnce.Do(func() { b.aliasList = b.findAliases() })
+	return b.aliasList
+}
+
+func (b *builder) findAliases() []alias {
+	var items []*item // most posts have none
+	for _, it := range b.all() {
+		if len(it.fm.Aliases) > 0 {
+			items = append(items, it)
+		}
+	}
 	slices.SortFunc(items, func(a, c *item) int { return strings.Compare(a.rel, c.rel) })
 	var out []alias
 	for _, it := range items {

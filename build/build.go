@@ -136,6 +136,9 @@ type builder struct {
 	// when its page renders.
 	reading *readings
 
+	aliasOnce sync.Once
+	aliasList []alias // see aliases
+
 	reads   atomic.Int64 // sources read because their size or time changed
 	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit
 
