@@ -212,6 +212,9 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	if b.opts.Loaded != nil {
 		b.opts.Loaded(b.old == nil)
 	}
+	if err := b.parseTheme(); err != nil {
+		return Result{}, err
+	}
 	if err := b.startRST(ctx); err != nil {
 		return Result{}, err
 	}
@@ -271,8 +274,26 @@ func (b *builder) setup() error {
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
-	b.tmpl, err = render.LoadTheme(themeFS, cfg.Build.Templates, b.cat)
+	// Read here, for the global key; parsed by parseTheme once the build
+	// is known to have something to do.
+	b.tmpl, err = render.ReadTheme(themeFS, cfg.Build.Templates)
 	return err
+}
+
+// parseTheme parses the theme setup read, or takes the session's when its
+// sources and labels are the same.
+func (b *builder) parseTheme() error {
+	key := b.cfg.Build.Templates + "\x00" + b.cat.Key() // the directory names files in errors
+	if t := b.sess.theme(b.tmpl.Sources, key); t != nil {
+		b.tmpl = t
+		b.opts.Logger.Debug("theme from the session")
+		return nil
+	}
+	if err := b.tmpl.Parse(b.cat); err != nil {
+		return err
+	}
+	b.sess.keepTheme(b.tmpl, key)
+	return nil
 }
 
 // loadCache reads the last build's state, when there is a usable one, and

@@ -421,6 +421,9 @@ func TestSessionEquivalence(t *testing.T) {
 					if !strings.Contains(log.String(), "site model from the session") {
 						t.Error("no build took the session's site model")
 					}
+					if !strings.Contains(log.String(), "theme from the session") {
+						t.Error("no build took the session's parsed theme")
+					}
 				})
 				return func(cfg build.Config, opts build.Options, changed []string) (build.Result, error) {
 					opts.Logger = logger

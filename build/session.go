@@ -1,15 +1,19 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/blog-gen/blog/render"
 )
 
 // A Session is a series of builds of one site by one long-running process,
@@ -54,6 +58,10 @@ type Session struct {
 	sinceUnknown bool
 
 	model *siteModel // the last build's site model; nil: none kept
+	// tmpl is the theme last parsed, with the labels' key it was parsed
+	// with.
+	tmpl    *render.Templates
+	tmplCat string
 }
 
 // sourceLists are the sources a build found, with an index by absolute
@@ -209,6 +217,22 @@ func (s *Session) keep(dir string, next *state) {
 	next.kept = true
 	s.dir, s.st, s.pending = dir, next, true
 	s.since, s.sinceUnknown = make(map[string]bool), false
+}
+
+// theme returns the theme the session parsed last when it was parsed from
+// these sources and labels; nil otherwise, and for a nil session.
+func (s *Session) theme(sources map[string][]byte, cat string) *render.Templates {
+	if s == nil || s.tmpl == nil || s.tmplCat != cat || !maps.EqualFunc(s.tmpl.Sources, sources, bytes.Equal) {
+		return nil
+	}
+	return s.tmpl
+}
+
+// keepTheme keeps a theme parsed with the labels of key cat.
+func (s *Session) keepTheme(t *render.Templates, cat string) {
+	if s != nil {
+		s.tmpl, s.tmplCat = t, cat
+	}
 }
 
 // drop forgets the state: the next build reads the cache from disk.

@@ -31,6 +31,8 @@ type Templates struct {
 	// Sources are the bytes of every theme file used, by name, so a cache
 	// can hash them.
 	Sources map[string][]byte
+	dir     string   // how files are named in errors
+	order   []string // the names of Sources, in the order they were read
 }
 
 // LoadTemplates parses the theme in fsys (template names are paths
@@ -43,15 +45,26 @@ func LoadTemplates(fsys fs.FS, dir string) (*Templates, error) {
 // LoadTheme is [LoadTemplates] with the labels of cat (nil: English),
 // which templates read with {{T "key"}} and {{localDate "long" .Date}}.
 func LoadTheme(fsys fs.FS, dir string, cat *Catalog) (*Templates, error) {
-	if cat == nil {
-		cat = English()
+	t, err := ReadTheme(fsys, dir)
+	if err != nil {
+		return nil, err
 	}
+	if err := t.Parse(cat); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// ReadTheme reads the theme in fsys as [LoadTemplates] does, without
+// parsing it: its Sources are set, and [Templates.Parse] makes it ready
+// to execute. A build that finds from the sources' bytes that it has
+// nothing to do never parses them.
+func ReadTheme(fsys fs.FS, dir string) (*Templates, error) {
 	t := &Templates{
-		pages:   make(map[string]*template.Template),
 		display: make(map[string]string),
 		Sources: make(map[string][]byte),
+		dir:     dir,
 	}
-	var shared []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -65,14 +78,30 @@ func LoadTheme(fsys fs.FS, dir string, cat *Catalog) (*Templates, error) {
 		}
 		t.Sources[p] = b
 		t.display[p] = path.Join(dir, p)
-		if !slices.Contains(pageTemplates, p) {
-			shared = append(shared, p)
-		}
+		t.order = append(t.order, p)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	return t, nil
+}
+
+// Parse parses the theme t read with the labels of cat (nil: English),
+// reporting every template's errors. It is called once, before any
+// Execute.
+func (t *Templates) Parse(cat *Catalog) error {
+	if cat == nil {
+		cat = English()
+	}
+	var shared []string
+	for _, p := range t.order {
+		if !slices.Contains(pageTemplates, p) {
+			shared = append(shared, p)
+		}
+	}
+	dir := t.dir
+	pages := make(map[string]*template.Template)
 	var errs diag.List
 	common := template.New("").Funcs(funcs).Funcs(cat.funcs())
 	for _, name := range shared {
@@ -81,7 +110,7 @@ func LoadTheme(fsys fs.FS, dir string, cat *Catalog) (*Templates, error) {
 		}
 	}
 	if errs.Len() > 0 {
-		return nil, errs.Err()
+		return errs.Err()
 	}
 	for _, name := range pageTemplates {
 		src, ok := t.Sources[name]
@@ -91,16 +120,16 @@ func LoadTheme(fsys fs.FS, dir string, cat *Catalog) (*Templates, error) {
 		}
 		c, err := common.Clone()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if _, err := c.New(name).Parse(string(src)); err != nil {
 			errs.Add(t.templateError(err))
 			continue
 		}
-		t.pages[name] = c.Lookup(name)
+		pages[name] = c.Lookup(name)
 	}
 	if errs.Len() > 0 {
-		return nil, errs.Err()
+		return errs.Err()
 	}
 	// html/template checks a template's contexts (escaping) when it is
 	// first executed: run each page once, on no data, to report its
@@ -108,14 +137,15 @@ func LoadTheme(fsys fs.FS, dir string, cat *Catalog) (*Templates, error) {
 	// rendered with it. Errors about the missing data are expected.
 	for _, name := range pageTemplates {
 		var he *template.Error
-		if err := t.pages[name].Execute(io.Discard, (*Page)(nil)); errors.As(err, &he) {
+		if err := pages[name].Execute(io.Discard, (*Page)(nil)); errors.As(err, &he) {
 			errs.Add(t.templateError(err))
 		}
 	}
 	if errs.Len() > 0 {
-		return nil, errs.Err()
+		return errs.Err()
 	}
-	return t, nil
+	t.pages = pages
+	return nil
 }
 
 // Execute renders the page template name with data into w.
