@@ -138,6 +138,9 @@ type builder struct {
 
 	aliasOnce sync.Once
 	aliasList []alias // see aliases
+	// planned is every planned output by path when the plan's paths
+	// were checked (checkProducers); nil when they were the last build's.
+	planned map[string]*output
 
 	reads   atomic.Int64 // sources read because their size or time changed
 	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit

@@ -36,12 +36,15 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 	}
 	var removed []string
 	if b.old != nil && kept < len(b.old.Outputs) { // else every old output is still one
-		planned := make(map[string]bool, len(outputs))
-		for _, o := range outputs {
-			planned[o.path] = true
+		planned := b.planned // when the plan was checked
+		if planned == nil {
+			planned = make(map[string]*output, len(outputs))
+			for _, o := range outputs {
+				planned[o.path] = o
+			}
 		}
 		for p := range b.old.Outputs {
-			if !planned[p] {
+			if _, ok := planned[p]; !ok {
 				removed = append(removed, p)
 				delete(b.next.Outputs, p) // next started as a copy of old
 			}

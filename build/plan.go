@@ -137,9 +137,11 @@ func (b *builder) plan() ([]*output, error) {
 	// the global key), and an edit keeps them.
 	b.next.Checked = pathsKey(p.outs)
 	if b.old == nil || b.old.Checked != b.next.Checked {
-		if err := checkProducers(p.outs, b.site.BasePath); err != nil {
+		planned, err := checkProducers(p.outs, b.site.BasePath)
+		if err != nil {
 			return nil, err
 		}
+		b.planned = planned
 	}
 	return p.outs, nil
 }

@@ -121,8 +121,10 @@ func outputURL(base, p string) string {
 }
 
 // checkProducers reports every path of outs that two outputs claim, and
-// every output whose path is another output's directory.
-func checkProducers(outs []*output, base string) error {
+// every output whose path is another output's directory. It returns the
+// set of paths it made (each path's first producer by rank), which write
+// takes to find the last build's outputs no longer planned.
+func checkProducers(outs []*output, base string) (map[string]*output, error) {
 	owner := make(map[string]*output, len(outs)) // the first producer of each path
 	var claims map[string][]*output              // every producer of a path claimed twice
 	for _, o := range outs {
@@ -172,5 +174,5 @@ func checkProducers(outs []*output, base string) error {
 			errs.Add(file.from.error(dir.from, fmt.Sprintf("URL %s is a file, but %s needs a directory there (%s)", fileURL, dir.from.name(), dirURL)))
 		}
 	}
-	return errs.Err()
+	return owner, errs.Err()
 }
