@@ -93,6 +93,7 @@ type builder struct {
 	opts  Options
 	loc   *time.Location
 	start time.Time
+	mark  startMark // written before the sources are stat-ed; zero: none (see racy)
 
 	cacheDir string
 
@@ -190,13 +191,16 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		defer unlock()
 	}
 	b.global = b.globalKey()
+	if b.sess == nil && !b.opts.NoCache {
+		b.mark = markStart(b.cacheDir)
+	}
 	if b.sess == nil && !b.opts.NoCache && !b.opts.Full {
 		b.stamp = b.readStamp()
 		if b.stamp != nil {
 			// A source changed since the last build means a build:
 			// its state decodes on the other core while the rest are
 			// stat-ed.
-			b.early = &stateLoad{after: b.stamp.Started - int64(racyWindow), load: func() (*state, string) {
+			b.early = &stateLoad{since: b.stamp.Started, mark: b.stamp.Mark, load: func() (*state, string) {
 				return loadState(b.cacheDir, b.global, out, b.loc)
 			}}
 		}
@@ -350,7 +354,10 @@ func (b *builder) loadCache(out string) (reason string) {
 // the first source discover finds changed after the last build (a build
 // with such a source is not a no-op; see upToDate).
 type stateLoad struct {
-	after int64 // a source with a later time starts the load
+	// A source changed since the build of this start and mark, or racy,
+	// starts the load (see racy).
+	since int64 // UnixNano, as state.Started
+	mark  startMark
 	load  func() (*state, string)
 
 	once   sync.Once
@@ -360,9 +367,9 @@ type stateLoad struct {
 	reason string
 }
 
-// saw is told each source's time, on discover's workers.
-func (l *stateLoad) saw(modTime int64) {
-	if l == nil || modTime < l.after {
+// saw is told each source stat-ed, on discover's workers.
+func (l *stateLoad) saw(s *source) {
+	if l == nil || !racy(s, l.since, l.mark) {
 		return
 	}
 	l.once.Do(func() {

@@ -48,7 +48,7 @@ const CacheDir = ".blog-cache"
 
 // cacheFormat changes whenever the layout of the state or the stamp
 // changes.
-const cacheFormat = "blog-cache-12"
+const cacheFormat = "blog-cache-13"
 
 // codeFormat changes whenever the layout of code.idx or code.pack
 // changes; it is apart from cacheFormat so that a new state layout keeps
@@ -127,9 +127,10 @@ func hashBytes(b []byte) key { return sha256.Sum256(b) }
 // state is what a successful build leaves for the next one.
 type state struct {
 	Format  string
-	Global  key    // everything every output depends on: program, config, theme, flags
-	Output  string // the absolute output directory the outputs are in
-	Started int64  // UnixNano when the build that wrote this started
+	Global  key       // everything every output depends on: program, config, theme, flags
+	Output  string    // the absolute output directory the outputs are in
+	Started int64     // UnixNano when the build that wrote this started
+	Mark    startMark // that build's start mark (see racy)
 	// Checked is the key of the output paths of that build, in plan order,
 	// which checkProducers passed (see pathsKey); zero when none.
 	Checked key

@@ -40,6 +40,19 @@ func runBuild(t testing.TB, cfg build.Config, opts build.Options) build.Result {
 	return res
 }
 
+// setTimes sets every file's times under root to at.
+func setTimes(t *testing.T, root string, at time.Time) {
+	t.Helper()
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if err := os.Chtimes(p, at, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return nil
+	})
+}
+
 // fullSnapshot builds root without the cache into a fresh directory.
 func fullSnapshot(t testing.TB, root string) map[string]string {
 	t.Helper()
@@ -171,13 +184,7 @@ func TestNoOpAndOneEdit(t *testing.T) {
 	}
 	// Move every source's time into the past, as files a build has not
 	// just seen, so the cache trusts size and time.
-	past := time.Now().Add(-time.Hour)
-	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			os.Chtimes(p, past, past)
-		}
-		return nil
-	})
+	setTimes(t, root, time.Now().Add(-time.Hour))
 	runBuild(t, cfg, build.Options{})
 	noop := runBuild(t, cfg, build.Options{})
 	if noop.Full || noop.Written != 0 || noop.Unchanged != 0 || noop.Cached != noop.Files {

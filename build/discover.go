@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/blog-gen/blog/render"
 )
@@ -38,6 +37,7 @@ type source struct {
 	abs     string
 	size    int64
 	modTime int64
+	dev     uint64 // the device of its file system; 0: not known (see startMark)
 	bundle  bool   // the index of a page bundle
 	asset   string // for an asset of a page bundle, its path in the bundle
 }
@@ -162,7 +162,7 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 	parallelUntil(context.Background(), len(out), b.early.started, func(i int) {
 		// Stat follows links: a link to a file is content, a dangling one
 		// or a device is not.
-		size, modTime, regular, err := statIn(at[i].fd, at[i].name, out[i].abs)
+		size, modTime, dev, regular, err := statIn(at[i].fd, at[i].name, out[i].abs)
 		switch {
 		case err != nil && errors.Is(err, fs.ErrNotExist):
 			out[i].abs = "" // gone or dangling
@@ -171,8 +171,8 @@ func (b *builder) discover(dir string, keep func(name string) bool) ([]source, e
 		case !regular:
 			out[i].abs = ""
 		default:
-			out[i].size, out[i].modTime = size, modTime
-			b.early.saw(out[i].modTime)
+			out[i].size, out[i].modTime, out[i].dev = size, modTime, dev
+			b.early.saw(&out[i])
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -198,10 +198,6 @@ func (b *builder) ignoredByConfig(rel string) bool {
 	return false
 }
 
-// racyWindow: a file changed this close to the last build's start may
-// have changed again within the same modification time, so it is read.
-const racyWindow = 2 * time.Second
-
 // reuse returns the cached state of src when the file is known unchanged
 // by its size and time, without reading it.
 func (b *builder) reuse(src source) *sourceState {
@@ -223,17 +219,18 @@ func (b *builder) reuse(src source) *sourceState {
 		}
 		return prev
 	}
-	if src.modTime >= b.old.Started-int64(racyWindow) {
+	if racy(&src, b.old.Started, b.old.Mark) {
 		return nil
 	}
 	return prev
 }
 
 // statPath stats abs, following links, as statIn does.
-func statPath(abs string) (size, modTime int64, regular bool, err error) {
+func statPath(abs string) (size, modTime int64, dev uint64, regular bool, err error) {
 	fi, err := os.Stat(abs)
 	if err != nil {
-		return 0, 0, false, err
+		return 0, 0, 0, false, err
 	}
-	return fi.Size(), fi.ModTime().UnixNano(), fi.Mode().IsRegular(), nil
+	dev, _ = fileDev(fi)
+	return fi.Size(), fi.ModTime().UnixNano(), dev, fi.Mode().IsRegular(), nil
 }

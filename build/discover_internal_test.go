@@ -61,7 +61,8 @@ func TestDiscoverStats(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want = append(want, source{rel: rel, abs: abs, size: fi.Size(), modTime: fi.ModTime().UnixNano()})
+		dev, _ := fileDev(fi)
+		want = append(want, source{rel: rel, abs: abs, size: fi.Size(), modTime: fi.ModTime().UnixNano(), dev: dev})
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(source{})); diff != "" {
 		t.Errorf("discover (-os.Stat +got):\n%s", diff)
