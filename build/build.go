@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"math"
 	"os"
@@ -157,6 +158,21 @@ type builder struct {
 
 	feedMu      sync.Mutex
 	feedContent map[string]*feedBody // rendered bodies feeds need, by source
+
+	steps steps
+}
+
+// steps times a build's steps, for the log at debug level (blog build -v
+// prints them): each one's time since the one before.
+type steps struct {
+	last  time.Time
+	attrs []slog.Attr
+}
+
+func (s *steps) done(name string) {
+	now := time.Now()
+	s.attrs = append(s.attrs, slog.Duration(name, now.Sub(s.last).Round(100*time.Microsecond)))
+	s.last = now
 }
 
 // item is one Markdown source on its way to a page.
@@ -176,6 +192,8 @@ type item struct {
 }
 
 func (b *builder) run(ctx context.Context) (Result, error) {
+	b.steps.last = time.Now()
+	defer func() { b.opts.Logger.LogAttrs(ctx, slog.LevelDebug, "build steps", b.steps.attrs...) }()
 	if err := b.setup(); err != nil {
 		return Result{}, err
 	}
@@ -205,10 +223,12 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 			}}
 		}
 	}
+	b.steps.done("setup")
 	if err := b.discoverSources(b.changed); err != nil {
 		b.early.discard()
 		return Result{}, fmt.Errorf("discover: %w", err)
 	}
+	b.steps.done("discover")
 	if !b.opts.NoCache && !b.opts.Full {
 		if res, ok := b.upToDate(out); ok {
 			b.early.discard()
@@ -219,18 +239,22 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	if b.opts.Loaded != nil {
 		b.opts.Loaded(b.old == nil)
 	}
+	b.steps.done("state")
 	if err := b.parseTheme(); err != nil {
 		return Result{}, err
 	}
+	b.steps.done("templates")
 	if err := b.startRST(ctx); err != nil {
 		return Result{}, err
 	}
 	if err := b.scan(ctx); err != nil {
 		return Result{}, err
 	}
+	b.steps.done("scan")
 	if err := b.model(); err != nil {
 		return Result{}, err
 	}
+	b.steps.done("model")
 	if err := b.findImages(); err != nil {
 		return Result{}, err
 	}
@@ -238,6 +262,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	b.steps.done("plan")
 	return b.write(ctx, out, outputs, reason)
 }
 

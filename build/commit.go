@@ -31,6 +31,7 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 	if err != nil {
 		return Result{}, err
 	}
+	b.steps.done("produce")
 	if err := b.collectWarnings(&res); err != nil {
 		return Result{}, err
 	}
@@ -55,6 +56,7 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 	if err := b.commit(w, removed, &res); err != nil {
 		return Result{}, fmt.Errorf("write: %w", err)
 	}
+	b.steps.done("commit")
 	return res, nil
 }
 
