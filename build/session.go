@@ -327,6 +327,7 @@ func (l *sourceLists) restat(root string, changed []string, seen map[string]bool
 			removed = true
 		default:
 			src.size, src.modTime = fi.Size(), fi.ModTime().UnixNano()
+			src.dev, _ = fileDev(fi)
 		}
 	}
 	if removed {
