@@ -94,7 +94,7 @@ type builder struct {
 	opts  Options
 	loc   *time.Location
 	start time.Time
-	mark  startMark // written before the sources are stat-ed; zero: none (see racy)
+	began buildStart // start with the mark written before the sources are stat-ed, if any
 
 	cacheDir string
 
@@ -209,8 +209,9 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 		defer unlock()
 	}
 	b.global = b.globalKey()
+	b.began = buildStart{At: b.start.UnixNano()}
 	if b.sess == nil && !b.opts.NoCache {
-		b.mark = markStart(b.cacheDir)
+		b.began = markStart(b.cacheDir, b.start)
 	}
 	if b.sess == nil && !b.opts.NoCache && !b.opts.Full {
 		b.stamp = b.readStamp()
@@ -218,7 +219,7 @@ func (b *builder) run(ctx context.Context) (Result, error) {
 			// A source changed since the last build means a build:
 			// its state decodes on the other core while the rest are
 			// stat-ed.
-			b.early = &stateLoad{since: b.stamp.Started, mark: b.stamp.Mark, load: func() (*state, string) {
+			b.early = &stateLoad{since: b.stamp.Start, load: func() (*state, string) {
 				return loadState(b.cacheDir, b.global, out, b.loc)
 			}}
 		}
@@ -379,10 +380,7 @@ func (b *builder) loadCache(out string) (reason string) {
 // the first source discover finds changed after the last build (a build
 // with such a source is not a no-op; see upToDate).
 type stateLoad struct {
-	// A source changed since the build of this start and mark, or racy,
-	// starts the load (see racy).
-	since int64 // UnixNano, as state.Started
-	mark  startMark
+	since buildStart // a source changed since, or racy, starts the load
 	load  func() (*state, string)
 
 	once   sync.Once
@@ -394,7 +392,7 @@ type stateLoad struct {
 
 // saw is told each source stat-ed, on discover's workers.
 func (l *stateLoad) saw(s *source) {
-	if l == nil || !racy(s, l.since, l.mark) {
+	if l == nil || !l.since.racy(s) {
 		return
 	}
 	l.once.Do(func() {

@@ -126,11 +126,10 @@ func hashBytes(b []byte) key { return sha256.Sum256(b) }
 
 // state is what a successful build leaves for the next one.
 type state struct {
-	Format  string
-	Global  key       // everything every output depends on: program, config, theme, flags
-	Output  string    // the absolute output directory the outputs are in
-	Started int64     // UnixNano when the build that wrote this started
-	Mark    startMark // that build's start mark (see racy)
+	Format string
+	Global key        // everything every output depends on: program, config, theme, flags
+	Output string     // the absolute output directory the outputs are in
+	Start  buildStart // when the build that wrote this began
 	// Checked is the key of the output paths of that build, in plan order,
 	// which checkProducers passed (see pathsKey); zero when none.
 	Checked key

@@ -384,9 +384,7 @@ func encodeHeader(st *state, disk *onDisk) []byte {
 	e.str(st.Format)
 	e.key(st.Global)
 	e.str(st.Output)
-	e.int(st.Started)
-	e.int(st.Mark.Mtime)
-	e.int(int64(st.Mark.Dev))
+	e.start(st.Start)
 	e.key(st.Checked)
 	e.int(disk.gen)
 	e.str(disk.pack)
@@ -411,8 +409,7 @@ func decodeHeader(data []byte, packLen int64) (*state, *onDisk, error) {
 	}
 	st.Global = d.key()
 	st.Output = d.str()
-	st.Started = d.int()
-	st.Mark = startMark{Mtime: d.int(), Dev: uint64(d.int())}
+	st.Start = d.start()
 	st.Checked = d.key()
 	disk := &onDisk{gen: d.int(), pack: d.str()}
 	disk.src = d.refs(packLen)

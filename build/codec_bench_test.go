@@ -13,7 +13,7 @@ import (
 // like the bench corpus's posts (tags, a date, a summary) and an output
 // per post plus 50 tag pages.
 func benchState(n int) *state {
-	st := &state{Format: cacheFormat, Global: key{1}, Output: "/site/_site", Started: 1764600000123456789,
+	st := &state{Format: cacheFormat, Global: key{1}, Output: "/site/_site", Start: buildStart{At: 1764600000123456789},
 		Sources: make(map[string]*sourceState, n), Outputs: make(map[string]outputState, n+50)}
 	date := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for i := range n {

@@ -27,8 +27,8 @@ func testState() *state {
 		Format:  cacheFormat,
 		Global:  key{1, 2, 3},
 		Output:  "/site/_site",
-		Started: 1764600000123456789, Checked: key{9, 9},
-		Mark: startMark{Mtime: 1764600000120000000, Dev: 1<<63 | 65024},
+		Start:   buildStart{At: 1764600000123456789, Mark: 1764600000120000000, Dev: 1<<63 | 65024},
+		Checked: key{9, 9},
 		Sources: map[string]*sourceState{
 			"posts/a.md": {
 				Size: 123, ModTime: 1764600000000000000, Hash: key{4}, Meta: key{5},

@@ -82,7 +82,7 @@ func (b *builder) commit(w *staging, removed []string, res *Result) error {
 		}
 	}
 	inexact := b.inexact.Load()
-	b.next.Started, b.next.Mark = b.start.UnixNano(), b.mark
+	b.next.Start = b.began
 	if inexact {
 		// Some page shows code that may be highlighted wrongly, and which
 		// pages do (lists, feeds) is not known here: a zero Global makes

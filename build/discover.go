@@ -37,7 +37,7 @@ type source struct {
 	abs     string
 	size    int64
 	modTime int64
-	dev     uint64 // the device of its file system; 0: not known (see startMark)
+	dev     uint64 // the device of its file system; 0: not known (see buildStart)
 	bundle  bool   // the index of a page bundle
 	asset   string // for an asset of a page bundle, its path in the bundle
 }
@@ -219,7 +219,7 @@ func (b *builder) reuse(src source) *sourceState {
 		}
 		return prev
 	}
-	if racy(&src, b.old.Started, b.old.Mark) {
+	if b.old.Start.racy(&src) {
 		return nil
 	}
 	return prev

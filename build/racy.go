@@ -20,50 +20,62 @@ import (
 // clocks that differ between machines (a network file system's server).
 const racyWindow = 2 * time.Second
 
-// startMark is the modification time of the start mark a build wrote
-// before it stat-ed the sources, by the clock of the file system it is on,
-// and that file system's device. The zero startMark is none: a session's
-// builds, and platforms that do not tell a file's device, keep none.
-type startMark struct {
-	Mtime int64 // UnixNano
-	Dev   uint64
+// buildStart is when a build began, by two clocks: the process's, and
+// the file system's, as the time of the start mark the build wrote before
+// it stat-ed the sources, with that file system's device. A build with no
+// mark (a session's builds, a platform that does not tell a file's device,
+// a cache directory it cannot write) has Mark 0.
+type buildStart struct {
+	At   int64 // UnixNano, the process's clock
+	Mark int64 // UnixNano, the start mark's modification time; 0: none
+	Dev  uint64
 }
 
 func startMarkPath(dir string) string { return filepath.Join(dir, "start") }
 
 // markStart writes the start mark in the cache directory dir and returns
-// its time; the zero startMark when it cannot (then racyWindow applies).
-func markStart(dir string) startMark {
+// the start of a build that began at at; without the mark when it cannot
+// write it (then racyWindow applies).
+func markStart(dir string, at time.Time) buildStart {
+	t := buildStart{At: at.UnixNano()}
 	f, err := os.OpenFile(startMarkPath(dir), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
-		return startMark{}
+		return t
 	}
 	defer f.Close()
 	// A write, not only the truncation, sets the time on every system.
 	if _, err := f.Write([]byte{'\n'}); err != nil {
-		return startMark{}
+		return t
 	}
 	fi, err := f.Stat()
 	if err != nil {
-		return startMark{}
+		return t
 	}
-	dev, ok := fileDev(fi)
-	if !ok {
-		return startMark{}
+	if dev, ok := fileDev(fi); ok {
+		t.Mark, t.Dev = fi.ModTime().UnixNano(), dev
 	}
-	return startMark{Mtime: fi.ModTime().UnixNano(), Dev: dev}
+	return t
 }
 
 // racy reports whether a source stat-ed as s may have changed after the
-// build that began at started (UnixNano, the process's clock) with the
-// mark m read it, with the same size and time: on the mark's file system,
-// when it was last written in the mark's tick or later (a later write has
-// a time no earlier than the mark's, whatever the file system keeps its
-// times to); elsewhere, when it was written within racyWindow of the
-// build's start.
-func racy(s *source, started int64, m startMark) bool {
-	if m != (startMark{}) && s.dev == m.Dev {
-		return s.modTime >= m.Mtime
+// build that began at t read it, with the same size and time: on the
+// mark's file system, when it was last written in the mark's tick or
+// later (a later write has a time no earlier than the mark's, whatever the
+// file system keeps its times to); elsewhere, when it was written within
+// racyWindow of the build's start by the process's clock.
+func (t buildStart) racy(s *source) bool {
+	if t.Mark != 0 && s.dev == t.Dev {
+		return s.modTime >= t.Mark
 	}
-	return s.modTime >= started-int64(racyWindow)
+	return s.modTime >= t.At-int64(racyWindow)
+}
+
+func (e *encoder) start(t buildStart) {
+	e.int(t.At)
+	e.int(t.Mark)
+	e.int(int64(t.Dev))
+}
+
+func (d *decoder) start() buildStart {
+	return buildStart{At: d.int(), Mark: d.int(), Dev: uint64(d.int())}
 }

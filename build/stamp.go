@@ -15,9 +15,8 @@ import (
 // becomes due; and the counts for the summary.
 type stamp struct {
 	Fingerprint       key
-	Started           int64     // UnixNano, the process's clock
-	Mark              startMark // see racy
-	NextDue           int64     // UnixNano; 0 when no post is waiting for its date
+	Start             buildStart // when the build that wrote it began
+	NextDue           int64      // UnixNano; 0 when no post is waiting for its date
 	Posts, Pages, Out int64
 	warnings          []error // the last build's, reported again
 }
@@ -55,7 +54,7 @@ func (b *builder) upToDate(out string) (Result, bool) {
 	}
 	for _, list := range [][]source{b.srcPosts, b.srcPages, b.srcStatic, b.srcStrays} {
 		for _, s := range list {
-			if racy(&s, st.Started, st.Mark) {
+			if st.Start.racy(&s) {
 				return Result{}, false
 			}
 		}
@@ -82,9 +81,7 @@ func (b *builder) readStamp() *stamp {
 		return nil
 	}
 	st.Fingerprint = d.key()
-	st.Started = d.int()
-	st.Mark = startMark{Mtime: d.int(), Dev: uint64(d.int())}
-	st.NextDue = d.int()
+	st.Start, st.NextDue = d.start(), d.int()
 	st.Posts, st.Pages, st.Out = d.int(), d.int(), d.int()
 	st.warnings = d.resultWarnings()
 	if d.err != nil || len(d.b) != 0 {
@@ -103,9 +100,7 @@ func (b *builder) writeStamp(res *Result) error {
 	w := &encoder{w: &buf}
 	w.str(cacheFormat)
 	w.key(b.fingerprint(out))
-	w.int(b.start.UnixNano())
-	w.int(b.mark.Mtime)
-	w.int(int64(b.mark.Dev))
+	w.start(b.began)
 	var due int64
 	if !b.nextDue.IsZero() {
 		due = b.nextDue.UnixNano()

@@ -13,7 +13,7 @@ func statIn(_ int, _, abs string) (size, modTime int64, dev uint64, regular bool
 	return statPath(abs)
 }
 
-// fileDev is not known here: builds keep no start mark (see startMark).
+// fileDev is not known here: builds keep no start mark (see buildStart).
 func fileDev(fs.FileInfo) (uint64, bool) { return 0, false }
 
 // dirFd is -1: statIn stats by path here.
