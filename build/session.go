@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -318,16 +320,15 @@ func (l *sourceLists) restat(root string, changed []string, seen map[string]bool
 		if seen != nil {
 			seen[src.rel] = true
 		}
-		fi, err := os.Stat(src.abs)
+		size, modTime, dev, regular, err := statPath(src.abs)
 		switch {
-		case err != nil && !os.IsNotExist(err):
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
 			return false
-		case err != nil || !fi.Mode().IsRegular():
+		case err != nil || !regular:
 			src.abs = ""
 			removed = true
 		default:
-			src.size, src.modTime = fi.Size(), fi.ModTime().UnixNano()
-			src.dev, _ = fileDev(fi)
+			src.size, src.modTime, src.dev = size, modTime, dev
 		}
 	}
 	if removed {
