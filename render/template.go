@@ -32,7 +32,7 @@ type Templates struct {
 	// can hash them.
 	Sources map[string][]byte
 	dir     string   // how files are named in errors
-	order   []string // the names of Sources, in the order they were read
+	shared  []string // the files that are not page templates, in the order read
 }
 
 // LoadTemplates parses the theme in fsys (template names are paths
@@ -78,7 +78,9 @@ func ReadTheme(fsys fs.FS, dir string) (*Templates, error) {
 		}
 		t.Sources[p] = b
 		t.display[p] = path.Join(dir, p)
-		t.order = append(t.order, p)
+		if !slices.Contains(pageTemplates, p) {
+			t.shared = append(t.shared, p)
+		}
 		return nil
 	})
 	if err != nil {
@@ -94,17 +96,10 @@ func (t *Templates) Parse(cat *Catalog) error {
 	if cat == nil {
 		cat = English()
 	}
-	var shared []string
-	for _, p := range t.order {
-		if !slices.Contains(pageTemplates, p) {
-			shared = append(shared, p)
-		}
-	}
-	dir := t.dir
 	pages := make(map[string]*template.Template)
 	var errs diag.List
 	common := template.New("").Funcs(funcs).Funcs(cat.funcs())
-	for _, name := range shared {
+	for _, name := range t.shared {
 		if _, err := common.New(name).Parse(string(t.Sources[name])); err != nil {
 			errs.Add(t.templateError(err))
 		}
@@ -115,7 +110,7 @@ func (t *Templates) Parse(cat *Catalog) error {
 	for _, name := range pageTemplates {
 		src, ok := t.Sources[name]
 		if !ok {
-			errs.Add(&diag.Error{Pos: diag.Pos{File: path.Join(dir, name)}, Err: errors.New("template missing: every theme needs it")})
+			errs.Add(&diag.Error{Pos: diag.Pos{File: path.Join(t.dir, name)}, Err: errors.New("template missing: every theme needs it")})
 			continue
 		}
 		c, err := common.Clone()
