@@ -56,13 +56,68 @@ var leftoverEnds = map[string]string{"hugo": "}}", "liquidtag": "%}", "liquidvar
 // nil when there is none.
 func leftoverWarning(src []byte, bodyLine int, rendered string) []warning {
 	if cut, n, ok := cutCode(rendered); ok {
+		if quietHTML(cut) {
+			return nil // most posts: nothing to tokenize for
+		}
 		if w, cuts := leftoverScan(src, bodyLine, cut); cuts == n {
 			return w
 		}
+	} else if quietHTML(rendered) {
+		return nil
 	}
 	w, _ := leftoverScan(src, bodyLine, rendered)
 	return w
 }
+
+// quietHTML reports whether leftoverScan of s is sure to find nothing and
+// to read every cutPlaceholder in s as a tag, without tokenizing it: s
+// has no byte a match starts with (leftoverStarts), no character
+// reference that could decode to one (numeric, or one of
+// quietEntities), no percent-encoding of one (href and src are
+// unescaped), and every < before a letter or / starts a plain tag (see
+// plainTag), so no placeholder is inside an attribute value or a
+// comment. (No < before ! or ? either: a comment or a processing
+// instruction.)
+func quietHTML(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{', '$', '[':
+			return false
+		case '%':
+			if i+2 < len(s) {
+				switch strings.ToLower(s[i+1 : i+3]) {
+				case "7b", "5b", "24":
+					return false
+				}
+			}
+		case '&':
+			if i+1 < len(s) && s[i+1] == '#' {
+				return false
+			}
+			for _, name := range quietEntities {
+				if strings.HasPrefix(s[i+1:], name) {
+					return false
+				}
+			}
+		case '<':
+			if i+1 < len(s) {
+				if c := s[i+1]; c == '!' || c == '?' {
+					return false
+				} else if c == '/' || isLetter(c) {
+					if n, _, _ := plainTag(s[i:]); n < 0 {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
+}
+
+// quietEntities are the named character references, as the tokenizer
+// reads them (with their semicolon: none of them is one of the legacy
+// names it reads without), of the bytes leftoverRE starts with and of %.
+var quietEntities = []string{"lbrace;", "lcub;", "lbrack;", "lsqb;", "dollar;", "percnt;"}
 
 // cutPlaceholder stands for a <pre> element cutCode emptied; its one
 // attribute, cutAttr, tells the scan it read it as a tag.
@@ -96,7 +151,7 @@ func cutCode(rendered string) (cut string, n int, ok bool) {
 		if i < len(rendered) && (rendered[i] == '!' || rendered[i] == '?') {
 			return "", 0, false
 		}
-		if i+1 < len(rendered) && rawTextStart[string([]byte{rendered[i] | 0x20, rendered[i+1] | 0x20})] {
+		if i+1 < len(rendered) && rawTextStart[rendered[i]|0x20][rendered[i+1]|0x20] {
 			for _, name := range rawTextElements {
 				if hasTagName(rendered[i:], name) {
 					return "", 0, false
@@ -141,14 +196,15 @@ func cutCode(rendered string) (cut string, n int, ok bool) {
 // text, not tags.
 var rawTextElements = []string{"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
 
-// rawTextStart holds the first two letters of each of rawTextElements:
-// most tags (chroma's spans) are told apart by them.
-var rawTextStart = func() map[string]bool {
-	m := make(map[string]bool)
+// rawTextStart holds the first two letters of each of rawTextElements,
+// by byte: most tags (chroma's spans) are told apart by them, with two
+// loads rather than a map's hash.
+var rawTextStart = func() *[256][256]bool {
+	var t [256][256]bool
 	for _, name := range rawTextElements {
-		m[name[:2]] = true
+		t[name[0]][name[1]] = true
 	}
-	return m
+	return &t
 }()
 
 // hasTagName reports whether s, just after a < (or </), starts with the

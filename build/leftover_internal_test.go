@@ -60,6 +60,20 @@ var leftoverCutSeeds = []string{
 	`<pre><br/>{{< x >}}</pre>`,
 	`<prefix>{{< x >}}</prefix><pre>y</pre>`,
 	`<p><img src="/%7B%7B%3C%20x%20%3E%7D%7D.png" alt=""></p><pre><code>z</code></pre>`,
+	// What quietHTML must not take for quiet: each is a leftover only
+	// once decoded.
+	`<p>&#123;&#123;&lt; x &gt;}}</p><pre><code>a</code></pre>`,
+	`<p>&#x7b;% if %}</p>`,
+	`<p>&lbrace;&lcub;&lt; x &gt;}}</p>`,
+	`<p>&lsqb;caption]x</p><pre><code>a</code></pre>`,
+	`<p>&lbrack;gallery]</p>`,
+	`<p>&dollar;&dollar;code(x)</p>`,
+	`<a href="/%7b%7b%3C%20x">l</a><pre><code>z</code></pre>`,
+	`<a href="/&percnt;7B&percnt;7B&percnt;3C">l</a>`,
+	`<a href="/%5Bcaption%5D">l</a>`,
+	`<a href="/%24%24code(">l</a>`,
+	`<a title='<pre>'>l</a><pre>{{< x >}}</pre>`,
+	`<p>x</p><!-- a --><pre>{{< x >}}</pre>`,
 }
 
 // FuzzLeftoverCut checks that cutting highlighted code out of a body
@@ -77,6 +91,39 @@ func FuzzLeftoverCut(f *testing.F) {
 			t.Errorf("leftoverWarning(%q) = %v, the whole scan %v", rendered, got, want)
 		}
 	})
+}
+
+// TestQuietHTML checks that quietHTML, the shortcut past the scan, is
+// taken for what most posts render to (or FuzzLeftoverCut could pass with
+// a shortcut never taken) and not for what the scan could find something
+// in once decoded.
+func TestQuietHTML(t *testing.T) {
+	for _, tc := range []struct {
+		html  string
+		quiet bool
+	}{
+		{`<h2 id="a">A &amp; b</h2><p>Text with <a href="https://e.com/a%20b?q=1&amp;r=2">a link</a>, &ldquo;quotes&rdquo; &lt;tags&gt; and 100%.</p>` + cutPlaceholder + `<ul><li>x</li></ul><img src="/p.png" alt="p">`, true},
+		{"", true},
+		{`<p>a < b and c <3</p>`, true},
+		{`<p>{x}</p>`, false},
+		{`<p>$5</p>`, false},
+		{`<p>[x]</p>`, false},
+		{`<p>&#39;</p>`, false},
+		{`<p>&lbrace;</p>`, false},
+		{`<p>&percnt;7B</p>`, false},
+		{`<a href="/%7Bx">l</a>`, false},
+		{`<a href="/%5b">l</a>`, false},
+		{`<a href="/%24">l</a>`, false},
+		{`<a title='x'>l</a>`, false},
+		{`<a title="<pre>">l</a>`, false},
+		{`</ x>`, false},
+		{`<!-- x -->`, false},
+		{`<?x?>`, false},
+	} {
+		if got := quietHTML(tc.html); got != tc.quiet {
+			t.Errorf("quietHTML(%q) = %v, want %v", tc.html, got, tc.quiet)
+		}
+	}
 }
 
 // TestLeftoverCutTakesChroma checks that the cut applies to chroma's
