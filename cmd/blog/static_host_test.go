@@ -186,6 +186,9 @@ type pageView struct {
 	State   string   `json:"state"`
 	Shifts  []string `json:"shifts"` // what moved, for the failure message
 	Online  string   `json:"online"`
+	// Observed: the layout-shift observer ran (a script that failed would
+	// leave every shift at 0).
+	Observed bool `json:"observed"`
 }
 
 // TestStaticHostBrowser serves the built sample site with a plain file
@@ -234,20 +237,35 @@ func TestStaticHostBrowser(t *testing.T) {
 		if up.Sidebar != down.Sidebar || up.Page != down.Page {
 			t.Errorf("/%s: sidebar %.1fpx and page %.1fpx with the endpoint, %.1fpx and %.1fpx without: the box must not move anything", page, up.Sidebar, up.Page, down.Sidebar, down.Page)
 		}
-		if down.Shift != 0 || up.Shift != 0 {
-			t.Errorf("/%s: layout shift %v without the endpoint (%q), %v with it (%q); want 0", page, down.Shift, down.Shifts, up.Shift, up.Shifts)
+		if down.Shift > maxShift || up.Shift > maxShift {
+			t.Errorf("/%s: layout shift %v without the endpoint (%q), %v with it (%q); want at most %v", page, down.Shift, down.Shifts, up.Shift, up.Shifts, maxShift)
+		} else if down.Shift != 0 || up.Shift != 0 {
+			t.Logf("/%s: sub-pixel layout shifts %q, %q", page, down.Shifts, up.Shifts)
 		}
 	}
 }
+
+// maxShift is the most cumulative layout shift a page view may have: none
+// that shows. Under load Chromium has moved a text node by a fraction of a
+// pixel as the box appeared (3e-5, once in seven CI runs). The box
+// pushing the sidebar down by its height would score about 0.02 at this
+// size, twenty times this; and the heights above are compared exactly.
+const maxShift = 1e-3
 
 // clsScript records the page's cumulative layout shift in window.__cls
 // from its first paint, before any of the page's own scripts run.
 const clsScript = `window.__cls = 0; window.__shifts = [];
 new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) {
-	const what = e.sources.map(s => s.node ? (s.node.className || s.node.nodeName) : "?").join(",");
-	window.__shifts.push(e.value.toFixed(4) + " " + what);
+	// Each node that moved, and from where to where: a text node by its
+	// parent and its first words, so a failure says which one.
+	const name = n => !n ? "?" : n.nodeType === 3 ? "#text in " + name(n.parentElement) + " " + JSON.stringify(n.textContent.trim().slice(0, 24)) :
+		n.nodeName.toLowerCase() + (n.className && typeof n.className === "string" ? "." + n.className.trim().split(/\s+/).join(".") : "");
+	const rect = r => r ? r.x.toFixed(2) + "," + r.y.toFixed(2) + " " + r.width.toFixed(2) + "x" + r.height.toFixed(2) : "-";
+	const what = e.sources.map(s => name(s.node) + " from " + rect(s.previousRect) + " to " + rect(s.currentRect)).join("; ");
+	window.__shifts.push(e.value.toExponential(2) + " " + what);
 	// The code blocks' Copy buttons (code-copy.html) are another script's.
-	if (!/chroma|code-/.test(what)) window.__cls += e.value;
+	const classes = e.sources.map(s => s.node && typeof s.node.className === "string" ? s.node.className : "").join(",");
+	if (!/chroma|code-/.test(classes)) window.__cls += e.value;
 } })
 	.observe({type: "layout-shift", buffered: true});`
 
@@ -306,13 +324,16 @@ func view(t *testing.T, browser context.Context, u, ready string, wantFailed int
 	v, err := chromedp.Run(tab, chromedp.Evaluate[pageView](`(() => {
 		const el = `+box+`, side = document.querySelector(".sidebar");
 		const v = {sidebar: side.getBoundingClientRect().height, page: document.documentElement.scrollHeight, box: el.getBoundingClientRect().height,
-			state: el.getAttribute("data-state") || "", online: el.getAttribute("data-online") || "", shift: window.__cls, shifts: window.__shifts};
+			state: el.getAttribute("data-state") || "", online: el.getAttribute("data-online") || "", shift: window.__cls, shifts: window.__shifts, observed: typeof window.__cls === "number"};
 		el.remove();
 		v.bare = side.getBoundingClientRect().height;
 		return v;
 	})()`))
 	if err != nil {
 		t.Fatalf("measure %s: %v", u, err)
+	}
+	if !v.Observed {
+		t.Fatalf("measure %s: the layout-shift observer did not run", u)
 	}
 	failed := log.take()
 	if len(failed) != wantFailed || wantFailed == 1 && !strings.Contains(failed[0], "/_online/") {
