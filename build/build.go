@@ -143,6 +143,9 @@ type builder struct {
 	// planned is every planned output by path when the plan's paths
 	// were checked (checkProducers); nil when they were the last build's.
 	planned map[string]*output
+	// lateOuts are the outputs made once the bodies rendered, in place
+	// of the planned outputs with a late function (see output.late).
+	lateOuts []*output
 
 	reads   atomic.Int64 // sources read because their size or time changed
 	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit
@@ -517,7 +520,8 @@ func (b *builder) scanOne(src source, isPage bool) (*item, error) {
 			if err != nil {
 				return nil, err
 			}
-			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm), Images: images, text: b.spool.put(render.SearchText(body))}
+			// The search text comes with the body's render.
+			it.src = &sourceState{Size: src.size, ModTime: src.modTime, Hash: h, FM: fm, Meta: metaDigest(fm), Images: images}
 		}
 	}
 	if err := b.derive(it); err != nil {
@@ -568,19 +572,34 @@ func (b *builder) derive(it *item) error {
 }
 
 // searchText is the search text of the source rel (abs on disk), from
-// where its state src keeps it. A text that cannot be read back (a
-// damaged cache) is derived again from the source, which has the bytes
-// src was made from; derived says so.
+// where its state src keeps it: see readText.
 func (b *builder) searchText(rel, abs string, src *sourceState) (text string, derived bool, err error) {
-	if text, err = src.text.read(); err == nil {
-		return text, false, nil
+	return b.readText(rel, abs, src.Hash, textAt{ref: src.text, known: src.Rendered})
+}
+
+// textAt is where a source's search text is: known when its body was
+// rendered (the render gives the text), in a build before or this one.
+type textAt struct {
+	ref   textRef
+	known bool
+}
+
+// readText is the search text of the source rel (abs on disk, with the
+// bytes hash was made from) at t. A text not known, or that cannot be
+// read back (a damaged cache), is derived from the source as its render
+// would; derived says so.
+func (b *builder) readText(rel, abs string, hash key, t textAt) (text string, derived bool, err error) {
+	if t.known {
+		if text, err = t.ref.read(); err == nil {
+			return text, false, nil
+		}
+		b.opts.Logger.Debug("search text derived again", "file", rel, "err", err)
 	}
-	b.opts.Logger.Debug("search text derived again", "file", rel, "err", err)
-	_, _, body, _, err := b.sourceBody(rel, abs, src.Hash)
+	f, _, body, _, err := b.sourceBody(rel, abs, hash)
 	if err != nil {
 		return "", false, err
 	}
-	return render.SearchText(body), true, nil
+	return f.searchText(body), true, nil
 }
 
 // sourceBody reads the source rel (abs on disk), which must still have
@@ -618,6 +637,11 @@ func (b *builder) renderBody(it *item) (string, error) {
 	// The summary is shown on other pages: its relative links (a bundle's
 	// photo.jpg) are made to point where they do on the post's own page.
 	it.src.Summary = render.ResolveRelative(string(summary), it.meta.URL)
+	if !it.src.Rendered {
+		// The same bytes give the same text: one kept is not put again
+		// (a feed renders a body whose page did not).
+		it.src.text = b.spool.put(r.Text)
+	}
 	it.src.Words, it.src.HasMore, it.src.Rendered = r.Words, r.HasMore, true
 	it.toc = render.Rendered{TOC: r.TOC, Headings: r.Headings, HasCode: r.HasCode, Image: r.Image}
 	it.src.Warnings = append(append(warns, leftoverWarning(data, bodyLine, string(r.HTML))...), altWarnings(it.src.Images)...)

@@ -34,7 +34,7 @@ import (
 //	           naming the pack of pages it is in (see codec.go)
 //	state-N.pack the pages of the state, and each source's search text,
 //	           read only when a build needs it
-//	text.new-* a full build's search texts, spooled as it scans; removed
+//	text.new-* a full build's search texts, spooled as it renders; removed
 //	           at the end of the build
 //	code.pack  highlighted code blocks, back to back
 //	code.idx   where each block is in code.pack, sorted by key
@@ -48,7 +48,7 @@ const CacheDir = ".blog-cache"
 
 // cacheFormat changes whenever the layout of the state or the stamp
 // changes.
-const cacheFormat = "blog-cache-13"
+const cacheFormat = "blog-cache-14"
 
 // codeFormat changes whenever the layout of code.idx or code.pack
 // changes; it is apart from cacheFormat so that a new state layout keeps
@@ -173,9 +173,10 @@ type sourceState struct {
 	// an older one comes or goes.
 	Doc    int
 	DocKey key
-	// text is the body's text for the search index (render.SearchText),
-	// read when the index or the post's document file is made: the texts
-	// are most of the state's bytes, and most builds need one or none.
+	// text is the body's text for the search index, which its render
+	// gives (render.Rendered.Text; known once Rendered), read when the
+	// index or the post's document file is made: the texts are most of
+	// the state's bytes, and most builds need one or none.
 	text textRef
 
 	// raw is this entry's encoding as read from the cache, or
@@ -221,8 +222,8 @@ func (r textRef) read() (string, error) {
 	return unsafe.String(unsafe.SliceData(buf), len(buf)), nil
 }
 
-// textSpool is where a full build puts each source's search text as it
-// is scanned, so that the texts (at 10,000 posts, most of a build's live
+// textSpool is where a full build puts each source's search text as its
+// body renders, so that the texts (at 10,000 posts, most of a build's live
 // memory) are not all held until the state is saved, which copies them
 // into its pack. It is safe for concurrent use; a text it could not write
 // stays in memory.

@@ -83,6 +83,16 @@ func TestCollisionInIncrementalBuild(t *testing.T) {
 			want: "posts/b.md:4:7: URL /2026/01/b/ is also written by static file static/2026/01/b/index.html: give the post another slug or permalink",
 		},
 		{
+			name: "static file among the search index's fragments",
+			file: "static/search/f/x.json", data: "{}\n",
+			want: "static/search/f/x.json: URL /search/f/x.json is in /search/f/, where the search index writes its files: rename or remove the static file",
+		},
+		{
+			name: "post at the search index's fragments",
+			file: "posts/c.md", data: "---\ntitle: C\ndate: 2026-01-03\npermalink: /search/f/\n---\nC.\n",
+			want: "posts/c.md:4:12: URL /search/f/ is in /search/f/, where the search index writes its files: give the post another slug or permalink",
+		},
+		{
 			name: "post under a file",
 			file: "posts/c.md", data: "---\ntitle: C\ndate: 2026-01-03\npermalink: /sitemap.xml/c/\n---\nC.\n",
 			want: "posts/c.md:4:12: URL /sitemap.xml/c/ needs /sitemap.xml to be a directory, but the sitemap writes a file there: give the post another slug or permalink",

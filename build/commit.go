@@ -31,6 +31,20 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 	if err != nil {
 		return Result{}, err
 	}
+	// The outputs made late (search fragments) take their placeholders'
+	// places: a placeholder's path is among them.
+	for _, o := range outputs {
+		if o.late != nil {
+			res.Files--
+		}
+	}
+	res.Files += len(b.lateOuts)
+	for _, o := range b.lateOuts {
+		outputs = append(outputs, o)
+		if b.planned != nil {
+			b.planned[o.path] = o
+		}
+	}
 	b.steps.done("produce")
 	if err := b.collectWarnings(&res); err != nil {
 		return Result{}, err

@@ -33,14 +33,17 @@ type bodyFormat struct {
 	// images lists the images body shows, with their positions in the
 	// file; nil for a format whose images the build does not handle.
 	images func(body []byte, bodyLine int) []render.ImageRef
+	// searchText is the text of body for the search index, as its
+	// render gives it (render.Rendered.Text), for a body not rendered.
+	searchText func(body []byte) string
 }
 
 // bodyFormats returns the formats this build reads in posts/ and pages/,
 // made from the configuration once in setup.
 func (b *builder) bodyFormats() []bodyFormat {
 	return append([]bodyFormat{
-		{name: "markdown", exts: []string{".md", ".markdown"}, render: b.renderMarkdown, images: b.md.Images},
-		{name: "html", exts: []string{".html", ".htm"}, render: b.renderHTML, images: b.htmlBody.Images},
+		{name: "markdown", exts: []string{".md", ".markdown"}, render: b.renderMarkdown, images: b.md.Images, searchText: b.md.SearchText},
+		{name: "html", exts: []string{".html", ".htm"}, render: b.renderHTML, images: b.htmlBody.Images, searchText: render.SearchText},
 	}, b.rstFormats()...)
 }
 
@@ -110,5 +113,6 @@ func inexactWarning(err error, bodyLine int) warning {
 // renderHTML passes an HTML body through (see [render.HTMLBody]).
 func (b *builder) renderHTML(file string, body []byte, bodyLine int) (render.Rendered, []warning, error) {
 	r, err := b.htmlBody.Render(file, body, bodyLine)
+	r.Text = render.SearchText(body)
 	return r, nil, err
 }

@@ -17,6 +17,13 @@ type output struct {
 	item    *item // for a post's or page's own page; nil otherwise
 	sitemap bool  // the sitemap lists it
 	render  func() ([]byte, error)
+	// late, when set, makes the outputs that take this one's place (its
+	// path among them) once the posts' and pages' own outputs have
+	// rendered; render is then nil. Their paths are known only then:
+	// claims, a directory path ending in /, is where all but this one's
+	// are, which no other output may write under.
+	late   func() ([]*output, error)
+	claims string
 }
 
 // A kind is one kind of output: posts' pages, list pages, feeds, the

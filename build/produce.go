@@ -67,27 +67,36 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 	// Outputs whose key is unchanged are taken from the last build here,
 	// on one goroutine: an edit of a 10,000-post site has some 20,000 of
 	// them, and handing each to a worker cost more than the lookups.
-	var todo []*output
-	for _, o := range outputs {
+	var todo, late []*output
+	cached := func(o *output) bool {
 		if b.old == nil {
-			todo = outputs
-			break
+			return false
 		}
 		prev, had := b.old.Outputs[o.path]
 		if !had || prev.Dep != o.dep || o.item != nil && !o.item.src.Rendered {
-			todo = append(todo, o)
-			continue
+			return false
 		}
 		if o.item != nil {
 			fill(o.item)
 		}
 		res.Cached++ // next.Outputs has prev already
 		hadOld.Add(1)
+		return true
 	}
-	if cached := total - len(todo); cached > 0 {
-		done.Store(int64(cached))
-		b.opts.Progress(cached, total)
+	for _, o := range outputs {
+		if o.late != nil {
+			late = append(late, o)
+		} else if !cached(o) {
+			todo = append(todo, o)
+		}
 	}
+	progress := func() {
+		if n := total - len(todo); n > 0 {
+			done.Store(int64(n))
+			b.opts.Progress(n, total)
+		}
+	}
+	progress()
 	var items, rest []*output
 	for _, o := range todo {
 		if o.item != nil {
@@ -96,7 +105,26 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 			rest = append(rest, o)
 		}
 	}
-	for _, phase := range [][]*output{items, rest} {
+	for i, phase := range [][]*output{items, rest} {
+		if i == 1 {
+			// The bodies have rendered: the late outputs are made,
+			// and join the rest.
+			for _, o := range late {
+				outs, err := o.late()
+				if err != nil {
+					return 0, err
+				}
+				b.lateOuts = append(b.lateOuts, outs...)
+				total += len(outs) - 1
+				for _, o := range outs {
+					if !cached(o) {
+						phase = append(phase, o)
+					}
+				}
+			}
+			todo = append(items, phase...)
+			progress()
+		}
 		parallel(ctx, len(phase), func(i int) { do(phase[i]) })
 		if err := ctx.Err(); err != nil {
 			return 0, err

@@ -60,7 +60,7 @@ func (b *builder) rstFormats() []bodyFormat {
 		inexactCode{h: code, seen: &b.inexact},
 		inexactCode{h: code, seen: &b.inexact, keep: true},
 	}}
-	return []bodyFormat{{name: "reStructuredText", exts: exts, render: b.renderRST, frontMatter: render.ParseRST}}
+	return []bodyFormat{{name: "reStructuredText", exts: exts, render: b.renderRST, frontMatter: render.ParseRST, searchText: render.SearchText}}
 }
 
 // startRST checks, when the site has reStructuredText posts, that
@@ -143,6 +143,7 @@ func (b *builder) renderRST(file string, body []byte, bodyLine int) (render.Rend
 	hasCode := r.HasCode
 	r, err = b.htmlBody.Render(file, []byte(r.HTML), bodyLine)
 	r.HasCode = r.HasCode || hasCode
+	r.Text = render.SearchText(body) // the source as Markdown reads it, as the search index always had it
 	return r, warns, err
 }
 

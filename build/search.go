@@ -13,11 +13,14 @@ import (
 
 // search: the search page (search/index.html, whose script is inline), the
 // index's manifest and fragments, and one document file per post (see
-// search_index.go). The index is built at plan time from the text each
-// source's scan keeps (sourceState.text), so an incremental build knows it
-// without rendering a body; each index file is keyed to its own bytes and
-// each document file to its post, so an edit writes only the files it
-// changes. build.disable: [search] turns all of it off.
+// search_index.go). The index is made once the posts' pages have
+// rendered, from the text each body's render gives (sourceState.text,
+// kept in the state), so that a body is parsed once; an incremental build
+// reads the texts of the posts it did not render from the state. Each
+// index file is keyed to its own bytes and each document file to its
+// post, so an edit writes only the files it changes. The fragments'
+// names are known only then: the index claims search/f/ whole when the
+// paths are checked. build.disable: [search] turns all of it off.
 type search struct{}
 
 func (search) modelOnly() {}
@@ -37,6 +40,7 @@ func (search) plan(p *planner) ([]*output, error) {
 	slices.Reverse(posts)
 	docs := make([]searchDoc, len(posts))
 	deps := make([]key, len(posts))
+	texts := make([]textAt, len(posts))
 	for i, it := range posts {
 		docs[i] = searchDoc{title: it.fm.Title} // the text is read when needed
 		docPath := searchDocPath(i)
@@ -46,10 +50,9 @@ func (search) plan(p *planner) ([]*output, error) {
 			dep:  deps[i],
 			from: origin{what: "the search index"},
 			render: func() ([]byte, error) {
-				// On a worker: a text derived again is not kept in
-				// the state, which the post's own page may be
-				// updating.
-				text, _, err := b.searchText(it.rel, it.abs, it.src)
+				// On a worker, while a feed may render the post's
+				// body: the text is where the index found it.
+				text, _, err := b.readText(it.rel, it.abs, it.src.Hash, texts[i])
 				if err != nil {
 					return nil, err
 				}
@@ -57,6 +60,29 @@ func (search) plan(p *planner) ([]*output, error) {
 			},
 		})
 	}
+	from := origin{what: "the search index"}
+	return append(outs, &output{
+		path:   searchManifestPath,
+		from:   from,
+		claims: searchFragDir,
+		late: func() ([]*output, error) {
+			for i, it := range posts {
+				texts[i] = textAt{ref: it.src.text, known: it.src.Rendered}
+			}
+			return b.searchIndex(posts, docs, deps, from)
+		},
+	}), nil
+}
+
+// searchManifestPath is the path of the index's manifest.
+const searchManifestPath = "search/index.json"
+
+// searchIndex makes the index of posts (oldest first; docs and deps are
+// their documents and their files' keys), patched from the last build's
+// when it can be, and returns its manifest and fragments as outputs. It
+// fills in the text of each document in docs whose key changed (every
+// one when the index is made whole).
+func (b *builder) searchIndex(posts []*item, docs []searchDoc, deps []key, from origin) ([]*output, error) {
 	idx, ok := b.patchSearch(posts, docs, deps)
 	if !ok {
 		var err error
@@ -64,8 +90,8 @@ func (search) plan(p *planner) ([]*output, error) {
 			it := posts[i]
 			text, derived, err := b.searchText(it.rel, it.abs, it.src)
 			if derived {
-				// Before the workers start: kept in memory, the text
-				// is written anew with the state.
+				// Between the phases: kept in memory, the text is
+				// written anew with the state.
 				it.src.text, it.src.raw = memText(text), ""
 			}
 			return searchDoc{title: docs[i].title, text: text}, err
@@ -75,7 +101,8 @@ func (search) plan(p *planner) ([]*output, error) {
 		}
 	}
 	files := maps.Clone(idx.fragments)
-	files["search/index.json"] = idx.manifest
+	files[searchManifestPath] = idx.manifest
+	var outs []*output
 	for _, path := range slices.Sorted(maps.Keys(files)) {
 		data := files[path]
 		if data == nil { // the last build's, unchanged
@@ -83,7 +110,7 @@ func (search) plan(p *planner) ([]*output, error) {
 			outs = append(outs, &output{
 				path:   path,
 				dep:    newHasher("search index", path).key(kept).sum(),
-				from:   origin{what: "the search index"},
+				from:   from,
 				render: func() ([]byte, error) { return b.oldOutput(path, kept) },
 			})
 			continue
@@ -91,7 +118,7 @@ func (search) plan(p *planner) ([]*output, error) {
 		outs = append(outs, &output{
 			path:   path,
 			dep:    newHasher("search index", path).key(hashBytes(data)).sum(),
-			from:   origin{what: "the search index"},
+			from:   from,
 			render: func() ([]byte, error) { return data, nil },
 		})
 	}
@@ -125,15 +152,14 @@ func (b *builder) docKey(n int, docPath string, it *item) key {
 // patchSearchIndex. What it reads of the last build's output must have
 // the bytes the cache state says.
 func (b *builder) patchSearch(posts []*item, docs []searchDoc, deps []key) (searchIndex, bool) {
-	const manifestPath = "search/index.json"
 	if b.old == nil {
 		return searchIndex{}, false
 	}
-	m, ok := b.old.Outputs[manifestPath]
+	m, ok := b.old.Outputs[searchManifestPath]
 	if !ok {
 		return searchIndex{}, false
 	}
-	manifest, err := b.oldOutput(manifestPath, m.Hash)
+	manifest, err := b.oldOutput(searchManifestPath, m.Hash)
 	if err != nil {
 		return searchIndex{}, false
 	}

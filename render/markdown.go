@@ -73,6 +73,9 @@ type Rendered struct {
 	Headings int    // entries in TOC
 	HasCode  bool   // the body has a code block
 	Image    string // the first image's destination, as written
+	// Text is the body's text for the search index, from the same parse
+	// (see [Markdown.SearchText]).
+	Text string
 }
 
 // moreMark separates the summary from the rest in the rendered HTML. It is
@@ -131,6 +134,7 @@ func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, erro
 	ctx := parser.NewContext()
 	ctx.Set(fileKey, file)
 	doc := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	searchText := searchTextOf(doc, src) // before the summary drops its footnote references
 	var buf bytes.Buffer
 	buf.Grow(len(src) * 2)
 	if err := m.md.Renderer().Render(&buf, src, doc); err != nil {
@@ -142,7 +146,7 @@ func (m *Markdown) Render(file string, src []byte, bodyLine int) (Rendered, erro
 		return Rendered{}, &diag.Error{Pos: diag.Pos{File: file}, Err: err}
 	}
 	out := buf.Bytes()
-	r := Rendered{HTML: template.HTML(out), Words: countWords(src)}
+	r := Rendered{HTML: template.HTML(out), Words: countWords(src), Text: searchText}
 	toc := tocEntries(doc, src, m.tocLevels)
 	r.TOC, r.Headings, r.HasCode, r.Image = tocHTML(toc, m.tocLabel), len(toc), hasCode(doc), firstImage(doc)
 	if i := bytes.Index(out, []byte(moreMark)); i >= 0 {

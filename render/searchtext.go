@@ -1,6 +1,7 @@
 package render
 
 import (
+	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,7 +27,19 @@ var searchParser = goldmark.New(goldmark.WithExtensions(extension.GFM, extension
 // them. Raw HTML, link destinations and footnote reference numbers are
 // left out. The result is at most [MaxSearchText] bytes, cut at a rune.
 func SearchText(src []byte) string {
-	doc := searchParser.Parse(text.NewReader(src))
+	return searchTextOf(searchParser.Parse(text.NewReader(src)), src)
+}
+
+// SearchText is [SearchText] of the Markdown body src as m parses it for
+// rendering, with its extensions (typography, footnotes when on): the
+// text [Rendered.Text] holds, for a body not rendered this time.
+func (m *Markdown) SearchText(src []byte) string {
+	return searchTextOf(m.md.Parser().Parse(text.NewReader(src)), src)
+}
+
+// searchTextOf is the text of doc, parsed from src: see [SearchText].
+// Typographic substitutions (strings of HTML references) are decoded.
+func searchTextOf(doc ast.Node, src []byte) string {
 	var b strings.Builder
 	block := func() {
 		if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
@@ -46,7 +59,9 @@ func SearchText(src []byte) string {
 				}
 			}
 		case *ast.String:
-			if entering {
+			if entering && n.IsCode() {
+				b.WriteString(html.UnescapeString(string(n.Value)))
+			} else if entering {
 				b.Write(n.Value)
 			}
 		case *ast.CodeBlock, *ast.FencedCodeBlock:

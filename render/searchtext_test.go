@@ -97,3 +97,58 @@ func FuzzFoldText(f *testing.F) {
 		}
 	})
 }
+
+// TestMarkdownSearchText checks the text a body's render gives
+// (Rendered.Text) and Markdown.SearchText, for a body not rendered: the
+// same, from the renderer's own parse, typography decoded.
+func TestMarkdownSearchText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts MarkdownOptions
+		in   string
+		want string
+	}{
+		{"plain", MarkdownOptions{}, "It's \"quoted\" -- and *so* on...\n\n```go\nx := \"y\"\n```\n", "It's \"quoted\" -- and so on...\nx := \"y\""},
+		{"typographer", MarkdownOptions{Typographer: true}, "It's \"quoted\" -- and *so* on...\n\n```go\nx := \"y\"\n```\n", "It’s “quoted” – and so on…\nx := \"y\""},
+		{"footnotes", MarkdownOptions{Footnotes: true}, "A claim.[^1]\n\n[^1]: The source.", "A claim.\nThe source."},
+		{"footnotes off", MarkdownOptions{}, "A claim.[^1]\n\n[^1]: The source.", "A claim.[^1]\n[^1]: The source."},
+		{"more and raw html", MarkdownOptions{}, "Intro.\n\n<!--more-->\n\n<div>markup</div>\n\nRest.", "Intro.\nRest."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			md := NewMarkdown(tc.opts)
+			r, err := md.Render("p.md", []byte(tc.in), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Text != tc.want {
+				t.Errorf("Render(%q).Text = %q, want %q", tc.in, r.Text, tc.want)
+			}
+			if got := md.SearchText([]byte(tc.in)); got != r.Text {
+				t.Errorf("SearchText(%q) = %q, the render's %q", tc.in, got, r.Text)
+			}
+		})
+	}
+}
+
+// FuzzMarkdownSearchText checks that a body's text is the same whether it
+// comes with its render or on its own.
+func FuzzMarkdownSearchText(f *testing.F) {
+	f.Add("# T\n\n\"it's\" -- *em* `c`...\n\n```\ncode\n```\n")
+	f.Add("| a |\n|---|\n| b |\n[^1]\n\n[^1]: x\n\n<!--more-->\n![alt *x*](i.png \"t\")")
+	md := NewMarkdown(MarkdownOptions{Typographer: true, Footnotes: true, BasePath: "/blog/"})
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := md.Render("p.md", []byte(s), 1)
+		if err != nil {
+			t.Skip(err)
+		}
+		if got := md.SearchText([]byte(s)); got != r.Text {
+			t.Fatalf("SearchText(%q) = %q, the render's %q", s, got, r.Text)
+		}
+		if len(r.Text) > MaxSearchText {
+			t.Fatalf("Render(%q).Text is %d bytes", s, len(r.Text))
+		}
+	})
+}
