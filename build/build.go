@@ -571,12 +571,6 @@ func (b *builder) derive(it *item) error {
 	return nil
 }
 
-// searchText is the search text of the source rel (abs on disk), from
-// where its state src keeps it: see readText.
-func (b *builder) searchText(rel, abs string, src *sourceState) (text string, derived bool, err error) {
-	return b.readText(rel, abs, src.Hash, textAt{ref: src.text, known: src.Rendered})
-}
-
 // textAt is where a source's search text is: known when its body was
 // rendered (the render gives the text), in a build before or this one.
 type textAt struct {

@@ -183,6 +183,9 @@ func TestThemeStaticCollision(t *testing.T) {
 	}
 	theme["static/index.html"] = &fstest.MapFile{Data: []byte("<p>theme</p>\n")}
 	theme["static/404.html/x"] = &fstest.MapFile{Data: []byte("x\n")}
+	// A full build makes the search index's fragments once the bodies
+	// rendered: the directory is the index's from the start.
+	theme["static/search/f/x.json"] = &fstest.MapFile{Data: []byte("{}\n")}
 	root := site(t, map[string]string{"_config.yaml": okConfig, "posts/a.md": "---\ntitle: A\ndate: 2026-01-01\n---\nA.\n"})
 	cfg, err := build.Load(root)
 	if err != nil {
@@ -190,7 +193,8 @@ func TestThemeStaticCollision(t *testing.T) {
 	}
 	_, err = build.Run(t.Context(), cfg, build.Options{Theme: theme, Now: func() time.Time { return testNow }})
 	want := "the theme's static file 404.html/x: URL /404.html/x needs /404.html to be a directory, but the 404 page writes a file there\n" +
-		"the theme's static file index.html: URL / is also written by the index page"
+		"the theme's static file index.html: URL / is also written by the index page\n" +
+		"the theme's static file search/f/x.json: URL /search/f/x.json is in /search/f/, where the search index writes its files"
 	if err == nil {
 		t.Fatalf("build succeeded, want error:\n%s", want)
 	}

@@ -150,15 +150,16 @@ func checkProducers(outs []*output, base string) (map[string]*output, error) {
 			errs.Add(o.from.error(list[0].from, fmt.Sprintf("URL %s is also written by %s", outputURL(base, p), list[0].from.name())))
 		}
 	}
-	// A directory an output claims (output.claims) is its alone: the
-	// files it makes there are known only once the bodies rendered.
+	// A directory an output claims (output.claims) is its producer's
+	// alone: a full build knows the files it makes there only once the
+	// bodies rendered, after this check.
 	for _, c := range outs {
 		if c.claims == "" {
 			continue
 		}
 		dir := strings.TrimSuffix(c.claims, "/")
 		for _, o := range outs {
-			if o != c && (o.path == dir || strings.HasPrefix(o.path, c.claims)) {
+			if o.from != c.from && (o.path == dir || strings.HasPrefix(o.path, c.claims)) {
 				errs.Add(o.from.error(c.from, fmt.Sprintf("URL %s is in %s, where %s writes its files", outputURL(base, o.path), outputURL(base, c.claims), c.from.name())))
 			}
 		}

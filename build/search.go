@@ -13,14 +13,16 @@ import (
 
 // search: the search page (search/index.html, whose script is inline), the
 // index's manifest and fragments, and one document file per post (see
-// search_index.go). The index is made once the posts' pages have
-// rendered, from the text each body's render gives (sourceState.text,
-// kept in the state), so that a body is parsed once; an incremental build
-// reads the texts of the posts it did not render from the state. Each
-// index file is keyed to its own bytes and each document file to its
-// post, so an edit writes only the files it changes. The fragments'
-// names are known only then: the index claims search/f/ whole when the
-// paths are checked. build.disable: [search] turns all of it off.
+// search_index.go). The index is made from the text each body's render
+// gives (sourceState.text, kept in the state), so that a body is parsed
+// once: a full build makes it once the bodies have rendered; an
+// incremental build, which renders few, with the plan, from the state's
+// texts and those of the bodies it will render, derived as their renders
+// will give them. Each index file is keyed to its own bytes and each
+// document file to its post, so an edit writes only the files it
+// changes. The index claims search/f/ whole: in a full build its
+// fragments' names are known only after the paths are checked.
+// build.disable: [search] turns all of it off.
 type search struct{}
 
 func (search) modelOnly() {}
@@ -36,23 +38,22 @@ func (search) plan(p *planner) ([]*output, error) {
 		return pg
 	})}
 	// Oldest first: a new post is the next number and renumbers nothing.
-	posts := slices.Clone(b.posts)
-	slices.Reverse(posts)
-	docs := make([]searchDoc, len(posts))
-	deps := make([]key, len(posts))
-	texts := make([]textAt, len(posts))
-	for i, it := range posts {
-		docs[i] = searchDoc{title: it.fm.Title} // the text is read when needed
+	sp := &searchPlan{posts: slices.Clone(b.posts), from: origin{what: "the search index"}}
+	slices.Reverse(sp.posts)
+	n := len(sp.posts)
+	sp.docs, sp.deps, sp.texts = make([]searchDoc, n), make([]key, n), make([]textAt, n)
+	for i, it := range sp.posts {
+		sp.docs[i] = searchDoc{title: it.fm.Title} // the text is read when needed
 		docPath := searchDocPath(i)
-		deps[i] = b.docKey(i, docPath, it)
+		sp.deps[i] = b.docKey(i, docPath, it)
 		outs = append(outs, &output{
 			path: docPath,
-			dep:  deps[i],
-			from: origin{what: "the search index"},
+			dep:  sp.deps[i],
+			from: sp.from,
 			render: func() ([]byte, error) {
 				// On a worker, while a feed may render the post's
 				// body: the text is where the index found it.
-				text, _, err := b.readText(it.rel, it.abs, it.src.Hash, texts[i])
+				text, _, err := b.readText(it.rel, it.abs, it.src.Hash, sp.texts[i])
 				if err != nil {
 					return nil, err
 				}
@@ -60,41 +61,72 @@ func (search) plan(p *planner) ([]*output, error) {
 			},
 		})
 	}
-	from := origin{what: "the search index"}
+	if b.old != nil {
+		// An incremental build renders few bodies: the index is made with
+		// the plan (on its own goroutine), the texts of those changed
+		// derived as their renders will give them.
+		index, err := b.searchIndex(sp)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range index {
+			if o.path == searchManifestPath {
+				o.claims = searchFragDir // as a full build's does: see checkProducers
+			}
+		}
+		return append(outs, index...), nil
+	}
+	// A full build renders every body: the index waits for their texts.
 	return append(outs, &output{
 		path:   searchManifestPath,
-		from:   from,
+		from:   sp.from,
 		claims: searchFragDir,
-		late: func() ([]*output, error) {
-			for i, it := range posts {
-				texts[i] = textAt{ref: it.src.text, known: it.src.Rendered}
-			}
-			return b.searchIndex(posts, docs, deps, from)
-		},
+		late:   func() ([]*output, error) { return b.searchIndex(sp) },
 	}), nil
 }
 
 // searchManifestPath is the path of the index's manifest.
 const searchManifestPath = "search/index.json"
 
-// searchIndex makes the index of posts (oldest first; docs and deps are
-// their documents and their files' keys), patched from the last build's
-// when it can be, and returns its manifest and fragments as outputs. It
-// fills in the text of each document in docs whose key changed (every
-// one when the index is made whole).
-func (b *builder) searchIndex(posts []*item, docs []searchDoc, deps []key, from origin) ([]*output, error) {
-	idx, ok := b.patchSearch(posts, docs, deps)
+// searchPlan is what the search index and its documents are made from:
+// the posts, oldest first, with their documents, their files' keys and
+// where their texts are.
+type searchPlan struct {
+	posts []*item
+	docs  []searchDoc
+	deps  []key
+	texts []textAt // taken when the index is made, for the document files
+	from  origin
+}
+
+// docText is the text of document i, which it keeps in sp.texts when it was
+// derived (see readText).
+func (b *builder) docText(sp *searchPlan, i int) (string, error) {
+	it := sp.posts[i]
+	text, derived, err := b.readText(it.rel, it.abs, it.src.Hash, sp.texts[i])
+	if derived {
+		sp.texts[i] = textAt{ref: memText(text), known: true}
+		if it.src.Rendered {
+			// Damaged in the cache: kept in memory, the text is written
+			// anew with the state.
+			it.src.text, it.src.raw = memText(text), ""
+		}
+	}
+	return text, err
+}
+
+// searchIndex makes the index of sp's posts, patched from the last
+// build's when it can be, and returns its manifest and fragments.
+func (b *builder) searchIndex(sp *searchPlan) ([]*output, error) {
+	for i, it := range sp.posts {
+		sp.texts[i] = textAt{ref: it.src.text, known: it.src.Rendered}
+	}
+	idx, ok := b.patchSearch(sp)
 	if !ok {
 		var err error
-		idx, err = buildSearchIndexOf(len(docs), func(i int) (searchDoc, error) {
-			it := posts[i]
-			text, derived, err := b.searchText(it.rel, it.abs, it.src)
-			if derived {
-				// Between the phases: kept in memory, the text is
-				// written anew with the state.
-				it.src.text, it.src.raw = memText(text), ""
-			}
-			return searchDoc{title: docs[i].title, text: text}, err
+		idx, err = buildSearchIndexOf(len(sp.docs), func(i int) (searchDoc, error) {
+			text, err := b.docText(sp, i)
+			return searchDoc{title: sp.docs[i].title, text: text}, err
 		}, searchDefaultSizes)
 		if err != nil {
 			return nil, err
@@ -110,7 +142,7 @@ func (b *builder) searchIndex(posts []*item, docs []searchDoc, deps []key, from 
 			outs = append(outs, &output{
 				path:   path,
 				dep:    newHasher("search index", path).key(kept).sum(),
-				from:   from,
+				from:   sp.from,
 				render: func() ([]byte, error) { return b.oldOutput(path, kept) },
 			})
 			continue
@@ -118,7 +150,7 @@ func (b *builder) searchIndex(posts []*item, docs []searchDoc, deps []key, from 
 		outs = append(outs, &output{
 			path:   path,
 			dep:    newHasher("search index", path).key(hashBytes(data)).sum(),
-			from:   from,
+			from:   sp.from,
 			render: func() ([]byte, error) { return data, nil },
 		})
 	}
@@ -151,7 +183,8 @@ func (b *builder) docKey(n int, docPath string, it *item) key {
 // files' keys) patched from the last build's, when it can be: see
 // patchSearchIndex. What it reads of the last build's output must have
 // the bytes the cache state says.
-func (b *builder) patchSearch(posts []*item, docs []searchDoc, deps []key) (searchIndex, bool) {
+func (b *builder) patchSearch(sp *searchPlan) (searchIndex, bool) {
+	posts, docs, deps := sp.posts, sp.docs, sp.deps
 	if b.old == nil {
 		return searchIndex{}, false
 	}
@@ -174,7 +207,7 @@ func (b *builder) patchSearch(posts []*item, docs []searchDoc, deps []key) (sear
 		if had {
 			// The same post, changed, or another post: renumbered.
 			src := b.old.Sources[it.rel]
-			if src == nil || searchDocKey(docPath, it.rel, b.global, src) != prev.Dep {
+			if src == nil || !src.Rendered || searchDocKey(docPath, it.rel, b.global, src) != prev.Dep {
 				return searchIndex{}, false
 			}
 			old := *it
@@ -188,7 +221,7 @@ func (b *builder) patchSearch(posts []*item, docs []searchDoc, deps []key) (sear
 			}
 			was = &searchDoc{title: old.fm.Title, text: text}
 		} // else a new number: patchSearchIndex checks it is past the old ones
-		text, _, err := b.searchText(it.rel, it.abs, it.src)
+		text, err := b.docText(sp, i)
 		if err != nil {
 			return searchIndex{}, false
 		}
