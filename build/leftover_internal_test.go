@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blog-gen/blog/bench/corpus"
 	"github.com/blog-gen/blog/highlight"
 	"github.com/blog-gen/blog/render"
 )
@@ -163,4 +164,45 @@ func TestLeftoverCutTakesChroma(t *testing.T) {
 			t.Errorf("line numbers %v: the scan of the cut read %d placeholders, warned %v: want %d, one construct", lines, cuts, w, n)
 		}
 	}
+}
+
+// BenchmarkLeftoverWarning checks 300 posts of the benchmark corpus,
+// rendered and highlighted as a build renders them: "check" is
+// leftoverWarning, "scan" the tokenizing scan of the body without its
+// code, which the check skips for a body with nothing it could find (all
+// 300 of these).
+func BenchmarkLeftoverWarning(b *testing.B) {
+	hl, err := highlight.New(highlight.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	md := render.NewMarkdown(render.MarkdownOptions{Highlighter: hl})
+	var srcs [][]byte
+	var bodies []string
+	for i := range 300 {
+		src := []byte(corpus.NewPost(1, i).Body())
+		r, err := md.Render("p.md", src, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs, bodies = append(srcs, src), append(bodies, string(r.HTML))
+	}
+	b.Run("check", func(b *testing.B) {
+		for b.Loop() {
+			for i, body := range bodies {
+				leftoverWarning(srcs[i], 1, body)
+			}
+		}
+	})
+	b.Run("scan", func(b *testing.B) {
+		for b.Loop() {
+			for i, body := range bodies {
+				if cut, _, ok := cutCode(body); ok {
+					leftoverScan(srcs[i], 1, cut)
+				} else {
+					leftoverScan(srcs[i], 1, body)
+				}
+			}
+		}
+	})
 }
