@@ -12,6 +12,8 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/blog-gen/blog/build"
 )
 
@@ -273,5 +275,49 @@ func TestSearchDisabled(t *testing.T) {
 	}
 	if page := string(readFile(t, filepath.Join(cfg.OutputDir(), "index.html"))); strings.Contains(page, "site-search") {
 		t.Errorf("index.html has a search box with search disabled")
+	}
+}
+
+// TestSearchTextAsShown: a post's search document has the text its page
+// shows, typography included, whether the text came with the body's
+// render (a full build) or was derived for an edit the index is patched
+// for (an incremental build), and the edit's output is a full build's.
+func TestSearchTextAsShown(t *testing.T) {
+	t.Parallel()
+	root := site(t, map[string]string{
+		"_config.yaml": okConfig + "markdown: {typographer: true}\n",
+		"posts/a.md":   "---\ntitle: A\ndate: 2026-01-01\n---\nIt's \"quoted\" -- see <https://go.dev>.\n",
+		"posts/b.md":   "---\ntitle: B\ndate: 2026-01-02\n---\nAnother post.\n",
+	})
+	setPast(t, root)
+	cfg, err := build.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := func() string {
+		t.Helper()
+		var d struct {
+			Text string `json:"x"`
+		}
+		if err := json.Unmarshal(readFile(t, filepath.Join(cfg.OutputDir(), "search", "d", "0.json")), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d.Text
+	}
+	if res := runBuild(t, cfg, build.Options{}); !res.Full {
+		t.Fatalf("first build not full: %+v", res)
+	}
+	if got, want := doc(), "It’s “quoted” – see https://go.dev."; got != want {
+		t.Errorf("full build: document text %q, want %q", got, want)
+	}
+	writeFile(t, filepath.Join(root, "posts", "a.md"), []byte("---\ntitle: A\ndate: 2026-01-01\n---\nIt's \"quoted\" -- see <https://go.dev>.\n\nDon't stop...\n"))
+	if res := runBuild(t, cfg, build.Options{}); res.Full {
+		t.Fatalf("the edit's build was full (%s)", res.Reason)
+	}
+	if got, want := doc(), "It’s “quoted” – see https://go.dev.\nDon’t stop…"; got != want {
+		t.Errorf("incremental build: document text %q, want %q", got, want)
+	}
+	if d := cmp.Diff(fullSnapshot(t, root), snapshot(t, cfg.OutputDir())); d != "" {
+		t.Errorf("the edit's build differs from a full build (-full +got):\n%s", d)
 	}
 }
