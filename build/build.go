@@ -143,9 +143,6 @@ type builder struct {
 	// planned is every planned output by path when the plan's paths
 	// were checked (checkProducers); nil when they were the last build's.
 	planned map[string]*output
-	// lateOuts are the outputs made once the bodies rendered, in place
-	// of the planned outputs with a late function (see output.late).
-	lateOuts []*output
 
 	reads   atomic.Int64 // sources read because their size or time changed
 	inexact atomic.Bool  // some code block may be highlighted wrongly; see commit

@@ -303,3 +303,41 @@ func TestSampleFeeds(t *testing.T) {
 		}
 	}
 }
+
+// TestProgress: a build reports its outputs done, never fewer than it
+// reported before, up to the total it ends at (which counts the outputs
+// made once the bodies rendered: the search index's), in a full build
+// and in an incremental one that renders some and takes the rest from
+// the cache.
+func TestProgress(t *testing.T) {
+	t.Parallel()
+	root := site(t, map[string]string{
+		"_config.yaml": okConfig,
+		"posts/a.md":   "---\ntitle: A\ndate: 2026-01-01\ntags: [go]\n---\nAlpha.\n",
+		"posts/b.md":   "---\ntitle: B\ndate: 2026-01-02\n---\nBeta.\n",
+	})
+	setPast(t, root)
+	cfg, err := build.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string) {
+		t.Helper()
+		var calls [][2]int
+		res := runBuild(t, cfg, build.Options{Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }})
+		if len(calls) == 0 {
+			t.Fatalf("%s: no progress reported", name)
+		}
+		for i, c := range calls {
+			if c[0] < 1 || c[0] > c[1] || i > 0 && c[0] < calls[i-1][0] {
+				t.Fatalf("%s: progress %v after %v (calls %v)", name, c, calls[max(0, i-1)], calls)
+			}
+		}
+		if last := calls[len(calls)-1]; last[0] != last[1] || last[1] != res.Files {
+			t.Errorf("%s: last progress %v, want %d of %d (the build's files)", name, last, res.Files, res.Files)
+		}
+	}
+	check("full build")
+	writeFile(t, filepath.Join(root, "posts", "b.md"), []byte("---\ntitle: B\ndate: 2026-01-02\n---\nBeta, edited.\n"))
+	check("incremental build")
+}

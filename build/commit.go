@@ -16,7 +16,7 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 		return Result{}, fmt.Errorf("write: %w", err)
 	}
 	defer w.discard()
-	res := Result{Posts: len(b.posts), Pages: len(b.pages), Files: len(outputs), Full: b.old == nil}
+	res := Result{Posts: len(b.posts), Pages: len(b.pages), Full: b.old == nil}
 	if res.Full {
 		// A full build writes every output.
 		rels := make([]string, len(outputs))
@@ -27,24 +27,22 @@ func (b *builder) write(ctx context.Context, out string, outputs []*output, reas
 		res.Reason = reason
 		b.opts.Logger.Debug("full build", "reason", reason)
 	}
-	kept, err := b.produce(ctx, w, outputs, &res)
+	kept, late, err := b.produce(ctx, w, outputs, &res)
 	if err != nil {
 		return Result{}, err
 	}
-	// The outputs made late (search fragments) take their placeholders'
-	// places: a placeholder's path is among them.
-	for _, o := range outputs {
-		if o.late != nil {
-			res.Files--
+	if len(late) > 0 {
+		// The outputs made late take their placeholders' places (a
+		// placeholder's path is among them).
+		outputs = slices.DeleteFunc(slices.Clone(outputs), func(o *output) bool { return o.late != nil })
+		outputs = append(outputs, late...)
+		for _, o := range late {
+			if b.planned != nil {
+				b.planned[o.path] = o
+			}
 		}
 	}
-	res.Files += len(b.lateOuts)
-	for _, o := range b.lateOuts {
-		outputs = append(outputs, o)
-		if b.planned != nil {
-			b.planned[o.path] = o
-		}
-	}
+	res.Files = len(outputs)
 	b.steps.done("produce")
 	if err := b.collectWarnings(&res); err != nil {
 		return Result{}, err

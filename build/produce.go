@@ -10,10 +10,11 @@ import (
 )
 
 // produce renders the outputs whose inputs changed, in two phases: post
-// and page bodies first (they give lists their summaries), then the rest.
-// It writes files whose bytes changed to the staging directory and records
-// every output in the next state.
-func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, res *Result) (kept int, err error) {
+// and page bodies first (they give lists their summaries), then the rest,
+// with the outputs made late (see output.late) in their placeholders'
+// place, which it returns. It writes files whose bytes changed to the
+// staging directory and records every output in the next state.
+func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, res *Result) (kept int, late []*output, err error) {
 	var done atomic.Int64
 	var hadOld atomic.Int64 // outputs the last build had too
 	var progressMu sync.Mutex
@@ -67,7 +68,7 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 	// Outputs whose key is unchanged are taken from the last build here,
 	// on one goroutine: an edit of a 10,000-post site has some 20,000 of
 	// them, and handing each to a worker cost more than the lookups.
-	var todo, late []*output
+	var todo, placeholders []*output
 	cached := func(o *output) bool {
 		if b.old == nil {
 			return false
@@ -81,22 +82,22 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 		}
 		res.Cached++ // next.Outputs has prev already
 		hadOld.Add(1)
+		done.Add(1)
 		return true
 	}
 	for _, o := range outputs {
 		if o.late != nil {
-			late = append(late, o)
+			placeholders = append(placeholders, o)
 		} else if !cached(o) {
 			todo = append(todo, o)
 		}
 	}
-	progress := func() {
-		if n := total - len(todo); n > 0 {
-			done.Store(int64(n))
-			b.opts.Progress(n, total)
+	report := func() {
+		if n := done.Load(); n > 0 {
+			b.opts.Progress(int(n), total)
 		}
 	}
-	progress()
+	report()
 	var items, rest []*output
 	for _, o := range todo {
 		if o.item != nil {
@@ -106,15 +107,15 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 		}
 	}
 	for i, phase := range [][]*output{items, rest} {
-		if i == 1 {
+		if i == 1 && len(placeholders) > 0 {
 			// The bodies have rendered: the late outputs are made,
 			// and join the rest.
-			for _, o := range late {
+			for _, o := range placeholders {
 				outs, err := o.late()
 				if err != nil {
-					return 0, err
+					return 0, nil, err
 				}
-				b.lateOuts = append(b.lateOuts, outs...)
+				late = append(late, outs...)
 				total += len(outs) - 1
 				for _, o := range outs {
 					if !cached(o) {
@@ -122,18 +123,17 @@ func (b *builder) produce(ctx context.Context, w *staging, outputs []*output, re
 					}
 				}
 			}
-			todo = append(items, phase...)
-			progress()
+			report()
 		}
 		parallel(ctx, len(phase), func(i int) { do(phase[i]) })
 		if err := ctx.Err(); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		if errs.Len() > 0 {
-			return 0, errs.Err()
+			return 0, nil, errs.Err()
 		}
 	}
-	return int(hadOld.Load()), nil
+	return int(hadOld.Load()), late, nil
 }
 
 // feedBody is a post's body rendered for the feeds, once.
