@@ -631,7 +631,11 @@ func (b *builder) renderBody(it *item) (string, error) {
 	if !it.src.Rendered {
 		// The same bytes give the same text: one kept is not put again
 		// (a feed renders a body whose page did not).
-		it.src.text = b.spool.put(r.Text)
+		text := r.Text
+		if !f.textRendered {
+			text = f.searchText(body)
+		}
+		it.src.text = b.spool.put(text)
 	}
 	it.src.Words, it.src.HasMore, it.src.Rendered = r.Words, r.HasMore, true
 	it.toc = render.Rendered{TOC: r.TOC, Headings: r.Headings, HasCode: r.HasCode, Image: r.Image}

@@ -33,16 +33,19 @@ type bodyFormat struct {
 	// images lists the images body shows, with their positions in the
 	// file; nil for a format whose images the build does not handle.
 	images func(body []byte, bodyLine int) []render.ImageRef
-	// searchText is the text of body for the search index, as its
-	// render gives it (render.Rendered.Text), for a body not rendered.
-	searchText func(body []byte) string
+	// searchText is the text of body for the search index. When
+	// textRendered is set, render gives it from its own parse
+	// (render.Rendered.Text) and searchText gives the same, for a body not
+	// rendered; else renderBody takes it from searchText.
+	searchText   func(body []byte) string
+	textRendered bool
 }
 
 // bodyFormats returns the formats this build reads in posts/ and pages/,
 // made from the configuration once in setup.
 func (b *builder) bodyFormats() []bodyFormat {
 	return append([]bodyFormat{
-		{name: "markdown", exts: []string{".md", ".markdown"}, render: b.renderMarkdown, images: b.md.Images, searchText: b.md.SearchText},
+		{name: "markdown", exts: []string{".md", ".markdown"}, render: b.renderMarkdown, images: b.md.Images, searchText: b.md.SearchText, textRendered: true},
 		{name: "html", exts: []string{".html", ".htm"}, render: b.renderHTML, images: b.htmlBody.Images, searchText: render.SearchText},
 	}, b.rstFormats()...)
 }
@@ -113,6 +116,5 @@ func inexactWarning(err error, bodyLine int) warning {
 // renderHTML passes an HTML body through (see [render.HTMLBody]).
 func (b *builder) renderHTML(file string, body []byte, bodyLine int) (render.Rendered, []warning, error) {
 	r, err := b.htmlBody.Render(file, body, bodyLine)
-	r.Text = render.SearchText(body)
 	return r, nil, err
 }

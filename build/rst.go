@@ -143,7 +143,6 @@ func (b *builder) renderRST(file string, body []byte, bodyLine int) (render.Rend
 	hasCode := r.HasCode
 	r, err = b.htmlBody.Render(file, []byte(r.HTML), bodyLine)
 	r.HasCode = r.HasCode || hasCode
-	r.Text = render.SearchText(body) // the source as Markdown reads it, as the search index always had it
 	return r, warns, err
 }
 
