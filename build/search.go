@@ -69,11 +69,6 @@ func (search) plan(p *planner) ([]*output, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range index {
-			if o.path == searchManifestPath {
-				o.claims = searchFragDir // as a full build's does: see checkProducers
-			}
-		}
 		return append(outs, index...), nil
 	}
 	// A full build renders every body: the index waits for their texts.
@@ -116,7 +111,8 @@ func (b *builder) docText(sp *searchPlan, i int) (string, error) {
 }
 
 // searchIndex makes the index of sp's posts, patched from the last
-// build's when it can be, and returns its manifest and fragments.
+// build's when it can be, and returns its manifest, which claims the
+// fragments' directory (see checkProducers), and its fragments.
 func (b *builder) searchIndex(sp *searchPlan) ([]*output, error) {
 	for i, it := range sp.posts {
 		sp.texts[i] = textAt{ref: it.src.text, known: it.src.Rendered}
@@ -136,23 +132,19 @@ func (b *builder) searchIndex(sp *searchPlan) ([]*output, error) {
 	files[searchManifestPath] = idx.manifest
 	var outs []*output
 	for _, path := range slices.Sorted(maps.Keys(files)) {
-		data := files[path]
-		if data == nil { // the last build's, unchanged
+		o := &output{path: path, from: sp.from}
+		if data := files[path]; data == nil { // the last build's, unchanged
 			kept := b.old.Outputs[path].Hash
-			outs = append(outs, &output{
-				path:   path,
-				dep:    newHasher("search index", path).key(kept).sum(),
-				from:   sp.from,
-				render: func() ([]byte, error) { return b.oldOutput(path, kept) },
-			})
-			continue
+			o.dep = newHasher("search index", path).key(kept).sum()
+			o.render = func() ([]byte, error) { return b.oldOutput(path, kept) }
+		} else {
+			o.dep = newHasher("search index", path).key(hashBytes(data)).sum()
+			o.render = func() ([]byte, error) { return data, nil }
 		}
-		outs = append(outs, &output{
-			path:   path,
-			dep:    newHasher("search index", path).key(hashBytes(data)).sum(),
-			from:   sp.from,
-			render: func() ([]byte, error) { return data, nil },
-		})
+		if path == searchManifestPath {
+			o.claims = searchFragDir
+		}
+		outs = append(outs, o)
 	}
 	return outs, nil
 }

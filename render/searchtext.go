@@ -17,8 +17,8 @@ import (
 // returns: the search index and its excerpts see the text up to there.
 const MaxSearchText = 64 << 10
 
-// searchParser parses Markdown as the renderer does (GFM, footnotes), for
-// its text only: nothing is highlighted or rendered.
+// searchParser parses Markdown with GFM and footnotes, for its text only:
+// nothing is highlighted or rendered.
 var searchParser = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote)).Parser()
 
 // SearchText returns the text a reader sees in the Markdown body src, for
@@ -26,6 +26,9 @@ var searchParser = goldmark.New(goldmark.WithExtensions(extension.GFM, extension
 // code blocks, blocks separated by a new line and white space folded within
 // them. Raw HTML, link destinations and footnote reference numbers are
 // left out. The result is at most [MaxSearchText] bytes, cut at a rune.
+// It is the text of posts in formats that do not render with a
+// [Markdown] (their source as Markdown reads it); a Markdown post's is
+// [Markdown.SearchText], from the renderer's own parse.
 func SearchText(src []byte) string {
 	return searchTextOf(searchParser.Parse(text.NewReader(src)), src)
 }
